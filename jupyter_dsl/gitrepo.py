@@ -1,0 +1,121 @@
+"""The few git operations DSLP needs, through the git command line (the user's own git and config)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Conflict, DslError, InvalidInput
+
+
+class GitError(DslError):
+    """git itself failed; the message carries what git said."""
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+    if check and result.returncode != 0:
+        said = (result.stderr or result.stdout).strip()
+        raise GitError(f"git {' '.join(args)} failed: {said}")
+    return result
+
+
+def is_repo(root: Path) -> bool:
+    return git(root, "rev-parse", "--git-dir", check=False).returncode == 0
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch; None on a detached HEAD or outside a repository."""
+    result = git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def head_commit(root: Path) -> str | None:
+    result = git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def branch_exists(root: Path, name: str) -> bool:
+    return git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}", check=False).returncode == 0
+
+
+def changed_files(root: Path) -> list[str]:
+    """Tracked files with staged or unstaged changes (what a branch switch would carry over)."""
+    result = git(root, "status", "--porcelain=v1", "--untracked-files=no", check=False)
+    return [line[3:] for line in result.stdout.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class GitState:
+    commit: str | None
+    branch: str | None
+    dirty: bool
+    diff_hash: str | None  # sha256 of `git diff HEAD` when dirty: two runs on the same edits match
+
+
+def state(root: Path) -> GitState | None:
+    """Where the working tree stands, for run records; None outside a repository."""
+    if not is_repo(root):
+        return None
+    dirty = bool(changed_files(root))
+    diff_hash = None
+    if dirty:
+        diff = git(root, "diff", "HEAD", "--binary", check=False).stdout
+        diff_hash = hashlib.sha256(diff.encode()).hexdigest()
+    return GitState(head_commit(root), current_branch(root), dirty, diff_hash)
+
+
+@dataclass(frozen=True)
+class SwitchResult:
+    branch: str
+    created: bool
+    base: str | None  # what a new branch was made from
+    previous: str | None
+
+
+def switch(root: Path, name: str, *, base: str, force: bool = False) -> SwitchResult:
+    """Switch to ``name``, creating it from ``base`` (else from HEAD) when it does not exist.
+
+    Refuses when tracked files have uncommitted changes that would travel to the other branch,
+    unless ``force``; untracked files (a new notebook) travel along as git always does.
+    """
+    if not is_repo(root):
+        raise InvalidInput(f"{root} is not a git repository", hint="Run `git init` (or `jupyter dsl init`).")
+    previous = current_branch(root)
+    if previous == name:
+        return SwitchResult(name, False, None, previous)
+    changes = changed_files(root)
+    if changes and not force:
+        shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5 else "")
+        raise Conflict(
+            f"uncommitted changes would be carried over to {name}: {shown}",
+            hint="Commit or stash them first (DSLP: commit before you switch), or pass --force.",
+        )
+    if branch_exists(root, name):
+        git(root, "switch", name)
+        return SwitchResult(name, False, None, previous)
+    start = base if branch_exists(root, base) else None
+    if start is None and head_commit(root) is None:  # no commit yet: rename the unborn branch
+        git(root, "checkout", "-b", name)
+        return SwitchResult(name, True, None, previous)
+    git(root, "switch", "-c", name, *([start] if start else []))
+    return SwitchResult(name, True, start or previous, previous)
+
+
+def ensure_ignored(root: Path, patterns: list[str]) -> list[str]:
+    """Append the patterns missing from ``.gitignore``; returns what was added."""
+    from .files import write_text_atomic
+
+    path = root / ".gitignore"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [p for p in patterns if p not in present and p.rstrip("/") not in present]
+    if missing:
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        write_text_atomic(path, text + prefix + "\n".join(missing) + "\n")
+    return missing

@@ -1,0 +1,143 @@
+"""Edit one key of a JSON document's text and leave every other byte as it was.
+
+Rewriting a notebook through ``json.dumps`` would reformat cells and metadata that the user
+(or another tool) wrote differently; linking a notebook must change its link and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_DECODER = json.JSONDecoder()
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+@dataclass(frozen=True)
+class Member:
+    key: str
+    key_start: int  # index of the key's opening quote
+    value_start: int
+    value_end: int  # one past the value
+
+
+@dataclass(frozen=True)
+class ObjectSpan:
+    start: int  # index of "{"
+    end: int  # one past "}"
+    members: tuple[Member, ...]
+
+
+def _skip(text: str, pos: int) -> int:
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
+def scan_object(text: str, pos: int) -> ObjectSpan:
+    """The members of the JSON object that starts at ``pos`` (after whitespace), with their spans."""
+    pos = _skip(text, pos)
+    if text[pos : pos + 1] != "{":
+        raise ValueError(f"expected a JSON object at offset {pos}")
+    start = pos
+    pos = _skip(text, pos + 1)
+    members: list[Member] = []
+    if text[pos : pos + 1] == "}":
+        return ObjectSpan(start, pos + 1, ())
+    while True:
+        key_start = pos
+        key, pos = _DECODER.raw_decode(text, pos)
+        if not isinstance(key, str):
+            raise ValueError(f"expected a key at offset {key_start}")
+        pos = _skip(text, pos)
+        if text[pos : pos + 1] != ":":
+            raise ValueError(f"expected ':' at offset {pos}")
+        value_start = _skip(text, pos + 1)
+        _, value_end = _DECODER.raw_decode(text, value_start)
+        members.append(Member(key, key_start, value_start, value_end))
+        pos = _skip(text, value_end)
+        if text[pos : pos + 1] == ",":
+            pos = _skip(text, pos + 1)
+            continue
+        if text[pos : pos + 1] == "}":
+            return ObjectSpan(start, pos + 1, tuple(members))
+        raise ValueError(f"expected ',' or '}}' at offset {pos}")
+
+
+def _line_indent(text: str, pos: int) -> str:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[line_start:pos] if text[line_start:pos].strip() == "" else ""
+
+
+def _unit(text: str) -> str | None:
+    """The document's indent unit ("" for compact JSON, None when it is all on one line)."""
+    match = re.search(r"\{\n([ \t]+)\"", text)
+    return match.group(1) if match else None
+
+
+def dumps_like(value: Any, text: str, indent_here: str) -> str:
+    """Serialize ``value`` in the document's style (indent unit, sorted keys, non-ASCII kept),
+    continuing lines at ``indent_here``."""
+    unit = _unit(text)
+    if unit is None:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    dumped = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=unit)
+    return dumped.replace("\n", "\n" + indent_here)
+
+
+def set_member(text: str, obj: ObjectSpan, key: str, value: Any) -> str:
+    """Set ``key`` of the object at ``obj`` to ``value``: replace its value in place, or insert it
+    (at its sorted place when the keys are sorted, else last)."""
+    for member in obj.members:
+        if member.key == key:
+            indent = _line_indent(text, member.key_start)
+            return text[: member.value_start] + dumps_like(value, text, indent) + text[member.value_end :]
+    unit = _unit(text)
+    if not obj.members:
+        if unit is None:
+            new = "{" + json.dumps(key) + ": " + dumps_like(value, text, "") + "}"
+        else:
+            outer = _indent_of_line(text, obj.start)
+            inner = outer + unit
+            new = "{\n" + inner + json.dumps(key) + ": " + dumps_like(value, text, inner) + "\n" + outer + "}"
+        return text[: obj.start] + new + text[obj.end :]
+    keys = [m.key for m in obj.members]
+    is_sorted = keys == sorted(keys)
+    after = None
+    if is_sorted:
+        before_members = [m for m in obj.members if m.key < key]
+        after = before_members[-1] if before_members else None
+        if after is None:  # goes first: insert before the first member
+            first = obj.members[0]
+            indent = _line_indent(text, first.key_start)
+            separator = text[obj.start + 1 : first.key_start]
+            new = json.dumps(key) + ": " + dumps_like(value, text, indent) + "," + separator
+            return text[: first.key_start] + new + text[first.key_start :]
+    else:
+        after = obj.members[-1]
+    indent = _line_indent(text, after.key_start)
+    separator = "\n" + indent if indent or _unit(text) is not None else " "
+    new = "," + separator + json.dumps(key) + ": " + dumps_like(value, text, indent)
+    return text[: after.value_end] + new + text[after.value_end :]
+
+
+def _indent_of_line(text: str, pos: int) -> str:
+    line_start = text.rfind("\n", 0, pos) + 1
+    match = re.match(r"[ \t]*", text[line_start:])
+    return match.group(0) if match else ""
+
+
+def delete_member(text: str, obj: ObjectSpan, key: str) -> str:
+    """Remove ``key`` (and the comma and line break that went with it) from the object."""
+    members = list(obj.members)
+    for index, member in enumerate(members):
+        if member.key != key:
+            continue
+        if len(members) == 1:
+            return text[: obj.start] + "{}" + text[obj.end :]
+        if index + 1 < len(members):  # cut from this key to the next key
+            return text[: member.key_start] + text[members[index + 1].key_start :]
+        previous = members[index - 1]  # last member: cut from the end of the previous value
+        return text[: previous.value_end] + text[member.value_end :]
+    return text

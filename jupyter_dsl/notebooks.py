@@ -1,0 +1,159 @@
+"""Notebook files: the ``metadata.jupyter_dsl`` link and the papermill ``parameters`` cell.
+
+Reads validate with nbformat; writes change exactly the piece asked for (see ``json_splice``)
+and go through an atomic rename, so a malformed or foreign-formatted notebook is never damaged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import json_splice
+from .errors import InvalidInput, NotFound
+from .files import write_text_atomic
+
+METADATA_KEY = "jupyter_dsl"
+PARAMETERS_TAG = "parameters"
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    tracker: str
+    number: int
+    type: str | None
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class NotebookLink:
+    """What ``metadata.jupyter_dsl`` holds. The tracker is the truth; this is a cache of it."""
+
+    issue: IssueRef
+    ask: int | None = None
+    branch: str = ""
+    status: str = "active"  # "active" | "complete"
+    completed_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # keys later versions add, kept as they are
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "extra"}
+        return {**self.extra, **data}
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "notebook") -> NotebookLink:
+        try:
+            issue = data["issue"]
+            ref = IssueRef(
+                tracker=str(issue["tracker"]),
+                number=int(issue["number"]),
+                type=issue.get("type"),
+                title=str(issue.get("title", "")),
+                url=str(issue.get("url", "") or ""),
+            )
+            known = {"issue", "ask", "branch", "status", "completed_at"}
+            return cls(
+                issue=ref,
+                ask=int(data["ask"]) if data.get("ask") is not None else None,
+                branch=str(data.get("branch", "") or ""),
+                status=str(data.get("status", "active")),
+                completed_at=data.get("completed_at"),
+                extra={k: v for k, v in data.items() if k not in known},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InvalidInput(
+                f"{source}: metadata.{METADATA_KEY} is not a valid link ({exc!s})",
+                hint="Unlink and link the notebook again.",
+            ) from exc
+
+
+def check_notebook_path(path: Path) -> Path:
+    if not path.exists():
+        raise NotFound(f"notebook {path} not found")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory, not a notebook")
+    if path.suffix.lower() != ".ipynb":
+        raise InvalidInput(f"{path} is not a notebook (.ipynb)", hint="Only Jupyter notebooks can be linked.")
+    return path
+
+
+def read_text(path: Path) -> str:
+    check_notebook_path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not a valid notebook: not UTF-8 text ({exc.reason})") from exc
+
+
+def parse(text: str, source: str) -> nbformat.NotebookNode:
+    """Parse and validate notebook text; any problem is an ``InvalidInput`` naming the file."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{source} is not a valid notebook: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
+        raise InvalidInput(f"{source} is not a valid notebook: no 'nbformat' and 'cells' at the top level")
+    if not isinstance(raw.get("metadata", {}), dict):
+        raise InvalidInput(f"{source} is not a valid notebook: 'metadata' is not an object")
+    try:
+        node = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        nbformat.validate(node)
+    except Exception as exc:  # nbformat raises ValidationError, NotJSONError, ValueError...
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput(f"{source} is not a valid notebook: {message}") from exc
+    return node
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return parse(read_text(path), str(path))
+
+
+def get_link(path: Path) -> NotebookLink | None:
+    node = read(path)
+    data = node.metadata.get(METADATA_KEY)
+    return None if data is None else NotebookLink.from_json(data, str(path))
+
+
+def link_from_metadata(metadata: dict[str, Any], source: str = "notebook") -> NotebookLink | None:
+    data = metadata.get(METADATA_KEY)
+    return None if data is None else NotebookLink.from_json(data, source)
+
+
+def _edit_metadata(path: Path, value: dict[str, Any] | None) -> None:
+    text = read_text(path)
+    parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
+    top = json_splice.scan_object(text, 0)
+    meta_member = next((m for m in top.members if m.key == "metadata"), None)
+    if meta_member is None:
+        if value is None:
+            return
+        new = json_splice.set_member(text, top, "metadata", {METADATA_KEY: value})
+    else:
+        meta = json_splice.scan_object(text, meta_member.value_start)
+        if value is None:
+            if not any(m.key == METADATA_KEY for m in meta.members):
+                return
+            new = json_splice.delete_member(text, meta, METADATA_KEY)
+        else:
+            new = json_splice.set_member(text, meta, METADATA_KEY, value)
+    parse(new, str(path))  # never write something that does not read back as a notebook
+    write_text_atomic(path, new)
+
+
+def set_link(path: Path, link: NotebookLink) -> None:
+    """Write the link into ``metadata.jupyter_dsl``; every other byte of the file stays as it was."""
+    _edit_metadata(path, link.to_json())
+
+
+def remove_link(path: Path) -> bool:
+    """Remove the link; returns whether there was one."""
+    had = get_link(path) is not None
+    _edit_metadata(path, None)
+    return had

@@ -1,0 +1,67 @@
+"""``jupyter dsl init``: turn a directory into a DSLP project without touching what is there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import gitrepo
+from .files import write_text_atomic
+from .lifecycle import TEMPLATES, template_file
+from .project import CONFIG_NAME, DEFAULT_CONFIG, load_settings
+
+IGNORED = [".dsl/", "data/", "models/"]
+TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
+
+
+@dataclass
+class InitReport:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # existed and differ: left alone (use --force)
+    ignored: list[str] = field(default_factory=list)  # patterns added to .gitignore
+    git_initialized: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.overwritten or self.ignored or self.git_initialized)
+
+
+def init_project(
+    directory: Path, *, templates: bool = False, force: bool = False, git: bool = True, name: str | None = None
+) -> InitReport:
+    """Write ``dsl.toml``, ignore ``.dsl/``, ``data/`` and ``models/``, optionally the issue templates.
+
+    A file that exists is never overwritten without ``force``; running twice changes nothing.
+    """
+    root = directory.expanduser().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    report = InitReport(root)
+    if git and not gitrepo.is_repo(root):
+        gitrepo.git(root, "init", "--quiet", "--initial-branch=main")
+        report.git_initialized = True
+    files = {CONFIG_NAME: DEFAULT_CONFIG.format(name=(name or root.name).replace('"', "'"))}
+    if templates:
+        for template in TEMPLATES:
+            files[(TEMPLATE_DIR / f"{template.key}.md").as_posix()] = template_file(template)
+    for relative, text in files.items():
+        _write(root, relative, text, force, report)
+    load_settings(root / CONFIG_NAME)  # a kept dsl.toml must still be valid: say so now, not later
+    report.ignored = gitrepo.ensure_ignored(root, IGNORED)
+    return report
+
+
+def _write(root: Path, relative: str, text: str, force: bool, report: InitReport) -> None:
+    path = root / relative
+    if path.exists():
+        if path.read_text(encoding="utf-8", errors="replace") == text:
+            return
+        if not force:
+            report.kept.append(relative)
+            return
+        report.overwritten.append(relative)
+    else:
+        report.created.append(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, text)

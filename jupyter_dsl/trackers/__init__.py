@@ -1,0 +1,42 @@
+"""Issue trackers, looked up by name: built-ins plus third parties' ``jupyter_dsl.trackers`` entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import entry_points
+
+from ..errors import ConfigError
+from ..project import Project
+from .base import CloseReason, Comment, Issue, IssueQuery, Tracker
+from .local import LocalTracker
+
+__all__ = ["CloseReason", "Comment", "Issue", "IssueQuery", "LocalTracker", "Tracker", "open_tracker", "register"]
+
+TrackerFactory = Callable[[Project], Tracker]
+_REGISTRY: dict[str, TrackerFactory] = {}
+
+
+def register(kind: str, factory: TrackerFactory) -> None:
+    """Make ``[tracker] kind = "<kind>"`` build its tracker with ``factory(project)``."""
+    _REGISTRY[kind] = factory
+
+
+register("local", lambda project: LocalTracker(project.database_path))
+
+
+def open_tracker(project: Project) -> Tracker:
+    """The tracker a project's ``dsl.toml`` names."""
+    kind = project.settings.tracker.kind
+    factory = _REGISTRY.get(kind)
+    if factory is None:
+        for entry in entry_points(group="jupyter_dsl.trackers"):
+            if entry.name == kind:
+                loaded = entry.load()
+                factory = getattr(loaded, "from_project", loaded)
+                break
+    if factory is None:
+        raise ConfigError(
+            f"no issue tracker named {kind!r} is installed",
+            hint=f"Installed trackers: {', '.join(sorted(_REGISTRY))}.",
+        )
+    return factory(project)

@@ -1,0 +1,97 @@
+"""The Tracker protocol every issue backend implements, and the issue types it speaks in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from ..lifecycle import IssueType, ask_of, issue_type_of
+
+State = Literal["open", "closed"]
+StateFilter = Literal["open", "closed", "all"]
+CloseReason = Literal["completed", "not_planned"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    tracker: str  # "local" | "github" | "gitlab" | a plugin's name
+    number: int
+    title: str
+    body: str
+    state: State
+    labels: tuple[str, ...] = ()
+    url: str = ""
+    state_reason: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+    closed_at: str | None = None
+    author: str = ""
+    comments: int = 0
+
+    @property
+    def type(self) -> IssueType | None:
+        return issue_type_of(self.labels)
+
+    @property
+    def ask(self) -> int | None:
+        """The Ask this issue refers to (Ask Reference, or Prompted by for an Explore)."""
+        return None if self.type is IssueType.ASK else ask_of(self.body)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["labels"] = list(self.labels)
+        data["type"] = self.type.value if self.type else None
+        data["ask"] = self.ask
+        return data
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    issue: int
+    body: str
+    author: str = ""
+    created_at: str = ""
+    url: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IssueQuery:
+    type: IssueType | None = None
+    state: StateFilter = "open"
+    labels: tuple[str, ...] = field(default_factory=tuple)
+
+
+@runtime_checkable
+class Tracker(Protocol):
+    """An issue tracker. Numbers are the tracker's own (GitHub number, GitLab iid, local id).
+
+    Every method raises ``NotFound`` for an unknown issue and ``TrackerError`` when the
+    backend refuses or fails; none returns partial results silently.
+    """
+
+    kind: str
+
+    def create(self, title: str, body: str, labels: Sequence[str]) -> Issue: ...
+
+    def get(self, number: int) -> Issue: ...
+
+    def list(self, query: IssueQuery) -> list[Issue]: ...
+
+    def comment(self, number: int, body: str) -> Comment: ...
+
+    def comments(self, number: int) -> list[Comment]: ...
+
+    def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue: ...
+
+    def add_labels(self, number: int, labels: Sequence[str]) -> Issue: ...
+
+    def remove_labels(self, number: int, labels: Sequence[str]) -> Issue: ...
+
+    def close(self, number: int, reason: CloseReason = "completed") -> Issue: ...
+
+    def reopen(self, number: int) -> Issue: ...

@@ -1,0 +1,232 @@
+"""The embedded tracker: issues in the project's SQLite database, no account and no network."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..database import connect, ensure_schema, transaction
+from ..errors import InvalidInput, NotFound
+from ..lifecycle import LABELS_BY_NAME
+from .base import CloseReason, Comment, Issue, IssueQuery
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS issues (
+        number INTEGER PRIMARY KEY AUTOINCREMENT,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+        state_reason TEXT,
+        author TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        closed_at TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS issue_labels (
+        issue INTEGER NOT NULL REFERENCES issues(number) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (issue, label)
+    )""",
+    """CREATE TABLE IF NOT EXISTS issue_comments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        issue INTEGER NOT NULL REFERENCES issues(number) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS issue_labels_label ON issue_labels(label)",
+    "CREATE INDEX IF NOT EXISTS issue_comments_issue ON issue_comments(issue)",
+]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _author() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return ""
+
+
+class LocalTracker:
+    """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE)."""
+
+    kind = "local"
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = connect(self.database)
+            ensure_schema(self._conn, "local_tracker", 1, _SCHEMA)
+        return self._conn
+
+    def close_connection(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _issue(self, row: sqlite3.Row) -> Issue:
+        labels = tuple(
+            r["label"]
+            for r in self.conn.execute(
+                "SELECT label FROM issue_labels WHERE issue = ? ORDER BY position, label", (row["number"],)
+            )
+        )
+        count = self.conn.execute(
+            "SELECT COUNT(*) AS n FROM issue_comments WHERE issue = ?", (row["number"],)
+        ).fetchone()["n"]
+        return Issue(
+            tracker=self.kind,
+            number=row["number"],
+            title=row["title"],
+            body=row["body"],
+            state=row["state"],
+            labels=labels,
+            url="",
+            state_reason=row["state_reason"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            closed_at=row["closed_at"],
+            author=row["author"],
+            comments=count,
+        )
+
+    def get(self, number: int) -> Issue:
+        row = self.conn.execute("SELECT * FROM issues WHERE number = ?", (number,)).fetchone()
+        if row is None:
+            raise NotFound(f"issue #{number} does not exist in the local tracker",
+                           hint="List issues with `jupyter dsl issue list --state all`.")
+        return self._issue(row)
+
+    def list(self, query: IssueQuery) -> list[Issue]:
+        sql = "SELECT * FROM issues WHERE 1 = 1"
+        args: list[object] = []
+        if query.state != "all":
+            sql += " AND state = ?"
+            args.append(query.state)
+        wanted = list(query.labels) + ([query.type.value] if query.type else [])
+        for label in wanted:
+            sql += " AND number IN (SELECT issue FROM issue_labels WHERE label = ?)"
+            args.append(label)
+        sql += " ORDER BY number DESC"
+        return [self._issue(row) for row in self.conn.execute(sql, args).fetchall()]
+
+    def comments(self, number: int) -> list[Comment]:
+        self.get(number)
+        rows = self.conn.execute(
+            "SELECT * FROM issue_comments WHERE issue = ? ORDER BY id", (number,)
+        ).fetchall()
+        return [Comment(r["id"], r["issue"], r["body"], r["author"], r["created_at"]) for r in rows]
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def create(self, title: str, body: str, labels: Sequence[str]) -> Issue:
+        if not title.strip():
+            raise InvalidInput("an issue needs a title")
+        now = _now()
+        with transaction(self.conn) as conn:
+            cursor = conn.execute(
+                "INSERT INTO issues (title, body, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                (title.strip(), body, _author(), now, now),
+            )
+            number = int(cursor.lastrowid or 0)
+            self._insert_labels(conn, number, labels)
+        return self.get(number)
+
+    def _insert_labels(self, conn: sqlite3.Connection, number: int, labels: Sequence[str]) -> None:
+        start = conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 AS p FROM issue_labels WHERE issue = ?", (number,)
+        ).fetchone()["p"]
+        for offset, label in enumerate(dict.fromkeys(_label(name) for name in labels)):
+            conn.execute(
+                "INSERT OR IGNORE INTO issue_labels (issue, label, position) VALUES (?, ?, ?)",
+                (number, label, start + offset),
+            )
+
+    def _touch(self, conn: sqlite3.Connection, number: int, **columns: object) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        sql = f"UPDATE issues SET {assignments}{', ' if columns else ''}updated_at = ? WHERE number = ?"  # noqa: S608
+        conn.execute(sql, (*columns.values(), _now(), number))
+
+    def comment(self, number: int, body: str) -> Comment:
+        if not body.strip():
+            raise InvalidInput("a comment needs text")
+        self.get(number)
+        now = _now()
+        with transaction(self.conn) as conn:
+            cursor = conn.execute(
+                "INSERT INTO issue_comments (issue, body, author, created_at) VALUES (?, ?, ?, ?)",
+                (number, body, _author(), now),
+            )
+            self._touch(conn, number)
+        return Comment(int(cursor.lastrowid or 0), number, body, _author(), now)
+
+    def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue:
+        self.get(number)
+        columns: dict[str, object] = {}
+        if title is not None:
+            if not title.strip():
+                raise InvalidInput("an issue title cannot be empty")
+            columns["title"] = title.strip()
+        if body is not None:
+            columns["body"] = body
+        with transaction(self.conn) as conn:
+            self._touch(conn, number, **columns)
+        return self.get(number)
+
+    def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
+        self.get(number)
+        with transaction(self.conn) as conn:
+            self._insert_labels(conn, number, labels)
+            self._touch(conn, number)
+        return self.get(number)
+
+    def remove_labels(self, number: int, labels: Sequence[str]) -> Issue:
+        issue = self.get(number)
+        missing = [name for name in labels if name not in issue.labels]
+        if missing:
+            raise NotFound(f"issue #{number} has no label {', '.join(repr(m) for m in missing)}")
+        with transaction(self.conn) as conn:
+            conn.executemany(
+                "DELETE FROM issue_labels WHERE issue = ? AND label = ?", [(number, name) for name in labels]
+            )
+            self._touch(conn, number)
+        return self.get(number)
+
+    def close(self, number: int, reason: CloseReason = "completed") -> Issue:
+        if reason not in ("completed", "not_planned"):
+            raise InvalidInput(f"unknown close reason {reason!r}", hint="Use 'completed' or 'not_planned'.")
+        self.get(number)
+        with transaction(self.conn) as conn:
+            self._touch(conn, number, state="closed", state_reason=reason, closed_at=_now())
+        return self.get(number)
+
+    def reopen(self, number: int) -> Issue:
+        self.get(number)
+        with transaction(self.conn) as conn:
+            self._touch(conn, number, state="open", state_reason="reopened", closed_at=None)
+        return self.get(number)
+
+
+def _label(name: str) -> str:
+    """Labels are free text, but a DSLP label given in another case is stored in its exact case."""
+    clean = name.strip()
+    if not clean:
+        raise InvalidInput("a label cannot be empty")
+    for known in LABELS_BY_NAME:
+        if known.lower() == clean.lower():
+            return known
+    return clean
