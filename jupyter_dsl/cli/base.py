@@ -1,0 +1,102 @@
+"""What every `jupyter dsl` command shares: the group, `--json`, project lookup and error mapping."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ..errors import DslError
+from ..project import Project, find_project
+from ..trackers import Tracker, open_tracker
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False, soft_wrap=True)
+error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="jupyter-dsl", prog_name="jupyter dsl")
+@click.option(
+    "-C",
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run as if started in this directory.",
+)
+@click.pass_context
+def cli(ctx: click.Context, directory: Path | None) -> None:
+    """The Data Science Lifecycle Process in Jupyter: issues, linked notebooks, recorded runs."""
+    ctx.obj = (directory or Path.cwd()).resolve()
+
+
+def json_option(func: F) -> F:
+    """Add ``--json``: print one JSON document on stdout instead of the human report."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def working_dir() -> Path:
+    ctx = click.get_current_context()
+    root = ctx.find_root().obj
+    return root if isinstance(root, Path) else Path.cwd()
+
+
+def resolve_path(path: str | Path) -> Path:
+    """A user-given path, relative to ``-C`` (or the current directory)."""
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else working_dir() / candidate
+
+
+def open_project(near: Path | None = None) -> Project:
+    return find_project(near if near is not None else working_dir())
+
+
+def open_project_tracker(near: Path | None = None) -> tuple[Project, Tracker]:
+    project = open_project(near)
+    return project, open_tracker(project)
+
+
+def emit(as_json: bool, payload: Any, human: Callable[[], None]) -> None:
+    """Print ``payload`` as JSON for scripts, or call ``human`` to print the readable report."""
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    else:
+        human()
+
+
+def report_error(exc: DslError, as_json: bool) -> None:
+    if as_json:
+        body = {"error": {"type": type(exc).__name__, "message": exc.message, "hint": exc.hint}}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    error_console.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+    if exc.hint:
+        error_console.print(f"[yellow]hint:[/] {exc.hint}", markup=True, highlight=False)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; a ``DslError`` becomes its message, hint and exit code (never a traceback)."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="jupyter dsl", standalone_mode=False)
+    except DslError as exc:
+        report_error(exc, "--json" in args)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        error_console.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        error_console.print("interrupted")
+        return 130
+    return 0

@@ -1,0 +1,258 @@
+"""`jupyter dsl issue ...`: create, list, show, comment on, edit, label, close and reopen issues."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.markdown import Markdown
+from rich.table import Table
+
+from .. import links
+from ..errors import InvalidInput
+from ..issues import new_issue
+from ..lifecycle import IssueType
+from ..trackers import Issue, IssueQuery
+from .base import cli, console, emit, json_option, open_project_tracker, resolve_path
+
+TYPE_NAMES = [t.value for t in IssueType]
+
+
+@cli.group()
+def issue() -> None:
+    """Issues of the five DSLP types on the project's tracker."""
+
+
+def issue_line(item: Issue) -> str:
+    kind = item.type.value if item.type else "-"
+    state = "" if item.state == "open" else f" [dim]({item.state})[/]"
+    return f"[bold]#{item.number}[/] [cyan]{kind}[/] {_escape(item.title)}{state}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def issue_table(items: list[Issue]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("#", "type", "state", "title", "ask", "labels"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        extra = [label for label in item.labels if not item.type or label != item.type.value]
+        table.add_row(
+            str(item.number),
+            item.type.value if item.type else "-",
+            item.state,
+            _escape(item.title),
+            f"#{item.ask}" if item.ask else "",
+            _escape(", ".join(extra)),
+        )
+    return table
+
+
+def parse_sections(values: tuple[str, ...]) -> dict[str, str]:
+    sections: dict[str, str] = {}
+    for value in values:
+        heading, sep, text = value.partition("=")
+        if not sep or not heading.strip():
+            raise InvalidInput(
+                f"--section {value!r} is not HEADING=TEXT", hint='Example: --section "Goals=- [ ] churn"'
+            )
+        sections[heading.strip()] = text.replace("\\n", "\n")
+    return sections
+
+
+@issue.command("new")
+@click.argument("issue_type", metavar="TYPE", type=click.Choice(TYPE_NAMES, case_sensitive=False))
+@click.argument("title")
+@click.option("--ask", type=int, help="The Ask this Explore/Experiment/Model answers to.")
+@click.option("--experiment", type=int, help="The Experiment a Model is based on.")
+@click.option("--variant", type=click.Choice(["acquisition", "create"]), help="Data template variant.")
+@click.option("--section", "sections", multiple=True, metavar="HEADING=TEXT", help="Fill a template section.")
+@click.option("--label", "labels", multiple=True, help="Another label (repeatable).")
+@click.option(
+    "--link", "notebook", type=click.Path(path_type=Path), help="Link this notebook to the new issue."
+)
+@json_option
+def issue_new(
+    issue_type: str,
+    title: str,
+    ask: int | None,
+    experiment: int | None,
+    variant: str | None,
+    sections: tuple[str, ...],
+    labels: tuple[str, ...],
+    notebook: Path | None,
+    as_json: bool,
+) -> None:
+    """Create an issue of TYPE from its DSLP template.
+
+    Example: jupyter dsl issue new Explore "Churn by region" --ask 1
+    """
+    near = resolve_path(notebook).parent if notebook else None
+    _, tracker = open_project_tracker(near)
+    created = new_issue(
+        tracker,
+        IssueType.parse(issue_type),
+        title,
+        ask=ask,
+        experiment=experiment,
+        sections=parse_sections(sections),
+        variant=variant,
+        labels=labels,
+    )
+    linked = links.link(tracker, resolve_path(notebook), created.number) if notebook else None
+
+    def human() -> None:
+        console.print(f"created {issue_line(created)}")
+        if created.url:
+            console.print(created.url, markup=False)
+        if linked and notebook:
+            console.print(f"linked {notebook} → #{created.number}, branch {linked.branch}", markup=False)
+
+    emit(as_json, {"issue": created.to_json(), "link": linked.to_json() if linked else None}, human)
+
+
+@issue.command("list")
+@click.option("--type", "issue_type", type=click.Choice(TYPE_NAMES, case_sensitive=False))
+@click.option("--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True)
+@click.option("--label", "labels", multiple=True, help="Only issues with this label (repeatable).")
+@json_option
+def issue_list(issue_type: str | None, state: str, labels: tuple[str, ...], as_json: bool) -> None:
+    """List issues, newest first."""
+    _, tracker = open_project_tracker()
+    query = IssueQuery(type=IssueType.parse(issue_type) if issue_type else None, state=state, labels=labels)  # type: ignore[arg-type]
+    items = tracker.list(query)
+
+    def human() -> None:
+        if items:
+            console.print(issue_table(items))
+        else:
+            console.print("no issues match", style="dim")
+
+    emit(as_json, {"issues": [item.to_json() for item in items]}, human)
+
+
+@issue.command("show")
+@click.argument("number", type=int)
+@click.option("--comments/--no-comments", default=True, show_default=True)
+@json_option
+def issue_show(number: int, comments: bool, as_json: bool) -> None:
+    """Show issue NUMBER: its type, state, Ask, body and comments."""
+    _, tracker = open_project_tracker()
+    item = tracker.get(number)
+    ask = tracker.get(item.ask) if item.ask else None
+    notes = tracker.comments(number) if comments else []
+
+    def human() -> None:
+        console.print(issue_line(item))
+        meta = [f"state: {item.state}" + (f" ({item.state_reason})" if item.state_reason else "")]
+        if item.labels:
+            meta.append("labels: " + ", ".join(item.labels))
+        if ask:
+            meta.append(f"ask: #{ask.number} {ask.title}")
+        console.print("  ".join(meta), style="dim", markup=False)
+        console.print(Markdown(item.body or "_no description_"))
+        for note in notes:
+            console.rule(f"{note.author} {note.created_at}", style="dim")
+            console.print(Markdown(note.body))
+
+    payload = {
+        "issue": item.to_json(),
+        "ask": ask.to_json() if ask else None,
+        "comments": [c.to_json() for c in notes],
+    }
+    emit(as_json, payload, human)
+
+
+def _text_or_stdin(text: str) -> str:
+    return sys.stdin.read() if text == "-" else text
+
+
+@issue.command("comment")
+@click.argument("number", type=int)
+@click.argument("text")
+@json_option
+def issue_comment(number: int, text: str, as_json: bool) -> None:
+    """Add a comment (TEXT, or - to read it from stdin)."""
+    _, tracker = open_project_tracker()
+    note = tracker.comment(number, _text_or_stdin(text))
+    emit(as_json, {"comment": note.to_json()}, lambda: console.print(f"commented on #{number}"))
+
+
+@issue.command("edit")
+@click.argument("number", type=int)
+@click.option("--title", help="The new title.")
+@click.option("--body", help="The new body (- reads stdin).")
+@click.option(
+    "--body-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the body from a file.",
+)
+@json_option
+def issue_edit(
+    number: int, title: str | None, body: str | None, body_file: Path | None, as_json: bool
+) -> None:
+    """Change an issue's title or body."""
+    if body is not None and body_file is not None:
+        raise InvalidInput("give --body or --body-file, not both")
+    text = (
+        body_file.read_text(encoding="utf-8")
+        if body_file
+        else (_text_or_stdin(body) if body is not None else None)
+    )
+    if title is None and text is None:
+        raise InvalidInput("nothing to change", hint="Give --title, --body or --body-file.")
+    _, tracker = open_project_tracker()
+    item = tracker.edit(number, title=title, body=text)
+    emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"edited {issue_line(item)}"))
+
+
+@issue.command("label")
+@click.argument("number", type=int)
+@click.option("--add", "add", multiple=True, help="Add this label (repeatable).")
+@click.option("--remove", "remove", multiple=True, help="Remove this label (repeatable).")
+@json_option
+def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_json: bool) -> None:
+    """Add or remove labels, e.g. --add succeeded --remove "on hold"."""
+    if not add and not remove:
+        raise InvalidInput("nothing to change", hint="Give --add LABEL or --remove LABEL.")
+    _, tracker = open_project_tracker()
+    item = tracker.get(number)
+    if add:
+        item = tracker.add_labels(number, add)
+    if remove:
+        item = tracker.remove_labels(number, remove)
+    emit(
+        as_json,
+        {"issue": item.to_json()},
+        lambda: console.print(f"#{number} labels: {', '.join(item.labels)}", markup=False),
+    )
+
+
+@issue.command("close")
+@click.argument("number", type=int)
+@click.option(
+    "--reason", type=click.Choice(["completed", "not_planned"]), default="completed", show_default=True
+)
+@click.option("--comment", "text", help="Comment before closing.")
+@json_option
+def issue_close(number: int, reason: str, text: str | None, as_json: bool) -> None:
+    """Close an issue with a reason."""
+    _, tracker = open_project_tracker()
+    tracker.get(number)
+    if text:
+        tracker.comment(number, text)
+    item = tracker.close(number, reason)  # type: ignore[arg-type]
+    emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"closed #{number} ({reason})"))
+
+
+@issue.command("reopen")
+@click.argument("number", type=int)
+@json_option
+def issue_reopen(number: int, as_json: bool) -> None:
+    """Reopen a closed issue."""
+    _, tracker = open_project_tracker()
+    item = tracker.reopen(number)
+    emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"reopened #{number}"))

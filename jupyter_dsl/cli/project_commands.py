@@ -1,0 +1,249 @@
+"""`jupyter dsl init | demo | status | link | unlink | branch`: the project and a notebook's link."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import click
+
+from .. import gitrepo, links
+from ..demo import lab_command, make_demo
+from ..errors import NotFound
+from ..lifecycle import parse_branch
+from ..linked_notebooks import linked_notebooks
+from ..scaffold import init_project
+from ..trackers import IssueQuery
+from .base import (
+    cli,
+    console,
+    emit,
+    json_option,
+    open_project,
+    open_project_tracker,
+    resolve_path,
+    working_dir,
+)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--templates", is_flag=True, help="Also write the six DSLP issue templates to .github/ISSUE_TEMPLATE/."
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist and differ.")
+@click.option("--no-git", is_flag=True, help="Do not run `git init` when DIRECTORY is not a repository.")
+@json_option
+def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_json: bool) -> None:
+    """Make DIRECTORY (default: here) a DSLP project: dsl.toml, .gitignore entries, templates.
+
+    Never overwrites a file of yours without --force; running it twice changes nothing.
+    """
+    report = init_project(resolve_path(directory or "."), templates=templates, force=force, git=not no_git)
+
+    def human() -> None:
+        if report.git_initialized:
+            console.print(f"initialized a git repository in {report.root}", markup=False)
+        for name in report.created:
+            console.print(f"created   {name}", markup=False)
+        for name in report.overwritten:
+            console.print(f"replaced  {name}", markup=False)
+        for name in report.kept:
+            console.print(f"kept      {name} (differs; --force replaces it)", markup=False)
+        if report.ignored:
+            console.print(f"ignored   {', '.join(report.ignored)} in .gitignore", markup=False)
+        if not report.changed:
+            console.print(f"{report.root} is already a DSLP project; nothing changed", markup=False)
+
+    payload = {
+        "root": str(report.root),
+        "created": report.created,
+        "overwritten": report.overwritten,
+        "kept": report.kept,
+        "ignored": report.ignored,
+        "git_initialized": report.git_initialized,
+        "changed": report.changed,
+    }
+    emit(as_json, payload, human)
+
+
+@cli.command()
+@click.argument(
+    "directory", required=False, default="dsl-demo", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--force", is_flag=True, help="Build the demo even if DIRECTORY is not empty.")
+@click.option("--lab", is_flag=True, help="Open it in JupyterLab afterwards.")
+@json_option
+def demo(directory: Path, force: bool, lab: bool, as_json: bool) -> None:
+    """Make a demo DSLP project in DIRECTORY (default: ./dsl-demo) and say how to open it."""
+    report = make_demo(resolve_path(directory), force=force)
+
+    def human() -> None:
+        for step in report.steps:
+            console.print(f"• {step}", markup=False)
+        console.print("\nOpen it in JupyterLab:", style="bold")
+        console.print(f"  {lab_command(report.root, report.notebook)}", markup=False)
+        console.print("Or look around from here:", style="bold")
+        console.print(f"  cd {report.root} && jupyter dsl status {report.notebook}", markup=False)
+
+    emit(as_json, report.to_json(), human)
+    if lab:
+        jupyter = shutil.which("jupyter")
+        if jupyter is None:
+            raise NotFound("the `jupyter` command is not on PATH", hint="pip install jupyterlab")
+        os.execv(jupyter, [jupyter, "lab", f"--notebook-dir={report.root}", report.notebook])  # noqa: S606
+
+
+@cli.command()
+@click.argument("notebook", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def status(notebook: Path | None, as_json: bool) -> None:
+    """NOTEBOOK's issue, its Ask and branch; without NOTEBOOK, the project's state."""
+    if notebook is None:
+        _project_status(as_json)
+        return
+    path = resolve_path(notebook)
+    project, tracker = open_project_tracker(path.parent)
+    state = links.status(project, tracker, path)
+
+    def human() -> None:
+        if state.link is None:
+            console.print(f"{state.path} is not linked to an issue", markup=False)
+            console.print(
+                "link it: jupyter dsl link NOTEBOOK N   (or create one: jupyter dsl issue new ...)",
+                style="dim",
+            )
+            return
+        ref = state.issue or state.link.issue
+        title = ref.title
+        kind = (state.issue.type.value if state.issue and state.issue.type else state.link.issue.type) or "-"
+        issue_state = state.issue.state if state.issue else "unknown"
+        console.print(f"{state.path} → #{ref.number} {kind}: {title} ({issue_state})", markup=False)
+        if state.ask:
+            console.print(
+                f"  ask:    #{state.ask.number} {state.ask.title} ({state.ask.state})", markup=False
+            )
+        console.print(f"  status: {state.link.status}", markup=False)
+        mark = "✓" if state.on_branch else "✗"
+        console.print(
+            f"  branch: {state.expected_branch} {mark} (on {state.current_branch or 'no branch'})",
+            markup=False,
+        )
+        if not state.on_branch and state.expected_branch:
+            console.print(f"  switch: jupyter dsl branch {notebook}", style="dim", markup=False)
+        if state.issue_error:
+            console.print(
+                f"  tracker: {state.issue_error} (showing the cached link)", style="yellow", markup=False
+            )
+
+    emit(as_json, state.to_json(), human)
+
+
+def _project_status(as_json: bool) -> None:
+    project, tracker = open_project_tracker()
+    branch = gitrepo.current_branch(project.root) if gitrepo.is_repo(project.root) else None
+    parsed = parse_branch(branch) if branch else None
+    open_issues = tracker.list(IssueQuery(state="open"))
+    counts: dict[str, int] = {}
+    for item in open_issues:
+        key = item.type.value if item.type else "other"
+        counts[key] = counts.get(key, 0) + 1
+    linked = linked_notebooks(project.root)
+    payload = {
+        "root": str(project.root),
+        "config": str(project.config_path) if project.config_path else None,
+        "tracker": {"kind": project.settings.tracker.kind, "repo": project.settings.tracker.repo},
+        "branch": {"current": branch, "issue": parsed.number if parsed else None},
+        "open_issues": counts,
+        "notebooks": [
+            {"path": path, "issue": link.issue.number, "type": link.issue.type, "status": link.status}
+            for path, link in linked
+        ],
+    }
+
+    def human() -> None:
+        console.print(f"project  {project.root}", markup=False)
+        console.print(f"config   {project.config_path or '(none: defaults)'}", markup=False)
+        console.print(f"tracker  {project.settings.tracker.kind}", markup=False)
+        on = f" (issue #{parsed.number})" if parsed else ""
+        console.print(f"branch   {branch or '-'}{on}", markup=False)
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
+        console.print(f"open     {summary}", markup=False)
+        for path, link in linked:
+            console.print(
+                f"  {path} → #{link.issue.number} {link.issue.type or ''} ({link.status})", markup=False
+            )
+
+    emit(as_json, payload, human)
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("number", type=int)
+@json_option
+def link(notebook: Path, number: int, as_json: bool) -> None:
+    """Link NOTEBOOK to issue NUMBER (only its metadata.jupyter_dsl changes)."""
+    path = resolve_path(notebook)
+    project, tracker = open_project_tracker(path.parent)
+    new = links.link(tracker, path, number)
+
+    def human() -> None:
+        console.print(
+            f"linked {project.relative(path)} → #{number} {new.issue.type or ''}: {new.issue.title}",
+            markup=False,
+        )
+        console.print(
+            f"its branch: {new.branch}   (jupyter dsl branch {notebook})", style="dim", markup=False
+        )
+
+    emit(as_json, {"path": project.relative(path), "link": new.to_json()}, human)
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def unlink(notebook: Path, as_json: bool) -> None:
+    """Remove NOTEBOOK's link to its issue."""
+    path = resolve_path(notebook)
+    previous = links.unlink(path)
+
+    def human() -> None:
+        if previous is None:
+            console.print(f"{notebook} was not linked; nothing changed", markup=False)
+        else:
+            console.print(f"unlinked {notebook} from #{previous.issue.number}", markup=False)
+
+    emit(as_json, {"path": str(path), "previous": previous.to_json() if previous else None}, human)
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Switch even when uncommitted changes would be carried over.")
+@json_option
+def branch(notebook: Path, force: bool, as_json: bool) -> None:
+    """Create or switch to the DSLP branch of NOTEBOOK's issue (e.g. explore/12-churn-by-region)."""
+    path = resolve_path(notebook)
+    project, tracker = open_project_tracker(path.parent)
+    result = links.switch_branch(project, tracker, path, force=force)
+
+    def human() -> None:
+        if result.previous == result.branch and not result.created:
+            console.print(f"already on {result.branch}", markup=False)
+        elif result.created:
+            console.print(
+                f"created {result.branch} from {result.base or 'HEAD'} and switched to it", markup=False
+            )
+        else:
+            console.print(f"switched to {result.branch}", markup=False)
+
+    payload = {
+        "branch": result.branch,
+        "created": result.created,
+        "base": result.base,
+        "previous": result.previous,
+    }
+    emit(as_json, payload, human)
+
+
+__all__ = ["branch", "demo", "init", "link", "open_project", "status", "unlink", "working_dir"]

@@ -1,0 +1,186 @@
+"""`jupyter dsl demo`: a small worked DSLP project to look at and play with.
+
+A git repository with ``dsl.toml`` and the issue templates, an Ask and an Explore issue on the local
+tracker, and a parameterized notebook linked to the Explore issue, checked out on its branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import gitrepo, links
+from .errors import Conflict
+from .issues import new_issue
+from .lifecycle import IssueType
+from .notebooks import PARAMETERS_TAG
+from .project import find_project
+from .scaffold import init_project
+from .trackers import open_tracker
+
+NOTEBOOK = "notebooks/explore_churn.ipynb"
+CONFIG = "configs/baseline.yaml"
+
+ASK_SECTIONS = {
+    "Problem Statement": "Customers leave and we notice too late to act.",
+    "Desired Outcome": "Account managers see which customers are likely to churn next month.",
+    "Metrics": "Recall of churners at 20% of accounts contacted; target 0.6.",
+}
+EXPLORE_SECTIONS = {
+    "Overview": "Is churn different across regions and tenure? This shapes the features of the first model.",
+    "Goals": "- [ ] churn rate by region\n- [ ] churn rate by tenure bucket",
+}
+
+_CELLS: list[tuple[str, str, list[str]]] = [
+    (
+        "markdown",
+        "# Churn by region\n\nAn exploration for the Ask *Why do customers churn?*. "
+        "The parameters cell below is papermill's: `jupyter dsl run` and `%dsl run` set it.",
+        [],
+    ),
+    (
+        "code",
+        "# Parameters: papermill injects new values after this cell.\n"
+        'region = "all"  # one of: all, north, south, east, west\n'
+        "min_tenure = 0  # months; customers with less tenure are left out\n"
+        "customers = 2000  # size of the synthetic sample\n"
+        "seed = 7  # random seed",
+        [PARAMETERS_TAG],
+    ),
+    (
+        "code",
+        "import random\n\n"
+        "rng = random.Random(seed)\n"
+        'regions = ["north", "south", "east", "west"]\n'
+        "rows = []\n"
+        "for _ in range(customers):\n"
+        "    r = rng.choice(regions)\n"
+        "    tenure = rng.randint(0, 60)\n"
+        '    base = {"north": 0.10, "south": 0.18, "east": 0.12, "west": 0.22}[r]\n'
+        "    churned = rng.random() < base * (1.6 if tenure < 12 else 0.8)\n"
+        "    rows.append((r, tenure, churned))\n"
+        'selected = [row for row in rows if row[1] >= min_tenure and region in ("all", row[0])]\n'
+        "len(selected)",
+        [],
+    ),
+    (
+        "code",
+        "by_region = {}\n"
+        "for r in regions:\n"
+        "    members = [row for row in selected if row[0] == r]\n"
+        "    if members:\n"
+        "        by_region[r] = round(sum(row[2] for row in members) / len(members), 3)\n"
+        "churn_rate = round(sum(row[2] for row in selected) / max(len(selected), 1), 3)\n"
+        "by_region, churn_rate",
+        [],
+    ),
+    (
+        "code",
+        "try:  # recorded with the run when executed by `jupyter dsl run`\n"
+        "    import jupyter_dsl\n\n"
+        '    jupyter_dsl.record("churn_rate", churn_rate)\n'
+        '    jupyter_dsl.record("churn_by_region", by_region)\n'
+        "except (ImportError, AttributeError):\n"
+        "    pass",
+        [],
+    ),
+    (
+        "markdown",
+        "## Findings\n\nWest and south churn most; customers in their first year churn "
+        "about twice as often as the rest.",
+        [],
+    ),
+]
+
+
+@dataclass
+class DemoReport:
+    root: Path
+    ask: int
+    explore: int
+    notebook: str
+    branch: str
+    steps: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root),
+            "ask": self.ask,
+            "explore": self.explore,
+            "notebook": self.notebook,
+            "branch": self.branch,
+            "steps": self.steps,
+            "open": lab_command(self.root, self.notebook),
+        }
+
+
+def lab_command(root: Path, notebook: str) -> str:
+    return f"jupyter lab --notebook-dir={_quote(str(root))} {_quote(notebook)}"
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def demo_notebook() -> nbformat.NotebookNode:
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for kind, source, tags in _CELLS:
+        cell = (
+            nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
+        )
+        if tags:
+            cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    return nb
+
+
+def make_demo(directory: Path, *, force: bool = False) -> DemoReport:
+    """Build the demo project in ``directory`` (which must be empty or missing unless ``force``)."""
+    root = directory.expanduser().resolve()
+    if root.exists() and any(root.iterdir()) and not force:
+        raise Conflict(
+            f"{root} is not empty", hint="Choose another directory, or pass --force to add the demo to it."
+        )
+    steps: list[str] = []
+    report = init_project(root, templates=True, force=force, name="churn-demo")
+    steps.append(f"made a DSLP project in {root}: " + ", ".join(report.created or ["dsl.toml"]))
+    (root / "notebooks").mkdir(exist_ok=True)
+    (root / "configs").mkdir(exist_ok=True)
+    nbformat.write(demo_notebook(), root / NOTEBOOK)
+    (root / CONFIG).write_text("region: all\nmin_tenure: 12\n", encoding="utf-8")
+    (root / "README.md").write_text(
+        "# churn-demo\n\nA DSLP demo project made by `jupyter dsl demo`. Try `jupyter dsl status "
+        f"{NOTEBOOK}` and `jupyter dsl issue list --state all`.\n",
+        encoding="utf-8",
+    )
+    _commit(root, "Start the churn project: DSLP config, issue templates, exploration notebook")
+    steps.append(f"committed the project on {gitrepo.current_branch(root)}")
+
+    project = find_project(root)
+    tracker = open_tracker(project)
+    ask = new_issue(tracker, IssueType.ASK, "Why do customers churn?", sections=ASK_SECTIONS)
+    explore = new_issue(
+        tracker, IssueType.EXPLORE, "Churn by region", ask=ask.number, sections=EXPLORE_SECTIONS
+    )
+    steps.append(f"created Ask #{ask.number} {ask.title!r} and Explore #{explore.number} {explore.title!r}")
+    link = links.link(tracker, root / NOTEBOOK, explore.number)
+    steps.append(f"linked {NOTEBOOK} to Explore #{explore.number}")
+    switched = links.switch_branch(project, tracker, root / NOTEBOOK, force=True)
+    _commit(root, f"Link the exploration notebook to #{explore.number}")
+    steps.append(f"switched to its branch {switched.branch} and committed the link")
+    return DemoReport(root, ask.number, explore.number, NOTEBOOK, link.branch, steps)
+
+
+def _commit(root: Path, message: str) -> None:
+    identity: list[str] = []
+    if not gitrepo.git(root, "config", "user.email", check=False).stdout.strip():
+        identity = ["-c", "user.name=jupyter-dsl demo", "-c", "user.email=demo@jupyter-dsl.invalid"]
+    gitrepo.git(root, "add", "--all")
+    gitrepo.git(root, *identity, "commit", "--quiet", "--allow-empty", "-m", message)

@@ -1,0 +1,40 @@
+"""`%load_ext jupyter_dsl` then `%dsl ...`: the lifecycle from inside a notebook.
+
+Each module of this package registers its subcommands in :data:`base.SUBCOMMANDS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+
+from ..errors import DslError
+from . import issue_magics  # noqa: F401  (registers its subcommands)
+from .base import MagicSession, dispatch
+
+__all__ = ["DslMagics", "register"]
+
+
+@magics_class
+class DslMagics(Magics):
+    def __init__(self, shell: Any) -> None:
+        super().__init__(shell)
+        self.session = MagicSession(shell)
+
+    @line_magic
+    def dsl(self, line: str) -> Any:
+        """The Data Science Lifecycle Process: `%dsl` alone lists the commands."""
+        try:
+            return dispatch(self.session, line)
+        except DslError as exc:
+            # A UsageError shows as one clear message (no traceback) and still stops "Run All".
+            raise UsageError(str(exc)) from None
+
+
+def register(ipython: Any) -> None:
+    ipython.register_magics(DslMagics)
+    from .frontend import attach
+
+    attach(ipython)

@@ -1,0 +1,188 @@
+"""The `%dsl` dispatcher: a registry of subcommands, their argument parsing and the session they share.
+
+Each subcommand module registers handlers with :func:`subcommand`; a handler gets the
+:class:`MagicSession` and the parsed arguments and returns what the cell should show (or None).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ..errors import InvalidInput, NotFound
+from ..project import Project, find_project
+from ..trackers import Tracker, open_tracker
+
+Handler = Callable[["MagicSession", argparse.Namespace], Any]
+
+
+class MagicArgumentParser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting the kernel."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InvalidInput(
+            f"%dsl {self.prog.split()[-1]}: {message}", hint=f"Usage: {self.format_usage().strip()}"
+        )
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise InvalidInput(message or "invalid arguments", hint=self.format_usage().strip())
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    parser: MagicArgumentParser
+    handler: Handler
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {}
+
+
+def subcommand(
+    name: str, help: str, arguments: Callable[[MagicArgumentParser], None] | None = None
+) -> Callable[[Handler], Handler]:
+    """Register ``%dsl NAME``: ``arguments`` adds argparse arguments to the subcommand's parser."""
+
+    def decorate(handler: Handler) -> Handler:
+        parser = MagicArgumentParser(prog=f"%dsl {name}", description=help, add_help=False)
+        if arguments is not None:
+            arguments(parser)
+        SUBCOMMANDS[name] = Subcommand(name, help, parser, handler)
+        return handler
+
+    return decorate
+
+
+def split_line(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError as exc:
+        raise InvalidInput(f"cannot parse the %dsl line: {exc}", hint="Check the quotes.") from exc
+
+
+@dataclass
+class MagicSession:
+    """What a magic knows about where it runs: the IPython shell, its notebook and its project."""
+
+    shell: Any
+    environ: Callable[[], dict[str, str]] = field(default=lambda: dict(os.environ))
+    _tracker: tuple[Path, Tracker] | None = field(default=None, init=False, repr=False)
+
+    def notebook(self) -> Path:
+        """The notebook this kernel runs for, or a plain error saying we cannot tell."""
+        path = notebook_of_kernel(self.environ(), self.shell.user_ns, Path.cwd())
+        if path is None:
+            raise NotFound(
+                "this kernel cannot tell which notebook it runs in",
+                hint="Start it from JupyterLab or Jupyter Server, or name the notebook: "
+                "`%dsl status --notebook PATH` / `%dsl link N --notebook PATH`.",
+            )
+        return path
+
+    def notebook_or(self, given: str | None) -> Path:
+        return Path(given).expanduser().resolve() if given else self.notebook()
+
+    def project(self, near: Path | None = None) -> Project:
+        if near is None:
+            try:
+                near = self.notebook().parent
+            except NotFound:
+                near = Path.cwd()
+        return find_project(near)
+
+    def tracker(self, project: Project) -> Tracker:
+        if self._tracker is None or self._tracker[0] != project.root:
+            self._tracker = (project.root, open_tracker(project))
+        return self._tracker[1]
+
+
+def notebook_of_kernel(environ: dict[str, str], user_ns: dict[str, Any], cwd: Path) -> Path | None:
+    """Find the notebook from the kernel's session environment (never by guessing from the cwd).
+
+    Jupyter Server sets ``JPY_SESSION_NAME`` to the notebook's absolute path when the front end names
+    the session (JupyterLab, Notebook 7), else to its API path relative to the server root, while the
+    kernel starts in the notebook's directory; VS Code sets ``__vsc_ipynb_file__``.
+    """
+    vscode = user_ns.get("__vsc_ipynb_file__")
+    if isinstance(vscode, str) and vscode.endswith(".ipynb"):
+        return Path(vscode).resolve()
+    name = environ.get("JPY_SESSION_NAME", "")
+    if not name.endswith(".ipynb"):
+        return None
+    path = Path(name)
+    if path.is_absolute():
+        return path.resolve() if path.exists() else None
+    # An API path: the kernel's cwd is root/<its directory>, so strip that directory from the cwd.
+    parts = path.parent.parts
+    base = cwd.resolve()
+    if parts and base.parts[-len(parts) :] != parts:
+        return None
+    root = Path(*base.parts[: len(base.parts) - len(parts)]) if parts else base
+    candidate = root / path
+    return candidate if candidate.exists() else None
+
+
+def dispatch(session: MagicSession, line: str) -> Any:
+    """Run one ``%dsl`` line; raises DslError for the caller to show."""
+    argv = split_line(line)
+    if not argv or argv[0] in {"help", "-h", "--help"}:
+        return help_text(argv[1] if len(argv) > 1 else None)
+    sub = SUBCOMMANDS.get(argv[0])
+    if sub is None:
+        raise InvalidInput(
+            f"unknown %dsl command {argv[0]!r}", hint=f"Commands: {', '.join(sorted(SUBCOMMANDS))}."
+        )
+    if any(arg in {"-h", "--help"} for arg in argv[1:]):
+        return HelpText(sub.parser.format_help())
+    return sub.handler(session, sub.parser.parse_args(argv[1:]))
+
+
+class HelpText(str):
+    """Plain text shown as-is (repr without quotes)."""
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def help_text(name: str | None = None) -> HelpText:
+    if name is not None:
+        sub = SUBCOMMANDS.get(name)
+        if sub is None:
+            raise InvalidInput(
+                f"unknown %dsl command {name!r}", hint=f"Commands: {', '.join(sorted(SUBCOMMANDS))}."
+            )
+        return HelpText(sub.parser.format_help())
+    width = max((len(n) for n in SUBCOMMANDS), default=0)
+    lines = ["%dsl: the Data Science Lifecycle Process from a notebook.", "", "Commands:"]
+    lines += [
+        f"  %dsl {sub.name.ljust(width)}  {sub.help}"
+        for sub in sorted(SUBCOMMANDS.values(), key=lambda s: s.name)
+    ]
+    lines += ["", "`%dsl help COMMAND` or `%dsl COMMAND --help` shows a command's options."]
+    return HelpText("\n".join(lines))
+
+
+def add_notebook_argument(parser: MagicArgumentParser) -> None:
+    parser.add_argument(
+        "--notebook", default=None, help="The notebook (default: the one this kernel runs in)."
+    )
+
+
+def parse_issue_number(text: str) -> int:
+    return int(text.lstrip("#"))
+
+
+def add_json_argument(parser: MagicArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="Return the data as a dict instead of showing it."
+    )
+
+
+def flags(values: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(values or ())

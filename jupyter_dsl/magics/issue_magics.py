@@ -1,0 +1,158 @@
+"""`%dsl status | link | unlink | new | issues | show | branch`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .. import links, notebooks
+from ..issues import new_issue
+from ..lifecycle import IssueType
+from ..trackers import Issue, IssueQuery
+from .base import (
+    HelpText,
+    MagicArgumentParser,
+    MagicSession,
+    add_json_argument,
+    add_notebook_argument,
+    parse_issue_number,
+    subcommand,
+)
+from .frontend import FRONTEND, show_link
+from .views import IssueList, StatusView
+
+TYPE_NAMES = [t.value for t in IssueType]
+
+
+def _status_args(parser: MagicArgumentParser) -> None:
+    add_notebook_argument(parser)
+    add_json_argument(parser)
+
+
+@subcommand("status", "this notebook's issue, its Ask and branch", _status_args)
+def status(session: MagicSession, args: argparse.Namespace) -> Any:
+    path = session.notebook_or(args.notebook)
+    project = session.project(path.parent)
+    state = links.status(project, session.tracker(project), path)
+    return state.to_json() if args.json else StatusView(state)
+
+
+def _link_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("number", type=parse_issue_number, help="The issue number (#N or N).")
+    add_notebook_argument(parser)
+
+
+def _apply_link(
+    session: MagicSession, path: Path, link: notebooks.NotebookLink | None, action: str
+) -> HelpText:
+    """Write the link to the file, unless the editor showing the notebook applies it to its model."""
+    in_editor = FRONTEND.edits_model and session.notebook_or(None) == path
+    if action == "link" and link is not None:
+        if not in_editor:
+            notebooks.set_link(path, link)
+        text = f"linked {path.name} → #{link.issue.number} {link.issue.type or ''}: {link.issue.title}"
+    else:
+        if not in_editor:
+            notebooks.remove_link(path)
+        text = f"unlinked {path.name}"
+    if in_editor:
+        text += " (in the open notebook: save it to keep the change)"
+    show_link(action, link, text)
+    return HelpText("")
+
+
+@subcommand("link", "link this notebook to issue N", _link_args)
+def link(session: MagicSession, args: argparse.Namespace) -> Any:
+    path = session.notebook_or(args.notebook)
+    tracker = session.tracker(session.project(path.parent))
+    previous = notebooks.get_link(path)
+    new = links.link_for(tracker.get(args.number), previous)
+    _apply_link(session, path, new, "link")
+    return None
+
+
+@subcommand("unlink", "remove this notebook's link", add_notebook_argument)
+def unlink(session: MagicSession, args: argparse.Namespace) -> Any:
+    path = session.notebook_or(args.notebook)
+    notebooks.get_link(path)  # validates the notebook
+    _apply_link(session, path, None, "unlink")
+    return None
+
+
+def _new_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("type", type=str, help="|".join(TYPE_NAMES))
+    parser.add_argument("title", help='The title, in quotes: "Churn by region".')
+    parser.add_argument("--ask", type=parse_issue_number, default=None, help="The Ask it answers to.")
+    parser.add_argument("--experiment", type=parse_issue_number, default=None, help="A Model's Experiment.")
+    parser.add_argument("--label", action="append", default=[], help="Another label (repeatable).")
+    parser.add_argument("--link", action="store_true", help="Link this notebook to the new issue.")
+    add_notebook_argument(parser)
+    add_json_argument(parser)
+
+
+@subcommand("new", 'create an issue: %dsl new TYPE "title" [--ask N] [--link]', _new_args)
+def new(session: MagicSession, args: argparse.Namespace) -> Any:
+    near = session.notebook_or(args.notebook) if (args.link or args.notebook) else None
+    project = session.project(near.parent if near else None)
+    tracker = session.tracker(project)
+    created = new_issue(
+        tracker,
+        IssueType.parse(args.type),
+        args.title,
+        ask=args.ask,
+        experiment=args.experiment,
+        labels=tuple(args.label),
+    )
+    if args.link and near is not None:
+        _apply_link(session, near, links.link_for(created, notebooks.get_link(near)), "link")
+    if args.json:
+        return created.to_json()
+    return IssueList([created], heading="created")
+
+
+def _issues_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("--type", default=None, help="|".join(TYPE_NAMES))
+    parser.add_argument("--state", choices=["open", "closed", "all"], default="open")
+    parser.add_argument("--label", action="append", default=[], help="Only issues with this label.")
+    add_json_argument(parser)
+
+
+@subcommand("issues", "list the project's issues (--type, --state, --label)", _issues_args)
+def issues(session: MagicSession, args: argparse.Namespace) -> Any:
+    project = session.project()
+    query = IssueQuery(
+        type=IssueType.parse(args.type) if args.type else None, state=args.state, labels=tuple(args.label)
+    )
+    items: list[Issue] = session.tracker(project).list(query)
+    return [item.to_json() for item in items] if args.json else IssueList(items)
+
+
+def _show_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("number", type=parse_issue_number)
+    add_json_argument(parser)
+
+
+@subcommand("show", "show issue N", _show_args)
+def show(session: MagicSession, args: argparse.Namespace) -> Any:
+    project = session.project()
+    item = session.tracker(project).get(args.number)
+    return item.to_json() if args.json else IssueList([item], bodies=True)
+
+
+def _branch_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="Switch even with uncommitted changes.")
+    add_notebook_argument(parser)
+
+
+@subcommand("branch", "create or switch to this notebook's DSLP branch", _branch_args)
+def branch(session: MagicSession, args: argparse.Namespace) -> Any:
+    path = session.notebook_or(args.notebook)
+    project = session.project(path.parent)
+    result = links.switch_branch(project, session.tracker(project), path, force=args.force)
+    verb = (
+        "created and switched to"
+        if result.created
+        else ("already on" if result.previous == result.branch else "switched to")
+    )
+    return HelpText(f"{verb} {result.branch}")

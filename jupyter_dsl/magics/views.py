@@ -1,0 +1,92 @@
+"""How `%dsl` results show in a notebook: Markdown for the front end, plain text for terminals.
+
+Issue text is user content: it goes out as Markdown, which Jupyter front ends sanitize, and
+titles are escaped so they cannot inject markup into our own lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..links import LinkStatus
+from ..trackers import Issue
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|])")
+
+
+def md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _type_of(issue: Issue) -> str:
+    return issue.type.value if issue.type else "-"
+
+
+@dataclass
+class IssueList:
+    items: list[Issue]
+    heading: str | None = None
+    bodies: bool = False
+
+    def _lines(self) -> list[tuple[Issue, str]]:
+        return [
+            (i, f"#{i.number} {_type_of(i)} {i.title} ({i.state})" + (f" ask #{i.ask}" if i.ask else ""))
+            for i in self.items
+        ]
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        lines = [self.heading] if self.heading else []
+        if not self.items:
+            lines.append("no issues match")
+        for issue, line in self._lines():
+            lines.append(line)
+            if self.bodies and issue.body:
+                lines += ["", issue.body, ""]
+        printer.text("\n".join(lines))
+
+    def _repr_markdown_(self) -> str:
+        if not self.items:
+            return "_no issues match_"
+        out = [f"**{md_escape(self.heading)}**", ""] if self.heading else []
+        out += ["| # | type | state | title | ask |", "|---|---|---|---|---|"]
+        for issue in self.items:
+            ask = f"#{issue.ask}" if issue.ask else ""
+            out.append(
+                f"| {issue.number} | {_type_of(issue)} | {issue.state} | {md_escape(issue.title)} | {ask} |"
+            )
+        if self.bodies:
+            for issue in self.items:
+                out += ["", "---", "", issue.body or "_no description_"]
+        return "\n".join(out)
+
+
+@dataclass
+class StatusView:
+    state: LinkStatus
+
+    def _lines(self) -> list[str]:
+        s = self.state
+        if s.link is None:
+            return [
+                f"{s.path} is not linked to an issue.",
+                'Link it: %dsl link N   or create one: %dsl new TYPE "title" --link',
+            ]
+        ref = s.issue or s.link.issue
+        kind = (s.issue.type.value if s.issue and s.issue.type else s.link.issue.type) or "-"
+        lines = [f"{s.path} → #{ref.number} {kind}: {ref.title} ({s.issue.state if s.issue else 'unknown'})"]
+        if s.ask:
+            lines.append(f"ask: #{s.ask.number} {s.ask.title} ({s.ask.state})")
+        mark = "✓" if s.on_branch else "✗ (%dsl branch switches)"
+        lines.append(f"branch: {s.expected_branch} {mark}; on {s.current_branch or 'no branch'}")
+        lines.append(f"status: {s.link.status}")
+        if s.issue_error:
+            lines.append(f"tracker: {s.issue_error} (showing the cached link)")
+        return lines
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text("\n".join(self._lines()))
+
+    def _repr_markdown_(self) -> str:
+        return "  \n".join(md_escape(line) for line in self._lines())
