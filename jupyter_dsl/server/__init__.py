@@ -1,0 +1,7 @@
+"""The jupyter-server extension of jupyter-dsl: authenticated, authorized routes under ``/jupyter-dsl/``."""
+
+from __future__ import annotations
+
+from .app import DslExtension
+
+__all__ = ["DslExtension"]

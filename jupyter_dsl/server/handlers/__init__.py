@@ -1,0 +1,28 @@
+"""The routes of the jupyter-dsl server extension (see docs/rest-api.md), relative to base_url."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import AUTH_RESOURCE, DslHandler
+from .issues import IssueHandler, IssuesHandler
+from .links import LinkHandler
+from .meta import ProjectHandler, TemplatesHandler, VersionHandler
+
+PREFIX = "/jupyter-dsl"
+
+ROUTES: list[tuple[str, type[DslHandler]]] = [
+    (f"{PREFIX}/version", VersionHandler),
+    (f"{PREFIX}/project", ProjectHandler),
+    (f"{PREFIX}/templates", TemplatesHandler),
+    (f"{PREFIX}/issues", IssuesHandler),
+    (f"{PREFIX}/issues/([^/]+)", IssueHandler),
+    (f"{PREFIX}/links/(.+)", LinkHandler),
+]
+
+
+def routes() -> list[tuple[Any, ...]]:
+    return [(pattern, handler) for pattern, handler in ROUTES]
+
+
+__all__ = ["AUTH_RESOURCE", "PREFIX", "ROUTES", "DslHandler", "routes"]

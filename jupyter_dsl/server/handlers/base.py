@@ -1,0 +1,135 @@
+"""What every jupyter-dsl handler shares: the auth resource, paths, threads, JSON and error mapping.
+
+Errors are mapped in ONE place (``send_error`` / ``write_error`` below): a ``DslError`` becomes its
+``http_status`` with ``{"message", "hint"}``; tornado's own ``HTTPError`` (403 from the auth layer,
+405...) keeps its status; anything else is a 500 with a generic message, its traceback in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import Callable
+from http.client import responses
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from ...errors import DslError
+from ...project import Project, find_project
+from ...trackers import Tracker, open_tracker
+from ..paths import api_path_of, normalize_api_path, resolve_api_path
+
+AUTH_RESOURCE = "jupyter_dsl"
+UNEXPECTED = "jupyter-dsl hit an unexpected error; the Jupyter server log has the details."
+
+T = TypeVar("T")
+
+
+def with_tracker(start: Path, work: Callable[[Project, Tracker], T]) -> T:
+    """Find the project holding ``start``, open its tracker, run ``work``; blocking (run it in a thread)."""
+    project = find_project(start)
+    tracker = open_tracker(project)
+    try:
+        return work(project, tracker)
+    finally:
+        close = getattr(tracker, "close_connection", None)
+        if callable(close):
+            close()
+
+
+class DslHandler(APIHandler):
+    """Base of every route under ``/jupyter-dsl/``. Subclasses decorate each method with
+    ``@web.authenticated`` and ``@authorized``."""
+
+    auth_resource = AUTH_RESOURCE
+
+    # -- paths ------------------------------------------------------------------------------
+
+    @property
+    def root_dir(self) -> Path:
+        """The server's root directory (``ServerApp.root_dir``), symlinks resolved."""
+        return Path(os.path.expanduser(self.settings["server_root_dir"])).resolve()
+
+    def resolve(self, api_path: str) -> Path:
+        """The file an API path names, confined to the root (``PathRefused`` otherwise)."""
+        return resolve_api_path(self.root_dir, api_path)
+
+    def api_path(self, path: Path) -> str | None:
+        return api_path_of(self.root_dir, path)
+
+    def normalized(self, api_path: str) -> str:
+        return normalize_api_path(api_path)
+
+    def query_path(self) -> Path:
+        """The ``?path=`` query value (default: the root), confined to the root."""
+        return self.resolve(self.get_query_argument("path", ""))
+
+    # -- work ---------------------------------------------------------------------------------
+
+    async def blocking(self, func: Callable[..., T], *args: Any) -> T:
+        """Run a blocking core call (SQLite, git, HTTP trackers) off the event loop."""
+        return await asyncio.to_thread(func, *args)
+
+    async def on_tracker(self, start: Path, work: Callable[[Project, Tracker], T]) -> T:
+        return await self.blocking(with_tracker, start, work)
+
+    def reply(self, payload: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(payload, ensure_ascii=False))
+
+    # -- errors (the one place) -----------------------------------------------------------------
+
+    def public_text(self, text: str) -> str:
+        """A message without the server's absolute root path: paths inside read relative to it."""
+        configured = os.path.expanduser(self.settings.get("server_root_dir", ""))
+        for root in sorted({str(self.root_dir), configured} - {"", os.sep}, key=len, reverse=True):
+            pattern = re.escape(root.rstrip(os.sep)) + r"(?:/|(?![\w.-]))"
+            text = re.sub(pattern, lambda m: "" if m[0].endswith("/") else "the Jupyter root directory", text)
+        return text
+
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        error = _exception(kwargs)
+        if isinstance(error, DslError):
+            status_code = error.http_status
+        super().send_error(status_code, **kwargs)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = _exception(kwargs)
+        hint: str | None = None
+        if isinstance(error, DslError):
+            message = self.public_text(error.message)
+            hint = self.public_text(error.hint) if error.hint else None
+        elif isinstance(error, web.HTTPError):
+            message = _http_error_text(error) or responses.get(status_code, "Unknown HTTP error")
+        elif error is not None:
+            message = UNEXPECTED
+        else:
+            message = responses.get(status_code, "Unknown HTTP error")
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": message, "hint": hint}, ensure_ascii=False))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, DslError):  # expected: one line, no traceback, no query (it may hold a token)
+            request = self.request
+            self.log.warning("%d %s %s: %s", value.http_status, request.method, request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)  # HTTPError: a warning; anything else: the traceback
+
+
+def _exception(kwargs: dict[str, Any]) -> BaseException | None:
+    exc_info = kwargs.get("exc_info")
+    return exc_info[1] if exc_info else None
+
+
+def _http_error_text(error: web.HTTPError) -> str | None:
+    if not error.log_message:
+        return error.reason
+    try:
+        return str(error.log_message % error.args) if error.args else str(error.log_message)
+    except (TypeError, ValueError):
+        return str(error.log_message)
