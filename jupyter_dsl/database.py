@@ -25,9 +25,13 @@ def connect(path: Path) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as exc:
         raise ConfigError(f"cannot open the jupyter-dsl database {path}: {exc}") from exc
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as exc:  # "file is not a database", a read-only folder...
+        conn.close()
+        raise ConfigError(f"cannot open the jupyter-dsl database {path}: {exc}") from exc
     return conn
 
 
@@ -45,7 +49,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def ensure_schema(conn: sqlite3.Connection, name: str, version: int, statements: list[str]) -> None:
     """Create a module's tables once; ``schema_versions`` remembers which module is at which version."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+    )
     row = conn.execute("SELECT version FROM schema_versions WHERE name = ?", (name,)).fetchone()
     if row is not None and row["version"] >= version:
         return

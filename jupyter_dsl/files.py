@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to a temporary file beside ``path``, fsync it, then rename it over ``path``.
 
-    The file keeps its permission bits; a symlink is written through to its target.
+    An existing file keeps its permission bits; a new one gets the usual ``0o666`` less the umask
+    (as ``open()`` would give it). A symlink is written through to its target. Line breaks are
+    written as they are in ``text``.
     """
     target = path.resolve()
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)

@@ -108,14 +108,23 @@ def switch(root: Path, name: str, *, base: str, force: bool = False) -> SwitchRe
 
 
 def ensure_ignored(root: Path, patterns: list[str]) -> list[str]:
-    """Append the patterns missing from ``.gitignore``; returns what was added."""
+    """Append the patterns missing from ``.gitignore`` (in its own line breaks); returns what was added.
+
+    A pattern counts as present in any equivalent spelling (``.dsl``, ``/.dsl/``, ``.dsl/``).
+    """
     from .files import write_text_atomic
 
     path = root / ".gitignore"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    present = {line.strip() for line in text.splitlines()}
-    missing = [p for p in patterns if p not in present and p.rstrip("/") not in present]
+    try:
+        text = path.read_bytes().decode("utf-8") if path.exists() else ""
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path} is not UTF-8 text", hint=f"Add {', '.join(patterns)} to it yourself."
+        ) from exc
+    present = {line.strip().strip("/") for line in text.splitlines()}
+    missing = [p for p in patterns if p.strip("/") not in present]
     if missing:
-        prefix = "" if not text or text.endswith("\n") else "\n"
-        write_text_atomic(path, text + prefix + "\n".join(missing) + "\n")
+        newline = "\r\n" if "\r\n" in text else "\n"
+        prefix = "" if not text or text.endswith(("\n", "\r")) else newline
+        write_text_atomic(path, text + prefix + newline.join(missing) + newline)
     return missing

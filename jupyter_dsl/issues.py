@@ -36,12 +36,18 @@ def new_issue(
         raise InvalidInput(f"--ask applies to Explore, Experiment and Model issues, not {issue_type.value}")
     if experiment is not None and issue_type is not IssueType.MODEL:
         raise InvalidInput("--experiment applies to Model issues only")
-    for number, what in ((ask, "Ask"), (experiment, "Experiment")):
-        if number is not None:
-            try:
-                tracker.get(number)
-            except NotFound as exc:
-                raise NotFound(f"the {what} #{number} does not exist", hint=exc.hint) from exc
+    for number, what in ((ask, IssueType.ASK), (experiment, IssueType.EXPERIMENT)):
+        if number is None:
+            continue
+        try:
+            referenced = tracker.get(number)
+        except NotFound as exc:
+            raise NotFound(f"the {what.value} #{number} does not exist", hint=exc.hint) from exc
+        # an Explore may be prompted by any issue; an Experiment or Model names its Ask and Experiment
+        wrong_type = referenced.type is not None and referenced.type is not what
+        if wrong_type and not (what is IssueType.ASK and issue_type is IssueType.EXPLORE):
+            kind = referenced.type.value if referenced.type else ""
+            raise InvalidInput(f"#{number} is of type {kind}, not an {what.value}")
     template = template_for(issue_type, title, variant)
     marker = PROMPTED_BY if issue_type is IssueType.EXPLORE else ASK_REFERENCE
     references: dict[str, int | str | None] = {marker: ask, BASED_ON_EXPERIMENT: experiment}

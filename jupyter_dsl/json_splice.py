@@ -72,35 +72,61 @@ def _line_indent(text: str, pos: int) -> str:
 
 def _unit(text: str) -> str | None:
     """The document's indent unit ("" for compact JSON, None when it is all on one line)."""
-    match = re.search(r"\{\n([ \t]+)\"", text)
+    match = re.search(r"\{\r?\n([ \t]+)\"", text)
     return match.group(1) if match else None
 
 
+def _newline(text: str) -> str:
+    """The document's line break: CRLF when its first line ends so, else LF."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+_NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
+
+
+def _ensure_ascii(text: str) -> bool:
+    """Whether the document escapes non-ASCII text (``json.dumps`` default) instead of writing it."""
+    return text.isascii() and _NON_ASCII_ESCAPE.search(text) is not None
+
+
+def _separators(text: str) -> tuple[str, str]:
+    """Item and key separators of a one-line document: ``", "``/``": "`` or compact ``","``/``":"``."""
+    item = "," if re.search(r"[\]}\"el0-9],\"", text) else ", "  # a value's end, then `,"` with no space
+    key = ":" if re.search(r"\":[^ ]", text) else ": "
+    return item, key
+
+
 def dumps_like(value: Any, text: str, indent_here: str) -> str:
-    """Serialize ``value`` in the document's style (indent unit, sorted keys, non-ASCII kept),
+    """Serialize ``value`` in the document's style (indent unit, line break, sorted keys, escapes),
     continuing lines at ``indent_here``."""
     unit = _unit(text)
+    ascii_only = _ensure_ascii(text)
     if unit is None:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
-    dumped = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=unit)
-    return dumped.replace("\n", "\n" + indent_here)
+        return json.dumps(value, sort_keys=True, ensure_ascii=ascii_only, separators=_separators(text))
+    dumped = json.dumps(value, sort_keys=True, ensure_ascii=ascii_only, indent=unit)
+    return dumped.replace("\n", _newline(text) + indent_here)
 
 
 def set_member(text: str, obj: ObjectSpan, key: str, value: Any) -> str:
     """Set ``key`` of the object at ``obj`` to ``value``: replace its value in place, or insert it
-    (at its sorted place when the keys are sorted, else last)."""
-    for member in obj.members:
+    (at its sorted place when the keys are sorted, else last). With duplicate keys, the last one is
+    replaced: it is the one JSON parsers read."""
+    for member in reversed(obj.members):
         if member.key == key:
             indent = _line_indent(text, member.key_start)
             return text[: member.value_start] + dumps_like(value, text, indent) + text[member.value_end :]
     unit = _unit(text)
+    newline = _newline(text)
+    item_sep, key_sep = _separators(text) if unit is None else (",", ": ")
+    key_text = json.dumps(key, ensure_ascii=_ensure_ascii(text)) + key_sep
     if not obj.members:
         if unit is None:
-            new = "{" + json.dumps(key) + ": " + dumps_like(value, text, "") + "}"
+            new = "{" + key_text + dumps_like(value, text, "") + "}"
         else:
             outer = _indent_of_line(text, obj.start)
             inner = outer + unit
-            new = "{\n" + inner + json.dumps(key) + ": " + dumps_like(value, text, inner) + "\n" + outer + "}"
+            new = "{" + newline + inner + key_text + dumps_like(value, text, inner) + newline + outer + "}"
         return text[: obj.start] + new + text[obj.end :]
     keys = [m.key for m in obj.members]
     is_sorted = keys == sorted(keys)
@@ -111,14 +137,14 @@ def set_member(text: str, obj: ObjectSpan, key: str, value: Any) -> str:
         if after is None:  # goes first: insert before the first member
             first = obj.members[0]
             indent = _line_indent(text, first.key_start)
-            separator = text[obj.start + 1 : first.key_start]
-            new = json.dumps(key) + ": " + dumps_like(value, text, indent) + "," + separator
+            separator = text[obj.start + 1 : first.key_start] if unit is not None else item_sep[1:]
+            new = key_text + dumps_like(value, text, indent) + "," + separator
             return text[: first.key_start] + new + text[first.key_start :]
     else:
         after = obj.members[-1]
     indent = _line_indent(text, after.key_start)
-    separator = "\n" + indent if indent or _unit(text) is not None else " "
-    new = "," + separator + json.dumps(key) + ": " + dumps_like(value, text, indent)
+    separator = newline + indent if indent or unit is not None else item_sep[1:]
+    new = "," + separator + key_text + dumps_like(value, text, indent)
     return text[: after.value_end] + new + text[after.value_end :]
 
 
@@ -129,9 +155,11 @@ def _indent_of_line(text: str, pos: int) -> str:
 
 
 def delete_member(text: str, obj: ObjectSpan, key: str) -> str:
-    """Remove ``key`` (and the comma and line break that went with it) from the object."""
+    """Remove ``key`` (and the comma and line break that went with it) from the object; with
+    duplicate keys, the last one."""
     members = list(obj.members)
-    for index, member in enumerate(members):
+    for index in reversed(range(len(members))):
+        member = members[index]
         if member.key != key:
             continue
         if len(members) == 1:

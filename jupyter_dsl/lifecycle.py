@@ -110,6 +110,7 @@ class Template:
 
 
 _S = Section
+# fmt: off
 TEMPLATES: tuple[Template, ...] = (
     Template("Ask", IssueType.ASK, "Ask", "Define and scope problem and solution", "", (
         _S(2, "Problem Statement"),
@@ -163,6 +164,7 @@ TEMPLATES: tuple[Template, ...] = (
         _S(2, "Steps", "The work to do, as a - [ ] checklist."),
     )),
 )
+# fmt: on
 TEMPLATES_BY_KEY = {t.key: t for t in TEMPLATES}
 
 
@@ -178,7 +180,9 @@ def template_for(issue_type: IssueType, title: str = "", variant: str | None = N
         if key is None:
             raise InvalidInput(f"unknown Data variant {variant!r}", hint="Use 'acquisition' or 'creation'.")
         return TEMPLATES_BY_KEY[key]
-    return TEMPLATES_BY_KEY["Data.Create" if title.strip().lower().startswith("create ") else "Data.Acquisition"]
+    return TEMPLATES_BY_KEY[
+        "Data.Create" if title.strip().lower().startswith("create ") else "Data.Acquisition"
+    ]
 
 
 def render_body(
@@ -233,18 +237,61 @@ def template_file(template: Template) -> str:
     return front + render_body(template)
 
 
-_REFERENCE = re.compile(r"^\s*\*\*\*(?P<marker>[^*]+):\*\*\*[ \t]*#(?P<number>\d+)", re.MULTILINE)
+_KNOWN_MARKERS = {
+    m.strip("*:").lower(): m
+    for m in (ASK_REFERENCE, BASED_ON_EXPERIMENT, PROMPTED_BY, RELATED_PR, EXPERIMENT_HISTORY)
+}
+# A reference line as templates write it, or as people edit it by hand: in a list item or a quote,
+# any emphasis, the colon inside or outside it, any case; the issue as ``#N`` or as its web address.
+_REFERENCE = re.compile(
+    r"^[ \t]*(?:(?:[-*+][ \t]+)|(?:>[ \t]*))*"
+    r"(?P<open>[*_]{0,3})(?P<marker>[A-Za-z]+(?: [A-Za-z]+){0,4})(?P<inner>:?)(?P<close>[*_]{0,3})"
+    r"[ \t]*(?:(?P<outer>:)[ \t]*)?(?:#(?P<number>\d+)|https?://\S*?/issues/(?P<url_number>\d+))(?![\w/])",
+    re.MULTILINE,
+)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def _outside_code_blocks(body: str) -> str:
+    """The body with fenced code blocks blanked: a reference shown as an example is not one."""
+    kept: list[str] = []
+    fence: str | None = None
+    for line in body.splitlines():
+        match = _FENCE.match(line)
+        if match and (fence is None or match.group(1) == fence):
+            fence = match.group(1) if fence is None else None
+            kept.append("")
+        else:
+            kept.append("" if fence else line)
+    return "\n".join(kept)
 
 
 def references_in(body: str) -> dict[str, int]:
-    """The ``***Marker:*** #N`` references of a body, keyed by the marker as written in templates."""
-    return {f"***{m['marker'].strip()}:***": int(m["number"]) for m in _REFERENCE.finditer(body or "")}
+    """The ``***Marker:*** #N`` references of a body, keyed by the marker as written in templates.
+
+    The first reference of each marker wins. Known markers are also found when edited by hand
+    (``**Ask Reference:** #3``, ``- ***ask reference***: <issue URL>``); other markers only in
+    the template's own ``***Marker:*** #N`` form.
+    """
+    found: dict[str, int] = {}
+    for m in _REFERENCE.finditer(_outside_code_blocks(body or "")):
+        if bool(m["inner"]) == bool(m["outer"]):  # exactly one colon
+            continue
+        name = " ".join(m["marker"].split())
+        known = _KNOWN_MARKERS.get(name.lower())
+        if known is None:
+            if not (m["open"] == m["close"] == "***" and m["inner"]):
+                continue
+            known = f"***{name}:***"
+        found.setdefault(known, int(m["number"] or m["url_number"]))
+    return found
 
 
 def ask_of(body: str) -> int | None:
     """The Ask an issue body refers to: its Ask Reference, else what prompted it (Explore)."""
     refs = references_in(body)
-    return refs.get(ASK_REFERENCE) or refs.get(PROMPTED_BY)
+    ask = refs.get(ASK_REFERENCE)
+    return ask if ask is not None else refs.get(PROMPTED_BY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,11 +299,21 @@ def ask_of(body: str) -> int | None:
 # ---------------------------------------------------------------------------------------------
 
 _SLUG_MAX = 48
+# Letters that Unicode decomposition leaves alone but that have a usual ASCII spelling.
+_TRANSLITERATION = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+     "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "\u0131": "i"}
+)  # fmt: skip
 
 
 def slugify(title: str, max_length: int = _SLUG_MAX) -> str:
     """Lower-case ASCII words joined by ``-``; cut at a word boundary; never empty."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    text = (
+        unicodedata.normalize("NFKD", title.translate(_TRANSLITERATION))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+        .lower()
+    )
     words = re.findall(r"[a-z0-9]+", text)
     slug = ""
     for word in words:
@@ -284,7 +341,9 @@ def branch_name(issue_type: IssueType | None, number: int, title: str) -> str:
     return BranchRef(issue_type, number, slugify(title)).name
 
 
-_BRANCH = re.compile(r"^(?:(?P<prefix>data|explore|experiment|model)/)?(?P<number>\d+)(?:-(?P<slug>[a-z0-9-]*))?$")
+_BRANCH = re.compile(
+    r"^(?:(?P<prefix>data|explore|experiment|model)/)?(?P<number>\d+)(?:-(?P<slug>[a-z0-9-]*))?$"
+)
 
 
 def parse_branch(name: str) -> BranchRef | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import gitrepo, notebooks
-from .errors import DslError, NotFound
+from .errors import DslError, InvalidInput, NotFound
 from .lifecycle import branch_name
 from .notebooks import IssueRef, NotebookLink
 from .project import Project
@@ -33,18 +33,30 @@ def link_for(issue: Issue, previous: NotebookLink | None = None) -> NotebookLink
     )
 
 
+def _previous_link(notebook: Path) -> NotebookLink | None:
+    """The notebook's current link; a broken one counts as none (link and unlink replace it).
+
+    Raises for a file that is not a valid notebook, before anything else happens.
+    """
+    node = notebooks.read(notebook)
+    try:
+        return notebooks.link_from_metadata(node.metadata, str(notebook))
+    except InvalidInput:
+        return None
+
+
 def link(tracker: Tracker, notebook: Path, number: int) -> NotebookLink:
     """Link ``notebook`` to issue ``number``: only its ``metadata.jupyter_dsl`` changes."""
-    previous = notebooks.get_link(notebook)  # validates the file before we ask the tracker
+    previous = _previous_link(notebook)  # validates the file before we ask the tracker
     new = link_for(tracker.get(number), previous)
     notebooks.set_link(notebook, new)
     return new
 
 
 def unlink(notebook: Path) -> NotebookLink | None:
-    previous = notebooks.get_link(notebook)
-    if previous is not None:
-        notebooks.remove_link(notebook)
+    """Remove the link (a broken one too); returns the valid link there was, if any."""
+    previous = _previous_link(notebook)
+    notebooks.remove_link(notebook)
     return previous
 
 
@@ -100,11 +112,15 @@ def status(project: Project, tracker: Tracker, notebook: Path) -> LinkStatus:
     return LinkStatus(project.relative(notebook), cached, issue, ask, current, error)
 
 
-def switch_branch(project: Project, tracker: Tracker, notebook: Path, *, force: bool = False) -> gitrepo.SwitchResult:
+def switch_branch(
+    project: Project, tracker: Tracker, notebook: Path, *, force: bool = False
+) -> gitrepo.SwitchResult:
     """Create or switch to the DSLP branch of the notebook's issue."""
     cached = notebooks.get_link(notebook)
     if cached is None:
-        raise NotFound(f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`.")
+        raise NotFound(
+            f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`."
+        )
     issue = tracker.get(cached.issue.number)  # an Ask (or untyped issue) gets a feature branch `{n}-{slug}`
     name = branch_name(issue.type, issue.number, issue.title)
     return gitrepo.switch(project.root, name, base=project.settings.branches.base, force=force)

@@ -85,7 +85,7 @@ def check_notebook_path(path: Path) -> Path:
 def read_text(path: Path) -> str:
     check_notebook_path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")  # line breaks as they are: CRLF stays CRLF
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path} is not a valid notebook: not UTF-8 text ({exc.reason})") from exc
 
@@ -95,15 +95,14 @@ def parse(text: str, source: str) -> nbformat.NotebookNode:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"{source} is not a valid notebook: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from exc
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidInput(f"{source} is not a valid notebook: invalid JSON at {where}: {exc.msg}") from exc
     if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
         raise InvalidInput(f"{source} is not a valid notebook: no 'nbformat' and 'cells' at the top level")
     if not isinstance(raw.get("metadata", {}), dict):
         raise InvalidInput(f"{source} is not a valid notebook: 'metadata' is not an object")
     try:
-        node = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        node: nbformat.NotebookNode = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         nbformat.validate(node)
     except Exception as exc:  # nbformat raises ValidationError, NotJSONError, ValueError...
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -129,22 +128,29 @@ def link_from_metadata(metadata: dict[str, Any], source: str = "notebook") -> No
 def _edit_metadata(path: Path, value: dict[str, Any] | None) -> None:
     text = read_text(path)
     parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
-    top = json_splice.scan_object(text, 0)
-    meta_member = next((m for m in top.members if m.key == "metadata"), None)
-    if meta_member is None:
-        if value is None:
-            return
-        new = json_splice.set_member(text, top, "metadata", {METADATA_KEY: value})
-    else:
-        meta = json_splice.scan_object(text, meta_member.value_start)
-        if value is None:
-            if not any(m.key == METADATA_KEY for m in meta.members):
-                return
-            new = json_splice.delete_member(text, meta, METADATA_KEY)
-        else:
-            new = json_splice.set_member(text, meta, METADATA_KEY, value)
-    parse(new, str(path))  # never write something that does not read back as a notebook
+    new = _spliced(text, value)
+    if new == text:
+        return
+    node = parse(new, str(path))  # never write something that does not read back as a notebook
+    if node.metadata.get(METADATA_KEY) != value:  # e.g. duplicate keys: refuse rather than guess
+        raise InvalidInput(f"{path}: cannot edit metadata.{METADATA_KEY} in place (duplicate JSON keys?)")
     write_text_atomic(path, new)
+
+
+def _spliced(text: str, value: dict[str, Any] | None) -> str:
+    """``text`` with ``metadata.jupyter_dsl`` set to ``value`` (or removed for None), nothing else."""
+    top = json_splice.scan_object(text, 0)
+    metas = [m for m in top.members if m.key == "metadata"]
+    if not metas:
+        return text if value is None else json_splice.set_member(text, top, "metadata", {METADATA_KEY: value})
+    meta = json_splice.scan_object(text, metas[-1].value_start)  # the last one is the one parsers read
+    if value is not None:
+        return json_splice.set_member(text, meta, METADATA_KEY, value)
+    while any(m.key == METADATA_KEY for m in meta.members):
+        text = json_splice.delete_member(text, meta, METADATA_KEY)
+        top = json_splice.scan_object(text, 0)
+        meta = json_splice.scan_object(text, [m for m in top.members if m.key == "metadata"][-1].value_start)
+    return text
 
 
 def set_link(path: Path, link: NotebookLink) -> None:
@@ -154,6 +160,6 @@ def set_link(path: Path, link: NotebookLink) -> None:
 
 def remove_link(path: Path) -> bool:
     """Remove the link; returns whether there was one."""
-    had = get_link(path) is not None
+    had = METADATA_KEY in read(path).metadata  # a broken link can be removed too: that is the way out
     _edit_metadata(path, None)
     return had

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ProjectNotFound
+from .errors import ConfigError, InvalidInput, ProjectNotFound
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -99,7 +99,10 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path inside the project, as a POSIX path relative to the root (for records and links)."""
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError as exc:
+            raise InvalidInput(f"{path} is outside the project {self.root}") from exc
 
 
 def git_root(start: Path) -> Path | None:
@@ -153,9 +156,14 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
         raise ConfigError(f"{source}: [project] must be a table")
     unknown_project = set(project_table) - {"name"}
     if unknown_project:
-        raise ConfigError(f"{source}: unknown key(s) in [project]: {', '.join(sorted(unknown_project))}",
-                          hint="Valid keys: name")
-    kwargs["name"] = str(project_table.get("name", ""))
+        raise ConfigError(
+            f"{source}: unknown key(s) in [project]: {', '.join(sorted(unknown_project))}",
+            hint="Valid keys: name",
+        )
+    name = project_table.get("name", "")
+    if not isinstance(name, str):
+        raise ConfigError(f"{source}: [project] name must be a str, got {type(name).__name__} {name!r}")
+    kwargs["name"] = name
     for key, table in data.items():
         if key == "project":
             continue
@@ -169,7 +177,11 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
         kwargs[key] = _section(_SECTIONS[key], key, table, source)
     settings = Settings(**kwargs)
     if settings.tracker.kind in ("github", "gitlab") and not settings.tracker.repo:
-        raise ConfigError(f"{source}: [tracker] kind = {settings.tracker.kind!r} needs repo = \"owner/name\"")
+        raise ConfigError(f'{source}: [tracker] kind = {settings.tracker.kind!r} needs repo = "owner/name"')
+    if settings.tracker.timeout <= 0:
+        raise ConfigError(f"{source}: [tracker] timeout must be a positive number of seconds")
+    if settings.batch.workers < 0:
+        raise ConfigError(f"{source}: [batch] workers must be 0 (one per core) or more")
     return settings
 
 
@@ -182,14 +194,12 @@ def _section(cls: type[Any], name: str, table: dict[str, Any], source: str) -> A
                 f"{source}: unknown key [{name}] {key}",
                 hint=f"Valid keys of [{name}]: {', '.join(fields)}",
             )
-        default = fields[key].default
-        expected = type(default)
+        expected = type(fields[key].default)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            value = float(value)  # noqa: PLW2901 (TOML writes 10 for 10.0)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(
-                f"{source}: [{name}] {key} must be a {expected.__name__}, got {type(value).__name__} {value!r}"
-            )
+            got = f"{type(value).__name__} {value!r}"
+            raise ConfigError(f"{source}: [{name}] {key} must be a {expected.__name__}, got {got}")
         values[key] = value
     return cls(**values)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitrepo
+from .errors import Conflict
 from .files import write_text_atomic
 from .lifecycle import TEMPLATES, template_file
 from .project import CONFIG_NAME, DEFAULT_CONFIG, load_settings
@@ -29,7 +31,12 @@ class InitReport:
 
 
 def init_project(
-    directory: Path, *, templates: bool = False, force: bool = False, git: bool = True, name: str | None = None
+    directory: Path,
+    *,
+    templates: bool = False,
+    force: bool = False,
+    git: bool = True,
+    name: str | None = None,
 ) -> InitReport:
     """Write ``dsl.toml``, ignore ``.dsl/``, ``data/`` and ``models/``, optionally the issue templates.
 
@@ -41,7 +48,8 @@ def init_project(
     if git and not gitrepo.is_repo(root):
         gitrepo.git(root, "init", "--quiet", "--initial-branch=main")
         report.git_initialized = True
-    files = {CONFIG_NAME: DEFAULT_CONFIG.format(name=(name or root.name).replace('"', "'"))}
+    toml_text = json.dumps(name or root.name, ensure_ascii=False)[1:-1]  # JSON string escapes are TOML's
+    files = {CONFIG_NAME: DEFAULT_CONFIG.format(name=toml_text)}
     if templates:
         for template in TEMPLATES:
             files[(TEMPLATE_DIR / f"{template.key}.md").as_posix()] = template_file(template)
@@ -54,6 +62,8 @@ def init_project(
 
 def _write(root: Path, relative: str, text: str, force: bool, report: InitReport) -> None:
     path = root / relative
+    if path.exists() and not path.is_file():
+        raise Conflict(f"{path} exists and is not a file", hint="Move it away and run init again.")
     if path.exists():
         if path.read_text(encoding="utf-8", errors="replace") == text:
             return

@@ -10,7 +10,16 @@ from ..project import Project
 from .base import CloseReason, Comment, Issue, IssueQuery, Tracker
 from .local import LocalTracker
 
-__all__ = ["CloseReason", "Comment", "Issue", "IssueQuery", "LocalTracker", "Tracker", "open_tracker", "register"]
+__all__ = [
+    "CloseReason",
+    "Comment",
+    "Issue",
+    "IssueQuery",
+    "LocalTracker",
+    "Tracker",
+    "open_tracker",
+    "register",
+]
 
 TrackerFactory = Callable[[Project], Tracker]
 _REGISTRY: dict[str, TrackerFactory] = {}

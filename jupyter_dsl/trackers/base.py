@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -84,7 +85,7 @@ class Tracker(Protocol):
 
     def comment(self, number: int, body: str) -> Comment: ...
 
-    def comments(self, number: int) -> list[Comment]: ...
+    def comments(self, number: int) -> builtins.list[Comment]: ...
 
     def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue: ...
 

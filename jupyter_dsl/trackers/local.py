@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..database import connect, ensure_schema, transaction
-from ..errors import InvalidInput, NotFound
+from ..errors import ConfigError, InvalidInput, NotFound
 from ..lifecycle import LABELS_BY_NAME
 from .base import CloseReason, Comment, Issue, IssueQuery
 
@@ -62,19 +64,33 @@ class LocalTracker:
 
     def __init__(self, database: Path) -> None:
         self.database = database
-        self._conn: sqlite3.Connection | None = None
+        # one connection per thread: a shared connection would interleave two threads' transactions
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = connect(self.database)
-            ensure_schema(self._conn, "local_tracker", 1, _SCHEMA)
-        return self._conn
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.database)
+            try:
+                ensure_schema(conn, "local_tracker", 1, _SCHEMA)
+            except sqlite3.Error as exc:
+                conn.close()
+                raise ConfigError(f"cannot use the jupyter-dsl database {self.database}: {exc}") from exc
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
 
     def close_connection(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Close every connection this tracker opened (in any thread); it reopens on next use."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for conn in opened:
+            conn.close()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -107,8 +123,10 @@ class LocalTracker:
     def get(self, number: int) -> Issue:
         row = self.conn.execute("SELECT * FROM issues WHERE number = ?", (number,)).fetchone()
         if row is None:
-            raise NotFound(f"issue #{number} does not exist in the local tracker",
-                           hint="List issues with `jupyter dsl issue list --state all`.")
+            raise NotFound(
+                f"issue #{number} does not exist in the local tracker",
+                hint="List issues with `jupyter dsl issue list --state all`.",
+            )
         return self._issue(row)
 
     def list(self, query: IssueQuery) -> list[Issue]:
@@ -117,14 +135,14 @@ class LocalTracker:
         if query.state != "all":
             sql += " AND state = ?"
             args.append(query.state)
-        wanted = list(query.labels) + ([query.type.value] if query.type else [])
+        wanted = [_label(name) for name in query.labels] + ([query.type.value] if query.type else [])
         for label in wanted:
             sql += " AND number IN (SELECT issue FROM issue_labels WHERE label = ?)"
             args.append(label)
         sql += " ORDER BY number DESC"
         return [self._issue(row) for row in self.conn.execute(sql, args).fetchall()]
 
-    def comments(self, number: int) -> list[Comment]:
+    def comments(self, number: int) -> builtins.list[Comment]:
         self.get(number)
         rows = self.conn.execute(
             "SELECT * FROM issue_comments WHERE issue = ? ORDER BY id", (number,)
@@ -196,12 +214,13 @@ class LocalTracker:
 
     def remove_labels(self, number: int, labels: Sequence[str]) -> Issue:
         issue = self.get(number)
-        missing = [name for name in labels if name not in issue.labels]
+        names = [_label(name) for name in labels]
+        missing = [name for name in names if name not in issue.labels]
         if missing:
             raise NotFound(f"issue #{number} has no label {', '.join(repr(m) for m in missing)}")
         with transaction(self.conn) as conn:
             conn.executemany(
-                "DELETE FROM issue_labels WHERE issue = ? AND label = ?", [(number, name) for name in labels]
+                "DELETE FROM issue_labels WHERE issue = ? AND label = ?", [(number, name) for name in names]
             )
             self._touch(conn, number)
         return self.get(number)

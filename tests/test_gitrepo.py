@@ -1,0 +1,160 @@
+"""The git operations, in real temporary repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jupyter_dsl import gitrepo
+from jupyter_dsl.errors import Conflict, InvalidInput
+
+Git = Callable[..., str]
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, git: Git) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "--quiet", "--initial-branch=main")
+    (root / "tracked.txt").write_text("one\n")
+    git(root, "add", "tracked.txt")
+    git(root, "commit", "--quiet", "-m", "first")
+    return root
+
+
+def test_branch_commit_and_repo_checks(repo: Path, tmp_path: Path, git: Git) -> None:
+    assert gitrepo.is_repo(repo) and gitrepo.is_repo(repo / ".git")
+    assert gitrepo.current_branch(repo) == "main"
+    assert gitrepo.head_commit(repo) == git(repo, "rev-parse", "HEAD")
+    assert gitrepo.branch_exists(repo, "main") and not gitrepo.branch_exists(repo, "nope")
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert not gitrepo.is_repo(outside)
+    assert gitrepo.current_branch(outside) is None and gitrepo.head_commit(outside) is None
+    assert gitrepo.state(outside) is None
+    git(repo, "checkout", "--quiet", "--detach")
+    assert gitrepo.current_branch(repo) is None
+
+
+def test_unborn_repository(tmp_path: Path, git: Git) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git(root, "init", "--quiet", "--initial-branch=main")
+    assert gitrepo.current_branch(root) == "main"
+    assert gitrepo.head_commit(root) is None
+    result = gitrepo.switch(root, "explore/1-x", base="main")
+    assert result.created and gitrepo.current_branch(root) == "explore/1-x"
+
+
+def test_changed_files_count_tracked_changes_only(repo: Path, git: Git) -> None:
+    assert gitrepo.changed_files(repo) == []
+    (repo / "new.ipynb").write_text("{}")
+    assert gitrepo.changed_files(repo) == []
+    (repo / "tracked.txt").write_text("two\n")
+    assert gitrepo.changed_files(repo) == ["tracked.txt"]
+    git(repo, "add", "new.ipynb")
+    assert sorted(gitrepo.changed_files(repo)) == ["new.ipynb", "tracked.txt"]
+
+
+def test_state_for_run_records(repo: Path, git: Git) -> None:
+    clean = gitrepo.state(repo)
+    assert clean is not None
+    assert (clean.branch, clean.dirty, clean.diff_hash) == ("main", False, None)
+    assert clean.commit == git(repo, "rev-parse", "HEAD")
+    (repo / "tracked.txt").write_text("two\n")
+    dirty = gitrepo.state(repo)
+    assert dirty is not None and dirty.dirty and dirty.diff_hash
+    assert gitrepo.state(repo) == dirty  # the same edits hash the same
+    (repo / "tracked.txt").write_text("three\n")
+    other = gitrepo.state(repo)
+    assert other is not None and other.diff_hash != dirty.diff_hash
+
+
+def test_switch_creates_from_base_not_from_the_current_branch(repo: Path, git: Git) -> None:
+    base_commit = git(repo, "rev-parse", "main")
+    git(repo, "switch", "--quiet", "-c", "elsewhere")
+    (repo / "other.txt").write_text("x\n")
+    git(repo, "add", "other.txt")
+    git(repo, "commit", "--quiet", "-m", "elsewhere")
+    result = gitrepo.switch(repo, "explore/3-churn", base="main")
+    assert result == gitrepo.SwitchResult("explore/3-churn", True, "main", "elsewhere")
+    assert git(repo, "rev-parse", "HEAD") == base_commit
+    assert not (repo / "other.txt").exists()
+
+
+def test_switch_to_an_existing_branch_and_to_the_current_one(repo: Path, git: Git) -> None:
+    git(repo, "branch", "explore/3-churn")
+    result = gitrepo.switch(repo, "explore/3-churn", base="main")
+    assert (result.created, result.previous) == (False, "main")
+    assert gitrepo.current_branch(repo) == "explore/3-churn"
+    assert gitrepo.switch(repo, "explore/3-churn", base="main").created is False
+
+
+def test_missing_base_branches_from_head(repo: Path, git: Git) -> None:
+    result = gitrepo.switch(repo, "model/9-m", base="develop")
+    assert result.created and result.base == "main"
+    assert git(repo, "rev-parse", "HEAD") == git(repo, "rev-parse", "main")
+
+
+def test_uncommitted_tracked_changes_refuse_and_change_nothing(repo: Path, git: Git) -> None:
+    (repo / "tracked.txt").write_text("edited\n")
+    with pytest.raises(Conflict) as err:
+        gitrepo.switch(repo, "explore/3-churn", base="main")
+    assert "tracked.txt" in err.value.message and "--force" in (err.value.hint or "")
+    assert err.value.exit_code == 4
+    assert gitrepo.current_branch(repo) == "main"
+    assert not gitrepo.branch_exists(repo, "explore/3-churn")
+    assert (repo / "tracked.txt").read_text() == "edited\n"
+
+
+def test_force_carries_the_changes_over(repo: Path) -> None:
+    (repo / "tracked.txt").write_text("edited\n")
+    result = gitrepo.switch(repo, "explore/3-churn", base="main", force=True)
+    assert result.created and gitrepo.current_branch(repo) == "explore/3-churn"
+    assert (repo / "tracked.txt").read_text() == "edited\n"
+
+
+def test_untracked_notebooks_do_not_block_and_travel_along(repo: Path) -> None:
+    (repo / "analysis.ipynb").write_text("{}")
+    result = gitrepo.switch(repo, "explore/3-churn", base="main")
+    assert result.created
+    assert (repo / "analysis.ipynb").read_text() == "{}"
+
+
+def test_many_changes_are_summarized(repo: Path, git: Git) -> None:
+    for i in range(8):
+        (repo / f"f{i}.txt").write_text("x")
+    git(repo, "add", "--all")
+    with pytest.raises(Conflict) as err:
+        gitrepo.switch(repo, "explore/3-churn", base="main")
+    assert "and 3 more" in err.value.message
+
+
+def test_switch_outside_a_repository_is_invalid(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as err:
+        gitrepo.switch(tmp_path, "explore/1-x", base="main")
+    assert "git init" in (err.value.hint or "")
+
+
+def test_git_failures_carry_what_git_said(repo: Path) -> None:
+    with pytest.raises(gitrepo.GitError) as err:
+        gitrepo.switch(repo, "bad..name", base="main")
+    assert "bad..name" in err.value.message
+    assert gitrepo.current_branch(repo) == "main"
+
+
+def test_ensure_ignored_appends_once(repo: Path) -> None:
+    assert gitrepo.ensure_ignored(repo, [".dsl/", "data/"]) == [".dsl/", "data/"]
+    assert gitrepo.ensure_ignored(repo, [".dsl/", "data/"]) == []
+    (repo / ".gitignore").write_text("/.dsl\nlogs")
+    assert gitrepo.ensure_ignored(repo, [".dsl/", "models/"]) == ["models/"]
+    assert (repo / ".gitignore").read_text() == "/.dsl\nlogs\nmodels/\n"
+
+
+def test_ensure_ignored_refuses_a_non_utf8_gitignore(repo: Path) -> None:
+    (repo / ".gitignore").write_bytes(b"caf\xe9\n")
+    with pytest.raises(InvalidInput):
+        gitrepo.ensure_ignored(repo, [".dsl/"])
+    assert (repo / ".gitignore").read_bytes() == b"caf\xe9\n"
