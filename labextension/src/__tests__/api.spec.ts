@@ -1,0 +1,358 @@
+/**
+ * The REST client against a real HTTP server on the loopback interface: real `fetch`, real
+ * `ServerConnection`, real request bytes. The server records each request and answers what
+ * the test told it to, so URL building, bodies, headers and error parsing are all observed
+ * on the wire.
+ */
+import http from 'http';
+import { AddressInfo } from 'net';
+
+import { ServerConnection } from '@jupyterlab/services';
+
+import {
+  DslApi,
+  DslApiError,
+  encodeApiPath,
+  errorFromBody,
+  Issue,
+  NotebookLink,
+  queryString
+} from '../api';
+
+interface IRecorded {
+  method: string;
+  /** The raw request target, as the client sent it. */
+  target: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+interface IAnswer {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+let server: http.Server;
+let baseUrl: string;
+let recorded: IRecorded[] = [];
+let answers: IAnswer[] = [];
+
+function answerJson(status: number, value: unknown): void {
+  answers.push({
+    status,
+    body: JSON.stringify(value),
+    contentType: 'application/json'
+  });
+}
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', chunk => chunks.push(chunk));
+    request.on('end', () => {
+      recorded.push({
+        method: request.method ?? '',
+        target: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8')
+      });
+      const answer = answers.shift() ?? { status: 500, body: 'no answer queued' };
+      response.writeHead(answer.status, {
+        'Content-Type': answer.contentType ?? 'text/plain'
+      });
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}/user/dsl/`;
+});
+
+afterAll(async () => {
+  await new Promise<void>(resolve => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  recorded = [];
+  answers = [];
+});
+
+function makeApi(): DslApi {
+  return new DslApi(
+    ServerConnection.makeSettings({
+      baseUrl,
+      wsUrl: baseUrl.replace('http', 'ws'),
+      token: 'secret-token',
+      appendToken: false
+    })
+  );
+}
+
+/** The path and query of a recorded request, without the client's cache-busting parameter. */
+function parsed(request: IRecorded): { path: string; query: [string, string][] } {
+  const url = new URL(request.target, baseUrl);
+  const query = [...url.searchParams.entries()].filter(
+    ([key, value]) => !(value === '' && /^\d+$/.test(key))
+  );
+  return { path: url.pathname, query };
+}
+
+const ISSUE: Issue = {
+  tracker: 'local',
+  number: 2,
+  title: 'Churn by region',
+  body: '## Overview\n',
+  state: 'open',
+  labels: ['Explore'],
+  url: '',
+  state_reason: null,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+  closed_at: null,
+  author: 'me',
+  comments: 0,
+  type: 'Explore',
+  ask: 1
+};
+
+const LINK: NotebookLink = {
+  issue: {
+    tracker: 'local',
+    number: 2,
+    type: 'Explore',
+    title: 'Churn by region',
+    url: ''
+  },
+  ask: 1,
+  branch: 'explore/2-churn-by-region',
+  status: 'active',
+  completed_at: null
+};
+
+describe('URL building', () => {
+  it('encodes each path segment and keeps the slashes', () => {
+    expect(encodeApiPath('my dir/Ünïcode #1?.ipynb')).toBe(
+      'my%20dir/%C3%9Cn%C3%AFcode%20%231%3F.ipynb'
+    );
+    expect(encodeApiPath('/a//b/')).toBe('a/b');
+  });
+
+  it('repeats array values and leaves empty ones out of the query', () => {
+    expect(
+      queryString({
+        type: 'Explore',
+        label: ['on hold', 'failed'],
+        path: '',
+        state: undefined
+      })
+    ).toBe('?type=Explore&label=on+hold&label=failed');
+    expect(queryString({ path: null })).toBe('');
+  });
+});
+
+describe('requests on the wire', () => {
+  it('GETs a link status with the notebook path encoded and the token sent', async () => {
+    const status = {
+      path: 'my dir/Ünïcode notebook #1.ipynb',
+      link: LINK,
+      issue: ISSUE,
+      ask: null,
+      branch: { current: 'main', expected: LINK.branch, matches: false },
+      issue_error: null
+    };
+    answerJson(200, status);
+    const reply = await makeApi().getLink('my dir/Ünïcode notebook #1.ipynb');
+    expect(reply).toEqual(status);
+    const [request] = recorded;
+    expect(request.method).toBe('GET');
+    expect(parsed(request).path).toBe(
+      '/user/dsl/jupyter-dsl/links/my%20dir/%C3%9Cn%C3%AFcode%20notebook%20%231.ipynb'
+    );
+    expect(decodeURIComponent(parsed(request).path)).toBe(
+      '/user/dsl/jupyter-dsl/links/my dir/Ünïcode notebook #1.ipynb'
+    );
+    expect(request.headers.authorization).toBe('token secret-token');
+  });
+
+  it('sends the _xsrf cookie as X-XSRFToken when there is no token (cookie login)', async () => {
+    document.cookie = '_xsrf=xsrf-from-cookie';
+    answerJson(200, { version: '0.1.0' });
+    const api = new DslApi(
+      ServerConnection.makeSettings({
+        baseUrl,
+        wsUrl: baseUrl.replace('http', 'ws'),
+        token: '',
+        appendToken: false
+      })
+    );
+    expect(await api.version()).toEqual({ version: '0.1.0' });
+    expect(recorded[0].headers['x-xsrftoken']).toBe('xsrf-from-cookie');
+    expect(recorded[0].headers.authorization).toBeUndefined();
+  });
+
+  it('lists issues with every filter in the query', async () => {
+    answerJson(200, { issues: [ISSUE] });
+    const issues = await makeApi().listIssues({
+      path: 'sub dir/nb.ipynb',
+      type: 'Explore',
+      state: 'all',
+      label: ['on hold', 'failed']
+    });
+    expect(issues).toEqual([ISSUE]);
+    const { path, query } = parsed(recorded[0]);
+    expect(path).toBe('/user/dsl/jupyter-dsl/issues');
+    expect(query).toEqual([
+      ['path', 'sub dir/nb.ipynb'],
+      ['type', 'Explore'],
+      ['state', 'all'],
+      ['label', 'on hold'],
+      ['label', 'failed']
+    ]);
+  });
+
+  it('asks for one issue with the notebook path that locates the project', async () => {
+    answerJson(200, { issue: ISSUE, ask: null, link: LINK });
+    const reply = await makeApi().getIssue(2, 'nb.ipynb');
+    expect(reply.link).toEqual(LINK);
+    expect(parsed(recorded[0])).toEqual({
+      path: '/user/dsl/jupyter-dsl/issues/2',
+      query: [['path', 'nb.ipynb']]
+    });
+  });
+
+  it('POSTs a new issue as the documented JSON body', async () => {
+    answerJson(201, { issue: ISSUE, link: LINK });
+    const reply = await makeApi().createIssue({
+      path: 'nb.ipynb',
+      type: 'Explore',
+      title: 'Churn by region',
+      ask: 1,
+      sections: { Overview: 'Why churn differs by region.' }
+    });
+    expect(reply).toEqual({ issue: ISSUE, link: LINK });
+    const [request] = recorded;
+    expect(request.method).toBe('POST');
+    expect(parsed(request).path).toBe('/user/dsl/jupyter-dsl/issues');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body)).toEqual({
+      path: 'nb.ipynb',
+      type: 'Explore',
+      title: 'Churn by region',
+      ask: 1,
+      sections: { Overview: 'Why churn differs by region.' }
+    });
+  });
+
+  it('PUTs {"number": n} and DELETEs a link for a notebook that is not open', async () => {
+    const status = {
+      path: 'a b.ipynb',
+      link: null,
+      issue: null,
+      ask: null,
+      branch: { current: null, expected: null, matches: false },
+      issue_error: null
+    };
+    answerJson(200, { ...status, link: LINK });
+    answerJson(200, status);
+    const api = makeApi();
+    await api.putLink('a b.ipynb', 2);
+    await api.deleteLink('a b.ipynb');
+    expect(recorded.map(r => [r.method, parsed(r).path, r.body])).toEqual([
+      ['PUT', '/user/dsl/jupyter-dsl/links/a%20b.ipynb', '{"number":2}'],
+      ['DELETE', '/user/dsl/jupyter-dsl/links/a%20b.ipynb', '']
+    ]);
+  });
+
+  it('refuses a number that is not an issue number without asking the server', async () => {
+    await expect(makeApi().getIssue(0)).rejects.toMatchObject({
+      name: 'DslApiError',
+      status: 400
+    });
+    await expect(makeApi().putLink('nb.ipynb', 2.5)).rejects.toBeInstanceOf(
+      DslApiError
+    );
+    expect(recorded).toEqual([]);
+  });
+});
+
+describe('errors', () => {
+  it('carries the status, message and hint of an error answer', async () => {
+    answerJson(404, {
+      message: 'issue #99 not found',
+      hint: 'List issues: jupyter dsl issue list'
+    });
+    const error = await makeApi()
+      .getIssue(99)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DslApiError);
+    expect(error).toMatchObject({
+      status: 404,
+      message: 'issue #99 not found',
+      hint: 'List issues: jupyter dsl issue list'
+    });
+  });
+
+  it('reads a tornado error page (reason, no hint)', async () => {
+    answerJson(403, { message: '', reason: 'Forbidden' });
+    await expect(makeApi().templates()).rejects.toMatchObject({
+      status: 403,
+      message: 'Forbidden',
+      hint: null
+    });
+  });
+
+  it('says the server extension may be missing when a route answers a 404 page', async () => {
+    answers.push({ status: 404, body: '<html><body>404 : Not Found</body></html>' });
+    await expect(makeApi().version()).rejects.toMatchObject({
+      status: 404,
+      message: 'the server answered 404 Not Found',
+      hint: expect.stringContaining('jupyter server extension list')
+    });
+  });
+
+  it('keeps a short plain-text error body as the message', async () => {
+    answers.push({ status: 502, body: 'tracker timed out' });
+    await expect(makeApi().listIssues()).rejects.toMatchObject({
+      status: 502,
+      message: 'tracker timed out'
+    });
+  });
+
+  it('refuses a 200 answer that is not JSON', async () => {
+    answers.push({ status: 200, body: '<html></html>' });
+    await expect(makeApi().version()).rejects.toMatchObject({
+      status: 200,
+      message: expect.stringContaining('not JSON')
+    });
+  });
+
+  it('turns a refused connection into status 0 with a hint', async () => {
+    const closed = http.createServer();
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>(resolve => closed.close(() => resolve()));
+    const url = `http://127.0.0.1:${port}/`;
+    const api = new DslApi(
+      ServerConnection.makeSettings({ baseUrl: url, wsUrl: url.replace('http', 'ws') })
+    );
+    await expect(api.version()).rejects.toMatchObject({
+      status: 0,
+      message: expect.stringContaining('cannot reach the Jupyter server'),
+      hint: 'Check that the server is running.'
+    });
+  });
+
+  it('parses bodies without a server too', () => {
+    expect(
+      errorFromBody(409, '{"message": "already linked", "hint": null}')
+    ).toMatchObject({
+      status: 409,
+      message: 'already linked',
+      hint: null
+    });
+    expect(errorFromBody(500, '', 'Internal Server Error').message).toBe(
+      'the server answered 500 Internal Server Error'
+    );
+  });
+});

@@ -1,0 +1,327 @@
+/**
+ * The one typed client of the jupyter-dsl REST API (docs/rest-api.md).
+ *
+ * Every request goes through `ServerConnection.makeRequest`, which adds the token or the XSRF
+ * header exactly as for JupyterLab's own APIs. A non-2xx answer becomes a `DslApiError` that
+ * carries the status and the server's `{message, hint}`.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** The URL namespace of the server extension. */
+export const API_NAMESPACE = 'jupyter-dsl';
+
+export const ISSUE_TYPES = ['Ask', 'Data', 'Explore', 'Experiment', 'Model'] as const;
+
+export type IssueType = (typeof ISSUE_TYPES)[number];
+export type IssueState = 'open' | 'closed';
+export type StateFilter = IssueState | 'all';
+export type LinkStatusValue = 'active' | 'complete';
+
+/** `jupyter_dsl.trackers.Issue.to_json()`. */
+export interface Issue {
+  tracker: string;
+  number: number;
+  title: string;
+  body: string;
+  state: IssueState;
+  labels: string[];
+  url: string;
+  state_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  author: string;
+  comments: number;
+  type: IssueType | null;
+  ask: number | null;
+}
+
+/** The `issue` part of a notebook link. */
+export interface IssueRef {
+  tracker: string;
+  number: number;
+  type: IssueType | null;
+  title: string;
+  url: string;
+}
+
+/** What `metadata.jupyter_dsl` of a notebook holds (`NotebookLink.to_json()`). */
+export interface NotebookLink {
+  issue: IssueRef;
+  ask: number | null;
+  branch: string;
+  status: LinkStatusValue;
+  completed_at: string | null;
+}
+
+/** `jupyter_dsl.links.LinkStatus.to_json()`. */
+export interface LinkStatus {
+  path: string;
+  link: NotebookLink | null;
+  issue: Issue | null;
+  ask: Issue | null;
+  branch: {
+    current: string | null;
+    expected: string | null;
+    matches: boolean;
+  };
+  issue_error: string | null;
+}
+
+export interface ProjectInfo {
+  root: string;
+  name: string;
+  config: string | null;
+  tracker: { kind: string; repo: string | null };
+  branch: { current: string | null; base: string };
+}
+
+export interface TemplateInfo {
+  key: string;
+  name: string;
+  title_pattern: string;
+  sections: string[];
+}
+
+export interface IssueTypeInfo {
+  type: IssueType;
+  color: string;
+  description: string;
+  links_ask: boolean;
+  templates: TemplateInfo[];
+}
+
+export interface LabelInfo {
+  name: string;
+  kind: string;
+  color: string;
+  description: string;
+}
+
+export interface TemplatesReply {
+  types: IssueTypeInfo[];
+  labels: LabelInfo[];
+}
+
+export interface IssueQuery {
+  /** A file or directory (Jupyter API path) that locates the project. */
+  path?: string;
+  type?: IssueType;
+  state?: StateFilter;
+  label?: string[];
+}
+
+/** The body of `POST /jupyter-dsl/issues`. */
+export interface NewIssueRequest {
+  path?: string;
+  type: IssueType;
+  title: string;
+  ask?: number;
+  experiment?: number;
+  sections?: Record<string, string>;
+  variant?: string;
+}
+
+export interface IssueReply {
+  issue: Issue;
+  ask: Issue | null;
+  link: NotebookLink;
+}
+
+export interface CreatedIssueReply {
+  issue: Issue;
+  link: NotebookLink;
+}
+
+/** An error answered by the server (or the network), with the server's hint when it gave one. */
+export class DslApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly hint: string | null = null
+  ) {
+    super(message);
+    this.name = 'DslApiError';
+  }
+}
+
+type QueryValue = string | number | undefined | null | string[];
+
+/** Encode a Jupyter API path (POSIX, relative) segment by segment, keeping its `/`s. */
+export function encodeApiPath(path: string): string {
+  return path
+    .split('/')
+    .filter(segment => segment !== '')
+    .map(segment => encodeURIComponent(segment))
+    .join('/');
+}
+
+/** The query string of `query` (repeated keys for arrays, empty values left out), with its `?`. */
+export function queryString(query: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') {
+      continue;
+    }
+    for (const item of Array.isArray(value) ? value : [value]) {
+      params.append(key, String(item));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The full URL of a route under the extension's namespace. */
+export function routeUrl(
+  baseUrl: string,
+  route: string,
+  query: Record<string, QueryValue> = {}
+): string {
+  return URLExt.join(baseUrl, API_NAMESPACE, route) + queryString(query);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Turn an error answer's body into a `DslApiError` (tolerates non-JSON bodies, e.g. a proxy's page). */
+export function errorFromBody(
+  status: number,
+  body: string,
+  statusText = ''
+): DslApiError {
+  let message: string | null = null;
+  let hint: string | null = null;
+  try {
+    const data: unknown = JSON.parse(body);
+    if (isRecord(data)) {
+      if (typeof data.message === 'string' && data.message) {
+        message = data.message;
+      } else if (typeof data.reason === 'string' && data.reason) {
+        message = data.reason; // tornado's own error pages (e.g. 403 before our handler runs)
+      }
+      hint = typeof data.hint === 'string' && data.hint ? data.hint : null;
+    }
+  } catch {
+    // not JSON: fall through to the status line
+  }
+  if (message === null) {
+    if (status === 404 && hint === null) {
+      hint =
+        'Is the jupyter_dsl server extension enabled? `jupyter server extension list` tells.';
+    }
+    const text = body.trim();
+    const short = text && text.length <= 200 && !text.startsWith('<');
+    message = short
+      ? text
+      : `the server answered ${status}${statusText ? ` ${statusText}` : ''}`;
+  }
+  return new DslApiError(status, message, hint);
+}
+
+export class DslApi {
+  constructor(
+    readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  version(): Promise<{ version: string }> {
+    return this.request('GET', 'version');
+  }
+
+  project(path?: string): Promise<ProjectInfo> {
+    return this.request('GET', 'project', { path });
+  }
+
+  templates(): Promise<TemplatesReply> {
+    return this.request('GET', 'templates');
+  }
+
+  async listIssues(query: IssueQuery = {}): Promise<Issue[]> {
+    const reply = await this.request<{ issues: Issue[] }>('GET', 'issues', {
+      path: query.path,
+      type: query.type,
+      state: query.state,
+      label: query.label
+    });
+    return reply.issues;
+  }
+
+  async getIssue(number: number, path?: string): Promise<IssueReply> {
+    return this.request('GET', `issues/${checkNumber(number)}`, { path });
+  }
+
+  createIssue(request: NewIssueRequest): Promise<CreatedIssueReply> {
+    return this.request('POST', 'issues', {}, request);
+  }
+
+  getLink(path: string): Promise<LinkStatus> {
+    return this.request('GET', `links/${encodeApiPath(path)}`);
+  }
+
+  /** Link a notebook that is NOT open in an editor (the server writes the file). */
+  async putLink(path: string, number: number): Promise<LinkStatus> {
+    return this.request(
+      'PUT',
+      `links/${encodeApiPath(path)}`,
+      {},
+      {
+        number: checkNumber(number)
+      }
+    );
+  }
+
+  /** Unlink a notebook that is NOT open in an editor (the server writes the file). */
+  deleteLink(path: string): Promise<LinkStatus> {
+    return this.request('DELETE', `links/${encodeApiPath(path)}`);
+  }
+
+  private async request<T>(
+    method: string,
+    route: string,
+    query: Record<string, QueryValue> = {},
+    body?: object
+  ): Promise<T> {
+    const url = routeUrl(this.settings.baseUrl, route, query);
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, this.settings);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DslApiError(
+        0,
+        `cannot reach the Jupyter server: ${reason}`,
+        'Check that the server is running.'
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      throw errorFromBody(response.status, text, response.statusText);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new DslApiError(
+        response.status,
+        `the server answered ${route} with something that is not JSON`,
+        'Is the jupyter_dsl server extension enabled? `jupyter server extension list` tells.'
+      );
+    }
+  }
+}
+
+function checkNumber(number: number): number {
+  if (!Number.isInteger(number) || number < 1) {
+    throw new DslApiError(
+      400,
+      `${String(number)} is not an issue number`,
+      'Issue numbers are whole numbers from 1.'
+    );
+  }
+  return number;
+}

@@ -1,0 +1,282 @@
+/**
+ * State and signals for the active notebook: its link (read from the open document model),
+ * the fresh issue and Ask from the server, and the project's current git branch.
+ *
+ * Widgets only read this model and call its actions. Actions that change the link edit the
+ * open notebook's document model (the document becomes dirty; nothing is saved behind the
+ * user's back and no cell is touched).
+ */
+import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  CreatedIssueReply,
+  DslApi,
+  DslApiError,
+  Issue,
+  IssueQuery,
+  IssueReply,
+  NewIssueRequest,
+  NotebookLink,
+  TemplatesReply
+} from './api';
+import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
+
+/** Set a link on (or, with null, remove it from) an open notebook's document model. */
+export function applyLink(model: INotebookModel, link: NotebookLink | null): void {
+  if (link === null) {
+    if (model.getMetadata(METADATA_KEY) !== undefined) {
+      model.deleteMetadata(METADATA_KEY);
+    }
+    return;
+  }
+  model.setMetadata(METADATA_KEY, link);
+}
+
+/** Any thrown value as a `DslApiError`, so widgets show one kind of error. */
+export function asApiError(error: unknown): DslApiError {
+  if (error instanceof DslApiError) {
+    return error;
+  }
+  return new DslApiError(0, error instanceof Error ? error.message : String(error));
+}
+
+export class DslModel implements IDisposable {
+  constructor(
+    private readonly tracker: INotebookTracker,
+    readonly api: DslApi
+  ) {
+    tracker.currentChanged.connect(this._onCurrentChanged, this);
+    this._setPanel(tracker.currentWidget);
+  }
+
+  /** Emitted whenever anything a widget shows may have changed. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Emitted when a command asks the sidebar to show the new-issue form. */
+  get newIssueRequested(): ISignal<this, void> {
+    return this._newIssueRequested;
+  }
+
+  get panel(): NotebookPanel | null {
+    return this._panel;
+  }
+
+  /** The notebook's Jupyter API path (relative to the server root), or null. */
+  get path(): string | null {
+    return this._panel ? this._panel.context.localPath : null;
+  }
+
+  get link(): ParsedLink {
+    return this._link;
+  }
+
+  /** The issue and its Ask, fresh from the tracker (null until loaded or when not linked). */
+  get details(): IssueReply | null {
+    return this._details;
+  }
+
+  /** The last error of a refresh (actions throw theirs to the caller instead). */
+  get error(): DslApiError | null {
+    return this._error;
+  }
+
+  get currentBranch(): string | null {
+    return this._currentBranch;
+  }
+
+  get loading(): boolean {
+    return this._loading;
+  }
+
+  get statusText(): string {
+    return this._panel ? statusText(this._link) : '';
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.tracker.currentChanged.disconnect(this._onCurrentChanged, this);
+    this._setPanel(null);
+    Signal.clearData(this);
+  }
+
+  requestNewIssue(): void {
+    this._newIssueRequested.emit();
+  }
+
+  /** Fetch the issue, its Ask and the current branch again. */
+  async refresh(): Promise<void> {
+    const generation = ++this._generation;
+    const path = this.path;
+    const link = this._link;
+    this._details = null;
+    this._error = null;
+    if (path === null) {
+      this._loading = false;
+      this._currentBranch = null;
+      this._changed.emit();
+      return;
+    }
+    this._loading = true;
+    this._changed.emit();
+    const fetchDetails =
+      link.kind === 'linked'
+        ? this.api.getIssue(link.link.issue.number, path)
+        : Promise.resolve(null);
+    const [details, project] = await Promise.allSettled([
+      fetchDetails,
+      this.api.project(path)
+    ]);
+    if (generation !== this._generation) {
+      return; // the notebook or its link changed meanwhile; a newer refresh owns the state
+    }
+    this._loading = false;
+    this._details = details.status === 'fulfilled' ? details.value : null;
+    this._currentBranch =
+      project.status === 'fulfilled' ? project.value.branch.current : null;
+    const failed =
+      details.status === 'rejected'
+        ? details.reason
+        : project.status === 'rejected'
+          ? project.reason
+          : null;
+    this._error = failed === null ? null : asApiError(failed);
+    this._changed.emit();
+  }
+
+  /** Link the active notebook to issue `number` (edits the open document only). */
+  async linkTo(number: number): Promise<NotebookLink> {
+    const panel = this._requirePanel();
+    const reply = await this.api.getIssue(number, panel.context.localPath);
+    this._ensureStillOpen(panel);
+    applyLink(panel.context.model, reply.link);
+    return reply.link;
+  }
+
+  /** Create an issue from its template and link the active notebook to it. */
+  async createAndLink(
+    request: Omit<NewIssueRequest, 'path'>
+  ): Promise<CreatedIssueReply> {
+    const panel = this._requirePanel();
+    const reply = await this.api.createIssue({
+      ...request,
+      path: panel.context.localPath
+    });
+    this._ensureStillOpen(panel);
+    applyLink(panel.context.model, reply.link);
+    return reply;
+  }
+
+  /** Remove the active notebook's link (edits the open document only). */
+  unlink(): void {
+    applyLink(this._requirePanel().context.model, null);
+  }
+
+  /** The issue types and templates (fetched once). */
+  templates(): Promise<TemplatesReply> {
+    if (this._templates === null) {
+      this._templates = this.api.templates().catch(error => {
+        this._templates = null; // a failed fetch is retried next time
+        throw error;
+      });
+    }
+    return this._templates;
+  }
+
+  /** Issues of the active notebook's project. */
+  listIssues(query: Omit<IssueQuery, 'path'> = {}): Promise<Issue[]> {
+    return this.api.listIssues({ ...query, path: this.path ?? undefined });
+  }
+
+  private _requirePanel(): NotebookPanel {
+    if (this._panel === null) {
+      throw new DslApiError(0, 'no notebook is active', 'Open a notebook first.');
+    }
+    return this._panel;
+  }
+
+  private _ensureStillOpen(panel: NotebookPanel): void {
+    if (panel.isDisposed || panel.context.isDisposed) {
+      throw new DslApiError(0, 'the notebook was closed before the link could be set');
+    }
+  }
+
+  private _onCurrentChanged(_: INotebookTracker, panel: NotebookPanel | null): void {
+    this._setPanel(panel);
+  }
+
+  private _setPanel(panel: NotebookPanel | null): void {
+    if (panel === this._panel) {
+      return;
+    }
+    const old = this._panel;
+    if (old !== null) {
+      old.context.model.metadataChanged.disconnect(this._onMetadataChanged, this);
+      old.context.pathChanged.disconnect(this._onPathChanged, this);
+      old.disposed.disconnect(this._onPanelDisposed, this);
+    }
+    this._panel = panel;
+    if (panel !== null) {
+      panel.context.model.metadataChanged.connect(this._onMetadataChanged, this);
+      panel.context.pathChanged.connect(this._onPathChanged, this);
+      panel.disposed.connect(this._onPanelDisposed, this);
+      void panel.context.ready.then(() => {
+        if (this._panel === panel) {
+          this._readLink(true);
+        }
+      });
+    }
+    this._readLink(true);
+  }
+
+  private _onPanelDisposed(): void {
+    this._setPanel(this.tracker.currentWidget);
+  }
+
+  private _onPathChanged(): void {
+    void this.refresh();
+  }
+
+  private _onMetadataChanged(): void {
+    this._readLink(false);
+  }
+
+  /** Re-read the link from the document; refresh from the server when it points elsewhere. */
+  private _readLink(force: boolean): void {
+    const value: unknown = this._panel
+      ? this._panel.context.model.getMetadata(METADATA_KEY)
+      : undefined;
+    const parsed = parseLink(value);
+    const before = this._link;
+    this._link = parsed;
+    const number = (p: ParsedLink): number | null =>
+      p.kind === 'linked' ? p.link.issue.number : null;
+    if (force || parsed.kind !== before.kind || number(parsed) !== number(before)) {
+      void this.refresh();
+    } else {
+      this._changed.emit();
+    }
+  }
+
+  private _panel: NotebookPanel | null = null;
+  private _link: ParsedLink = { kind: 'none' };
+  private _details: IssueReply | null = null;
+  private _error: DslApiError | null = null;
+  private _currentBranch: string | null = null;
+  private _loading = false;
+  private _generation = 0;
+  private _templates: Promise<TemplatesReply> | null = null;
+  private _isDisposed = false;
+  private readonly _changed = new Signal<this, void>(this);
+  private readonly _newIssueRequested = new Signal<this, void>(this);
+}

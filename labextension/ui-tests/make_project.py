@@ -1,0 +1,85 @@
+"""Make the DSLP project the browser tests open, through jupyter-dsl's core API.
+
+``python make_project.py DIR`` makes DIR a git repository and a DSLP project (``dsl.toml``), creates
+an Ask and an Explore issue on the local tracker, writes one unlinked notebook per test, commits,
+and prints what it made as JSON on stdout (the tests read the issue numbers from it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from jupyter_dsl.issues import new_issue
+from jupyter_dsl.lifecycle import IssueType
+from jupyter_dsl.project import find_project
+from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.trackers import open_tracker
+
+NOTEBOOKS = (
+    "link-from-sidebar.ipynb",
+    "unsaved-edits.ipynb",
+    "errors-and-unlink.ipynb",
+    "new-issue.ipynb",
+    "kernel-link.ipynb",
+)
+
+
+def notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["authors"] = [{"name": "ui-test"}]  # other metadata must survive linking
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Churn by region\n\nWhere do customers leave?"),
+        nbformat.v4.new_code_cell('region = "north"\nthreshold = 0.2', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(region, threshold)"),
+    ]
+    return nb
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=ui-test", "-c", "user.email=ui-test@localhost", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def main(directory: str) -> None:
+    root = Path(directory)
+    init_project(root, name="ui-test")
+    tracker = open_tracker(find_project(root))
+    ask = new_issue(
+        tracker, IssueType.ASK, "Reduce churn", sections={"Desired Outcome": "Fewer customers leave."}
+    )
+    explore = new_issue(
+        tracker,
+        IssueType.EXPLORE,
+        "Churn by region",
+        ask=ask.number,
+        sections={"Overview": "Why churn differs by region.", "Goals": "- [ ] churn rate per region"},
+    )
+    for name in NOTEBOOKS:
+        nbformat.write(notebook(), root / name)
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "ui-test project")
+    json.dump(
+        {
+            "root": str(root.resolve()),
+            "ask": {"number": ask.number, "title": ask.title},
+            "explore": {"number": explore.number, "title": explore.title},
+            "notebooks": list(NOTEBOOKS),
+        },
+        sys.stdout,
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python make_project.py DIR")
+    main(sys.argv[1])

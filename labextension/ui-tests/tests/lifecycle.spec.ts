@@ -1,0 +1,227 @@
+/**
+ * The Lifecycle sidebar in a real JupyterLab: linking, creating and unlinking issues from the
+ * sidebar edit the open notebook's document model only, the status bar follows, saving writes
+ * the link, and a user's unsaved edits are never lost.
+ */
+import { expect, test } from '@playwright/test';
+
+import {
+  activeTab,
+  cellsOf,
+  openNotebook,
+  openSidebar,
+  PROJECT,
+  readNotebook,
+  save,
+  serverGet,
+  snapshot
+} from './helpers';
+
+const EXPLORE = PROJECT.explore;
+const ASK = PROJECT.ask;
+
+// Any uncaught error in the page fails the test that caused it.
+let pageErrors: string[] = [];
+test.beforeEach(({ page }) => {
+  pageErrors = [];
+  page.on('pageerror', error => pageErrors.push(error.message));
+});
+test.afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+test('links the notebook to an issue from the sidebar, shows it, and saves it', async ({
+  page
+}) => {
+  const name = 'link-from-sidebar.ipynb';
+  const original = readNotebook(name);
+  const panel = await openNotebook(page, name);
+  const sidebar = await openSidebar(page);
+  await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
+  await expect(page.getByTestId('dsl-status')).toBeHidden();
+  const tabIcon = page.locator('.lm-TabBar-tab[data-id="jupyter-dsl:sidebar"] svg');
+  await expect(tabIcon).toBeVisible();
+  expect((await tabIcon.boundingBox())?.width).toBeGreaterThan(0);
+
+  await sidebar.getByTestId(`dsl-pick-issue-${EXPLORE.number}`).click();
+
+  await expect(sidebar.getByTestId('dsl-issue-badge')).toHaveText('Explore');
+  await expect(sidebar.getByTestId('dsl-issue-number')).toHaveText(
+    `#${EXPLORE.number}`
+  );
+  await expect(sidebar.getByTestId('dsl-issue-title')).toHaveText(EXPLORE.title);
+  await expect(sidebar.getByTestId('dsl-issue-state')).toHaveText('open');
+  await expect(sidebar.getByTestId('dsl-issue-ask')).toHaveText(
+    `Ask#${ASK.number} ${ASK.title}`
+  );
+  await expect(sidebar.getByTestId('dsl-branch-expected')).toHaveText(
+    `explore/${EXPLORE.number}-churn-by-region`
+  );
+  await expect(sidebar.getByTestId('dsl-branch-match')).toHaveText('current: main');
+  // The body is rendered markdown: its heading is an element, its HTML comments are gone.
+  const body = sidebar.getByTestId('dsl-issue-body');
+  await expect(body.locator('h2', { hasText: 'Overview' })).toBeVisible();
+  await expect(body).toContainText('Why churn differs by region.');
+  await expect(body).not.toContainText('<!--');
+  // The badge wears the Explore color of the templates route.
+  await expect(sidebar.getByTestId('dsl-issue-badge')).toHaveCSS(
+    'background-color',
+    'rgb(240, 242, 155)'
+  );
+
+  const status = page.getByTestId('dsl-status');
+  await expect(status).toHaveText(`#${EXPLORE.number} Explore`);
+  await snapshot(page, 'linked');
+  // Linking edited the document, not the file: it is dirty and the file is as it was.
+  await expect(activeTab(page)).toHaveClass(/jp-mod-dirty/);
+  expect(readNotebook(name)).toEqual(original);
+
+  await save(page, panel);
+  const saved = readNotebook(name);
+  expect(saved.metadata.jupyter_dsl?.issue.number).toBe(EXPLORE.number);
+  expect(saved.metadata.authors).toEqual(original.metadata.authors);
+  expect(cellsOf(saved)).toEqual(cellsOf(original));
+  // The server reads the saved file as linked too.
+  const linkStatus = (await serverGet(`jupyter-dsl/links/${name}`)) as {
+    link: { issue: { number: number } } | null;
+  };
+  expect(linkStatus.link?.issue.number).toBe(EXPLORE.number);
+
+  // Clicking the status bar item opens the sidebar.
+  await page.locator('.lm-TabBar-tab[data-id="jupyter-dsl:sidebar"]').click();
+  await expect(sidebar).toBeHidden();
+  await status.click();
+  await expect(sidebar).toBeVisible();
+});
+
+test('keeps an unsaved cell edit when linking from the sidebar', async ({ page }) => {
+  const name = 'unsaved-edits.ipynb';
+  const original = readNotebook(name);
+  const panel = await openNotebook(page, name);
+  const editor = panel.locator('.jp-Cell').nth(2).locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type('  # unsaved edit');
+  await expect(editor).toHaveText('print(region, threshold)  # unsaved edit');
+
+  const sidebar = await openSidebar(page);
+  await sidebar.getByTestId('dsl-link-number').fill(String(EXPLORE.number));
+  await sidebar.getByTestId('dsl-link-submit').click();
+
+  await expect(sidebar.getByTestId('dsl-issue-number')).toHaveText(
+    `#${EXPLORE.number}`
+  );
+  await expect(page.getByTestId('dsl-status')).toHaveText(`#${EXPLORE.number} Explore`);
+  await expect(editor).toHaveText('print(region, threshold)  # unsaved edit');
+  expect(readNotebook(name)).toEqual(original); // nothing saved behind the user's back
+
+  await save(page, panel);
+  const saved = readNotebook(name);
+  expect(saved.metadata.jupyter_dsl?.issue.number).toBe(EXPLORE.number);
+  const cells = cellsOf(saved) as { source: string }[];
+  expect(cells[2].source).toBe('print(region, threshold)  # unsaved edit');
+  expect(cells.slice(0, 2)).toEqual(cellsOf(original).slice(0, 2));
+});
+
+test('shows the server error for an unknown issue, then links and unlinks', async ({
+  page
+}) => {
+  const name = 'errors-and-unlink.ipynb';
+  const original = readNotebook(name);
+  await openNotebook(page, name);
+  const sidebar = await openSidebar(page);
+
+  await sidebar.getByTestId('dsl-link-number').fill('999');
+  await sidebar.getByTestId('dsl-link-submit').click();
+  const error = sidebar.getByTestId('dsl-error-message');
+  await expect(error).toContainText('999');
+  await expect(error).toContainText('(404)');
+  await expect(sidebar.getByTestId('dsl-error-hint')).toBeVisible();
+  await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
+  await expect(page.getByTestId('dsl-status')).toBeHidden();
+
+  await sidebar.getByTestId('dsl-filter-type').selectOption('Ask');
+  await expect(sidebar.getByTestId(`dsl-pick-issue-${EXPLORE.number}`)).toHaveCount(0);
+  await sidebar.getByTestId(`dsl-pick-issue-${ASK.number}`).click();
+  await expect(sidebar.getByTestId('dsl-issue-badge')).toHaveText('Ask');
+  await expect(page.getByTestId('dsl-status')).toHaveText(`#${ASK.number} Ask`);
+
+  await sidebar.getByTestId('dsl-unlink').click();
+  await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
+  await expect(page.getByTestId('dsl-status')).toBeHidden();
+  expect(readNotebook(name)).toEqual(original); // all of it happened in the editor only
+});
+
+test('creates an Explore issue from its template and links the notebook to it', async ({
+  page
+}) => {
+  const name = 'new-issue.ipynb';
+  const panel = await openNotebook(page, name);
+  const sidebar = await openSidebar(page);
+  const form = sidebar.getByTestId('dsl-new-issue');
+  await form.getByTestId('dsl-new-type').selectOption('Explore');
+  await form.getByTestId('dsl-new-title').fill('Seasonality of churn');
+  await form.getByTestId('dsl-new-ask').selectOption(String(ASK.number));
+  await form.locator('summary').click();
+  await form
+    .getByTestId('dsl-new-section-Overview')
+    .fill('Does churn follow the seasons?');
+  await snapshot(page, 'new-issue-form');
+  await form.getByTestId('dsl-new-submit').click();
+
+  await expect(sidebar.getByTestId('dsl-issue-title')).toHaveText(
+    'Seasonality of churn'
+  );
+  await expect(sidebar.getByTestId('dsl-issue-badge')).toHaveText('Explore');
+  await expect(sidebar.getByTestId('dsl-issue-ask')).toContainText(`#${ASK.number}`);
+  const number = Number(
+    (await sidebar.getByTestId('dsl-issue-number').textContent())?.replace('#', '')
+  );
+  expect(number).toBeGreaterThan(EXPLORE.number);
+  await expect(sidebar.getByTestId('dsl-issue-body')).toContainText(
+    'Does churn follow the seasons?'
+  );
+
+  const created = (await serverGet(`jupyter-dsl/issues/${number}`)) as {
+    issue: { type: string; ask: number; title: string };
+  };
+  expect(created.issue).toMatchObject({
+    type: 'Explore',
+    ask: ASK.number,
+    title: 'Seasonality of churn'
+  });
+  await save(page, panel);
+  expect(readNotebook(name).metadata.jupyter_dsl?.issue.number).toBe(number);
+});
+
+test('%dsl link in the kernel links the open notebook through its document, not the file', async ({
+  page
+}) => {
+  const name = 'kernel-link.ipynb';
+  const panel = await openNotebook(page, name);
+  const sidebar = await openSidebar(page);
+  await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
+  const before = readNotebook(name);
+  const cell = panel.locator('.jp-Cell').nth(2);
+  await cell.locator('.cm-content').click();
+  await page.keyboard.press('Control+a');
+  // The real magic: loading it says hello to the front end over a comm, which JupyterLab answers.
+  await page.keyboard.insertText('%load_ext jupyter_dsl');
+  await page.keyboard.press('Shift+Enter');
+  await expect(cell.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/);
+  await page.keyboard.insertText(`%dsl link ${EXPLORE.number}`);
+  await page.keyboard.press('Shift+Enter');
+
+  await expect(panel.locator('.jp-dsl-link-output')).toHaveText(
+    `Linked to #${EXPLORE.number} Explore: ${EXPLORE.title}`
+  );
+  await expect(sidebar.getByTestId('dsl-issue-number')).toHaveText(
+    `#${EXPLORE.number}`
+  );
+  await expect(page.getByTestId('dsl-status')).toHaveText(`#${EXPLORE.number} Explore`);
+  // The magic left the file to the editor: nothing on disk changed until the user saves.
+  expect(readNotebook(name).metadata.jupyter_dsl).toBeUndefined();
+  expect(readNotebook(name).cells).toEqual(before.cells);
+  await save(page, panel);
+  expect(readNotebook(name).metadata.jupyter_dsl?.issue.number).toBe(EXPLORE.number);
+});
