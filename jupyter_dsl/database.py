@@ -8,6 +8,7 @@ Each module that owns tables creates them itself with ``ensure_schema``.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,13 +27,27 @@ def connect(path: Path) -> sqlite3.Connection:
         raise ConfigError(f"cannot open the jupyter-dsl database {path}: {exc}") from exc
     conn.row_factory = sqlite3.Row
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as exc:  # "file is not a database", a read-only folder...
         conn.close()
         raise ConfigError(f"cannot open the jupyter-dsl database {path}: {exc}") from exc
     return conn
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL; the switch can answer "locked" at once (no busy wait) while another process
+    creates the same database, so wait for that process here instead of failing."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 @contextmanager

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat
 
 from . import gitrepo, links
 from .errors import Conflict
@@ -128,6 +129,8 @@ def _quote(text: str) -> str:
 
 
 def demo_notebook() -> nbformat.NotebookNode:
+    import nbformat
+
     nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -153,6 +156,8 @@ def make_demo(directory: Path, *, force: bool = False) -> DemoReport:
     steps.append(f"made a DSLP project in {root}: " + ", ".join(report.created or ["dsl.toml"]))
     (root / "notebooks").mkdir(exist_ok=True)
     (root / "configs").mkdir(exist_ok=True)
+    import nbformat
+
     nbformat.write(demo_notebook(), root / NOTEBOOK)
     (root / CONFIG).write_text("region: all\nmin_tenure: 12\n", encoding="utf-8")
     (root / "README.md").write_text(

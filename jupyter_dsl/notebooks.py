@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat
 
 from . import json_splice
 from .errors import InvalidInput, NotFound
@@ -101,6 +102,8 @@ def parse(text: str, source: str) -> nbformat.NotebookNode:
         raise InvalidInput(f"{source} is not a valid notebook: no 'nbformat' and 'cells' at the top level")
     if not isinstance(raw.get("metadata", {}), dict):
         raise InvalidInput(f"{source} is not a valid notebook: 'metadata' is not an object")
+    import nbformat  # imported on first use: its JSON-schema stack costs seconds at CLI start
+
     try:
         node: nbformat.NotebookNode = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         nbformat.validate(node)

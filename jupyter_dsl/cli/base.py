@@ -84,7 +84,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI; a ``DslError`` becomes its message, hint and exit code (never a traceback)."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=args, prog_name="jupyter dsl", standalone_mode=False)
+        result = cli.main(args=args, prog_name="jupyter dsl", standalone_mode=False)
     except DslError as exc:
         report_error(exc, "--json" in args)
         return exc.exit_code
@@ -99,4 +99,4 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         error_console.print("interrupted")
         return 130
-    return 0
+    return result if isinstance(result, int) else 0

@@ -9,6 +9,7 @@ the magic writes the file itself.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +34,8 @@ FRONTEND = FrontEnd()
 
 def attach(ipython: Any) -> None:
     """Say hello to the front end over a comm, if this shell runs in a kernel that has one."""
-    if getattr(ipython, "kernel", None) is None:
-        return
+    if getattr(ipython, "kernel", None) is None or "JPY_SESSION_NAME" not in os.environ:
+        return  # not a kernel a Jupyter server started for a notebook (papermill, a console): no editor
     try:
         from comm import create_comm
     except ImportError:  # pragma: no cover - ipykernel always brings comm
