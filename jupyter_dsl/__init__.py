@@ -7,12 +7,27 @@ prebuilt JupyterLab extension.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ._version import __version__
 from .errors import DslError
 
-__all__ = ["DslError", "__version__"]
+__all__ = ["DslError", "__version__", "record", "run_dir"]
+
+
+def record(name: str, value: Any) -> None:
+    """Record a value for this run (numbers become metrics; strings, JSON, DataFrames, figures are kept)."""
+    from .recording import record as _record
+
+    _record(name, value)
+
+
+def run_dir() -> Path:
+    """The folder whose files become this run's artifacts (``$JUPYTER_DSL_RUN_DIR``)."""
+    from .recording import run_dir as _run_dir
+
+    return _run_dir()
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

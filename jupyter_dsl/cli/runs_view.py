@@ -1,0 +1,186 @@
+"""`jupyter dsl runs [show ID]`: list recorded runs (differing parameters + metrics) and show one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InvalidInput
+from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, RunStore
+from ..runs.store import notebook_key
+from ..runs.table import RunsTable, format_value
+from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def print_table(view: Table, rows: list[list[str]], headers: list[str]) -> None:
+    """Print a table at its natural width when stdout is not a terminal (pipes, files, tests)."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    natural = sum(widths) + 2 * len(widths)
+    if console.is_terminal:
+        console.print(view)
+    else:
+        Console(file=console.file, highlight=False, width=max(natural, 80)).print(view)
+
+
+STATUS_STYLE = {
+    "succeeded": "green",
+    "failed": "red",
+    "interrupted": "yellow",
+    "killed": "yellow",
+    "running": "cyan",
+}
+
+
+def print_record(record: RunRecord, *, full: bool = False) -> None:
+    """The human report of one run (after `run`, `rerun` and for `runs show`)."""
+    style = STATUS_STYLE.get(record.status, "")
+    took = f" in {record.duration_s:.2f} s" if record.duration_s is not None else ""
+    console.print(f"run [bold]{record.id}[/] [{style}]{record.status}[/]{took}", highlight=False)
+    console.print(f"  notebook    {_escape(record.notebook)} (kernel {record.kernel})", highlight=False)
+    if record.parameters:
+        shown = ", ".join(f"{k}={format_value(v)}" for k, v in record.parameters.items())
+        console.print(f"  parameters  {_escape(shown)}", highlight=False)
+    if record.issue is not None:
+        console.print(f"  issue       #{record.issue.number} {_escape(record.issue.title)}", highlight=False)
+    if record.git is not None:
+        dirty = " (dirty)" if record.git.dirty else ""
+        commit = (record.git.commit or "no commit")[:12]
+        console.print(
+            f"  git         {commit} on {record.git.branch or 'detached HEAD'}{dirty}", highlight=False
+        )
+    if full:
+        _print_context(record)
+    _print_outcome(record, full)
+
+
+def _print_context(record: RunRecord) -> None:
+    if True:
+        if record.environment is not None:
+            env = record.environment
+            console.print(
+                f"  environment Python {env.python}, {len(env.packages)} packages ({env.fingerprint})",
+                highlight=False,
+            )
+        console.print(
+            f"  started     {record.started_at}  finished {record.finished_at or '-'}", highlight=False
+        )
+        if record.rerun_of:
+            console.print(f"  rerun of    {record.rerun_of}", highlight=False)
+        if record.mlflow_run_id:
+            console.print(f"  mlflow run  {record.mlflow_run_id}", highlight=False)
+
+
+def _print_outcome(record: RunRecord, full: bool) -> None:
+    if record.metrics:
+        shown = ", ".join(f"{k}={format_value(v)}" for k, v in record.metrics.items())
+        console.print(f"  metrics     {_escape(shown)}", highlight=False)
+    others = [name for name, value in record.values.items() if value.get("kind") != "number"]
+    if others:
+        console.print(f"  recorded    {_escape(', '.join(others))}", highlight=False)
+    if record.error is not None:
+        where = f"cell {record.error.cell + 1}: " if record.error.cell is not None else ""
+        console.print(
+            f"  [red]error[/]       {where}{_escape(record.error.ename)}: {_escape(record.error.evalue)}"
+        )
+        if full and record.error.traceback:
+            console.print("\n".join(record.error.traceback), markup=False, highlight=False)
+    if record.artifacts:
+        console.print(f"  output      {record.artifacts[0]}", markup=False, highlight=False)
+        if full:
+            for url in record.artifacts[1:]:
+                console.print(f"              {url}", markup=False, highlight=False)
+    for warning in record.warnings:
+        error_console.print(f"[yellow]warning:[/] {_escape(warning)}")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--notebook", "notebook", type=click.Path(path_type=Path), help="Only runs of this notebook.")
+@click.option("--issue", type=int, help="Only runs of notebooks linked to this issue.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
+@click.option("--batch", "batch_id", help="Only runs of this batch.")
+@click.option(
+    "--where", "conditions", multiple=True, metavar="METRIC>VALUE", help="Metric filter, e.g. auc>0.9."
+)
+@click.option("--limit", type=int, default=50, show_default=True, help="Newest N runs; 0 lists all.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@json_option
+@click.pass_context
+def runs(
+    ctx: click.Context,
+    notebook: Path | None,
+    issue: int | None,
+    status: str | None,
+    batch_id: str | None,
+    conditions: tuple[str, ...],
+    limit: int,
+    as_csv: bool,
+    as_json: bool,
+) -> None:
+    """Recorded runs, newest first: the parameters that differ between them and their metrics.
+
+    `jupyter dsl runs show ID` shows one run in full.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if as_csv and as_json:
+        raise InvalidInput("--csv and --json exclude each other")
+    project = open_project(resolve_path(notebook).parent if notebook else None)
+    query = RunQuery(
+        notebook=notebook_key(project, resolve_path(notebook)) if notebook else None,
+        status=status,
+        issue=issue,
+        batch_id=batch_id,
+        metrics=[MetricFilter.parse(c) for c in conditions],
+        limit=limit or None,
+    )
+    with RunStore(project.database_path) as store:
+        store.reap()
+        table = RunsTable.of(store.query(query))
+        total = store.count(query)
+    if as_csv:
+        click.echo(table.to_csv(), nl=False)
+        return
+
+    def human() -> None:
+        if not table.runs:
+            console.print("no runs match", highlight=False)
+            return
+        view = Table(box=None, pad_edge=False, header_style="bold")
+        for column in table.columns:
+            view.add_column(column, overflow="fold")
+        rows = table.rows()
+        for row in rows:
+            view.add_row(*(_escape(cell) for cell in row))
+        print_table(view, rows, table.columns)
+        if total > len(table.runs):
+            console.print(f"[dim]{len(table.runs)} of {total} runs; --limit 0 lists all[/]")
+
+    emit(as_json, {**table.to_json(), "total": total}, human)
+
+
+@runs.command("show")
+@click.argument("run_id", metavar="ID")
+@json_option
+def runs_show(run_id: str, as_json: bool) -> None:
+    """One run in full: parameters, git, environment, error and traceback, values, artifacts."""
+    project = open_project()
+    with RunStore(project.database_path) as store:
+        store.reap()
+        record = store.get(run_id)
+    emit(as_json, record.to_json(), lambda: _show(record))
+
+
+def _show(record: RunRecord) -> None:
+    print_record(record, full=True)
+    tables = {k: v for k, v in record.values.items() if v.get("kind") not in ("number",)}
+    for name, value in tables.items():
+        shown = value.get("artifact") or json.dumps(value.get("value"), ensure_ascii=False)[:400]
+        console.print(f"  {name} ({value.get('kind')}): {shown}", markup=False, highlight=False)

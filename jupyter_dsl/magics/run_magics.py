@@ -1,0 +1,168 @@
+"""`%dsl params | record | runs | run`: parameters and recorded runs from inside a notebook."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import parameters, recording
+from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, RunStore
+from ..runs.execute import run_notebook
+from ..runs.store import notebook_key
+from ..runs.table import RunsTable, format_value
+from .base import MagicArgumentParser, MagicSession, add_json_argument, add_notebook_argument, subcommand
+from .views import md_escape
+
+
+def _table_md(headers: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(md_escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(md_escape(c).replace("\n", " ") for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def _table_text(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@dataclass
+class TableView:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    empty: str = "nothing to show"
+    footer: str = ""
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        body = _table_text(self.headers, self.rows) if self.rows else self.empty
+        printer.text("\n".join(p for p in (self.title, body, self.footer) if p))
+
+    def _repr_markdown_(self) -> str:
+        body = _table_md(self.headers, self.rows) if self.rows else f"_{md_escape(self.empty)}_"
+        parts = [f"**{md_escape(self.title)}**", body, md_escape(self.footer) if self.footer else ""]
+        return "\n\n".join(p for p in parts if p)
+
+
+def _params_args(parser: MagicArgumentParser) -> None:
+    add_notebook_argument(parser)
+    add_json_argument(parser)
+
+
+@subcommand("params", "the parameters cell of this notebook: names, types, defaults, help", _params_args)
+def params(session: MagicSession, args: argparse.Namespace) -> Any:
+    cell = parameters.inspect(session.notebook_or(args.notebook))
+    if args.json:
+        return cell.to_json()
+    if cell.cell_index is None:
+        return TableView(f"{cell.path.name} has no parameters cell", [], [], parameters.no_cell_hint(cell))
+    rows = [
+        [p.name, p.type + (" or None" if p.optional and p.type != "any" else ""), p.default, p.help]
+        for p in cell.parameters
+    ]
+    return TableView(
+        f"{cell.path.name}: parameters cell is cell {cell.cell_index + 1}",
+        ["name", "type", "default", "help"],
+        rows,
+        "it assigns no parameters papermill can read",
+        "; ".join(cell.notes),
+    )
+
+
+def _record_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("name", help="The name of the value.")
+    parser.add_argument("value", nargs="+", help="The value, read as YAML (3, 0.91, true, [1, 2], text).")
+
+
+@subcommand("record", "record a value for this run: %dsl record NAME VALUE", _record_args)
+def record(session: MagicSession, args: argparse.Namespace) -> None:
+    text = " ".join(args.value)
+    value = parameters.parse_scalar(text)
+    if not isinstance(value, (int, float, str, bool, list, dict)) and value is not None:
+        value = text
+    recording.record(args.name, value)
+
+
+def _runs_args(parser: MagicArgumentParser) -> None:
+    add_notebook_argument(parser)
+    parser.add_argument("--all", action="store_true", help="Runs of every notebook of the project.")
+    parser.add_argument("--status", choices=STATUSES, help="Only runs with this status.")
+    parser.add_argument("--issue", type=int, help="Only runs linked to this issue.")
+    parser.add_argument("--where", action="append", default=[], metavar="METRIC>VALUE", help="Metric filter.")
+    parser.add_argument("--limit", type=int, default=20, help="Newest N runs (default 20; 0: all).")
+    add_json_argument(parser)
+
+
+@subcommand("runs", "recorded runs of this notebook: differing parameters and metrics", _runs_args)
+def runs(session: MagicSession, args: argparse.Namespace) -> Any:
+    notebook: Path | None = None if args.all else session.notebook_or(args.notebook)
+    project = session.project(notebook.parent if notebook else None)
+    query = RunQuery(
+        notebook=notebook_key(project, notebook) if notebook else None,
+        status=args.status,
+        issue=args.issue,
+        metrics=[MetricFilter.parse(w) for w in args.where],
+        limit=args.limit or None,
+    )
+    with RunStore(project.database_path) as store:
+        store.reap()
+        table = RunsTable.of(store.query(query))
+        total = store.count(query)
+    if args.json:
+        return {**table.to_json(), "total": total}
+    title = f"runs of {query.notebook}" if query.notebook else f"runs of {project.root.name}"
+    footer = f"{len(table.runs)} of {total} runs" if total > len(table.runs) else ""
+    return TableView(title, table.columns, table.rows(), "no runs recorded yet: %dsl run", footer)
+
+
+def _run_args(parser: MagicArgumentParser) -> None:
+    add_notebook_argument(parser)
+    parser.add_argument(
+        "-f", "--config", action="append", default=[], help="A YAML file of parameter values."
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="Set a parameter (VALUE read as YAML).",
+    )
+    parser.add_argument("--kernel", default=None, help="Kernel name (default: the notebook's).")
+    add_json_argument(parser)
+
+
+def record_view(record: RunRecord) -> TableView:
+    rows = [["status", record.status], ["notebook", record.notebook]]
+    rows += [[f"parameter {k}", format_value(v)] for k, v in record.parameters.items()]
+    rows += [[f"metric {k}", format_value(v)] for k, v in record.metrics.items()]
+    if record.error is not None:
+        where = f"cell {record.error.cell + 1}: " if record.error.cell is not None else ""
+        rows.append(["error", f"{where}{record.error.ename}: {record.error.evalue}"])
+    if record.artifacts:
+        rows.append(["output", record.artifacts[0]])
+    rows += [["warning", w] for w in record.warnings]
+    took = f" in {record.duration_s:.2f} s" if record.duration_s is not None else ""
+    return TableView(f"run {record.id} {record.status}{took}", ["", ""], rows)
+
+
+@subcommand(
+    "run", "run the saved notebook in a fresh kernel and record it: %dsl run [-f F] [-p N V]", _run_args
+)
+def run(session: MagicSession, args: argparse.Namespace) -> Any:
+    notebook = session.notebook_or(args.notebook)
+    project = session.project(notebook.parent)
+    base = Path.cwd()
+    configs = [Path(c) if Path(c).is_absolute() else base / c for c in args.config]
+    record = run_notebook(
+        project,
+        notebook,
+        config_files=configs,
+        overrides=[(p[0], p[1]) for p in args.parameter],
+        kernel=args.kernel,
+    )
+    return record.to_json(packages=False) if args.json else record_view(record)

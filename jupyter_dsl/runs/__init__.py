@@ -1,0 +1,17 @@
+"""Recorded runs: the run record, the SQLite run index, the artifact store, one execution, MLflow."""
+
+from __future__ import annotations
+
+from .records import FINISHED, STATUSES, RunError, RunRecord
+from .store import MetricFilter, RunQuery, RunStore, RunSummary
+
+__all__ = [
+    "FINISHED",
+    "STATUSES",
+    "MetricFilter",
+    "RunError",
+    "RunQuery",
+    "RunRecord",
+    "RunStore",
+    "RunSummary",
+]

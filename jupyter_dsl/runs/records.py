@@ -1,0 +1,126 @@
+"""The run record: everything needed to know what ran, where, with what, and what came of it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+# running: the kernel is working; succeeded; failed: a cell raised, the kernel died or could not start;
+# interrupted: SIGINT / KeyboardInterrupt; killed: SIGTERM, or the recording process is gone.
+STATUSES = ("running", "succeeded", "failed", "interrupted", "killed")
+FINISHED = ("succeeded", "failed", "interrupted", "killed")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_run_id() -> str:
+    """Sortable by start time, readable, unique: ``20250131-142501-3f9a1c``."""
+    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def run_identity(notebook_hash: str, parameters: dict[str, Any]) -> str:
+    """What makes two runs the same run: the notebook's content and its canonical parameters."""
+    return hashlib.sha256(f"{notebook_hash}\n{canonical_json(parameters)}".encode()).hexdigest()[:32]
+
+
+@dataclass
+class GitInfo:
+    commit: str | None
+    branch: str | None
+    dirty: bool
+    diff_hash: str | None
+
+
+@dataclass
+class IssueInfo:
+    tracker: str
+    number: int
+    type: str | None
+    title: str
+    url: str = ""
+
+
+@dataclass
+class RunError:
+    cell: int | None  # index of the failing cell in the input notebook (from 0); None: not in a cell
+    ename: str
+    evalue: str
+    traceback: list[str] = field(default_factory=list)  # ANSI colours stripped
+    execution_count: int | None = None
+
+
+@dataclass
+class Environment:
+    python: str
+    implementation: str
+    platform: str
+    executable: str
+    fingerprint: str  # sha256 of python version + sorted packages
+    packages: dict[str, str] = field(default_factory=dict)  # name -> version (left out of list views)
+
+
+@dataclass
+class RunRecord:
+    id: str
+    notebook: str  # POSIX path relative to the project root
+    notebook_hash: str  # sha256 of the notebook file's bytes
+    parameters: dict[str, Any]
+    kernel: str
+    status: str = "running"
+    identity: str = ""
+    batch_id: str | None = None
+    rerun_of: str | None = None
+    parameter_sources: dict[str, str] = field(default_factory=dict)
+    git: GitInfo | None = None
+    environment: Environment | None = None
+    issue: IssueInfo | None = None
+    started_at: str = field(default_factory=now_iso)
+    finished_at: str | None = None
+    duration_s: float | None = None
+    error: RunError | None = None
+    metrics: dict[str, float] = field(default_factory=dict)  # the numeric recorded values
+    values: dict[str, Any] = field(default_factory=dict)  # name -> {kind, value, cell, source}
+    artifacts: list[str] = field(default_factory=list)  # URLs; the output notebook first
+    warnings: list[str] = field(default_factory=list)
+    mlflow_run_id: str | None = None
+    host: str = ""
+    pid: int | None = None
+
+    @property
+    def output_notebook(self) -> str | None:
+        return self.artifacts[0] if self.artifacts else None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def to_json(self, *, packages: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        data["output_notebook"] = self.output_notebook
+        if not packages and data["environment"] is not None:
+            data["environment"].pop("packages", None)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunRecord:
+        known = {name for name in cls.__dataclass_fields__}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        for key, kind in (
+            ("git", GitInfo),
+            ("issue", IssueInfo),
+            ("error", RunError),
+            ("environment", Environment),
+        ):
+            if isinstance(kwargs.get(key), dict):
+                kwargs[key] = kind(**kwargs[key])
+        return cls(**kwargs)

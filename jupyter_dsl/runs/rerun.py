@@ -1,0 +1,80 @@
+"""Rerun a recorded run with its recorded parameters, and say what changed since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NotFound
+from ..project import Project
+from .environment import compare
+from .execute import execute, plan_run
+from .records import RunRecord
+from .store import RunStore
+
+
+@dataclass
+class RerunReport:
+    original: RunRecord
+    rerun: RunRecord
+    changes: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "original": self.original.id,
+            "run": self.rerun.to_json(packages=False),
+            "changes": self.changes,
+        }
+
+
+def changes_between(old: RunRecord, new: RunRecord) -> dict[str, Any]:
+    """What differs between two runs of the same notebook: code, environment, kernel, outcome."""
+    changes: dict[str, Any] = {}
+    old_git, new_git = old.git, new.git
+    old_commit = old_git.commit if old_git else None
+    new_commit = new_git.commit if new_git else None
+    if old_commit != new_commit:
+        changes["commit"] = [old_commit, new_commit]
+    old_dirty = (old_git.dirty, old_git.diff_hash) if old_git else None
+    new_dirty = (new_git.dirty, new_git.diff_hash) if new_git else None
+    if old_dirty != new_dirty:
+        changes["working_tree"] = [
+            {"dirty": old_git.dirty, "diff_hash": old_git.diff_hash} if old_git else None,
+            {"dirty": new_git.dirty, "diff_hash": new_git.diff_hash} if new_git else None,
+        ]
+    if old.notebook_hash != new.notebook_hash:
+        changes["notebook"] = [old.notebook_hash, new.notebook_hash]
+    env = compare(old.environment, new.environment)
+    if env.any:
+        changes["environment"] = env.to_json()
+    if old.kernel != new.kernel:
+        changes["kernel"] = [old.kernel, new.kernel]
+    if old.status != new.status:
+        changes["status"] = [old.status, new.status]
+    metrics = {
+        name: [old.metrics.get(name), new.metrics.get(name)]
+        for name in dict.fromkeys([*old.metrics, *new.metrics])
+        if old.metrics.get(name) != new.metrics.get(name)
+    }
+    if metrics:
+        changes["metrics"] = metrics
+    return changes
+
+
+def rerun(project: Project, run_id: str, *, progress: bool = False) -> RerunReport:
+    """Execute the notebook of run ``run_id`` again with its recorded parameters and kernel."""
+    with RunStore(project.database_path) as store:
+        original = store.get(run_id)
+        notebook = project.root / original.notebook
+        if not notebook.exists():
+            raise NotFound(
+                f"the notebook of run {original.id}, {original.notebook}, is not in the working tree",
+                hint="Check out the commit it ran at"
+                + (f" ({original.git.commit[:12]})" if original.git and original.git.commit else "")
+                + " and try again.",
+            )
+        plan = plan_run(
+            project, notebook, values=original.parameters, kernel=original.kernel, rerun_of=original.id
+        )
+        new = execute(plan, store=store, progress=progress)
+    return RerunReport(original, new, changes_between(original, new))
