@@ -105,6 +105,7 @@ class DemoReport:
     notebook: str
     branch: str
     steps: list[str] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)  # id, status, parameters, metrics
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +115,7 @@ class DemoReport:
             "notebook": self.notebook,
             "branch": self.branch,
             "steps": self.steps,
+            "runs": self.runs,
             "open": lab_command(self.root, self.notebook),
         }
 
@@ -144,7 +146,7 @@ def demo_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def make_demo(directory: Path, *, force: bool = False) -> DemoReport:
+def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> DemoReport:
     """Build the demo project in ``directory`` (which must be empty or missing unless ``force``)."""
     root = directory.expanduser().resolve()
     if root.exists() and any(root.iterdir()) and not force:
@@ -180,7 +182,32 @@ def make_demo(directory: Path, *, force: bool = False) -> DemoReport:
     switched = links.switch_branch(project, tracker, root / NOTEBOOK, force=True)
     _commit(root, f"Link the exploration notebook to #{explore.number}")
     steps.append(f"switched to its branch {switched.branch} and committed the link")
-    return DemoReport(root, ask.number, explore.number, NOTEBOOK, link.branch, steps)
+    report_ = DemoReport(root, ask.number, explore.number, NOTEBOOK, link.branch, steps)
+    if runs:
+        _record_runs(report_)
+    return report_
+
+
+def _record_runs(report: DemoReport) -> None:
+    """Two recorded runs of the notebook: the baseline config, and the west region on top of it."""
+    from .runs.execute import run_notebook
+
+    project = find_project(report.root)
+    notebook = report.root / NOTEBOOK
+    for overrides in ((), (("region", "west"),)):
+        record = run_notebook(project, notebook, config_files=[report.root / CONFIG], overrides=overrides)
+        report.runs.append(
+            {
+                "id": record.id,
+                "status": record.status,
+                "parameters": record.parameters,
+                "metrics": record.metrics,
+            }
+        )
+        shown = ", ".join(f"{k}={v}" for k, v in record.metrics.items())
+        report.steps.append(
+            f"ran it with {CONFIG}{' -p region west' if overrides else ''}: {record.status} ({shown})"
+        )
 
 
 def _commit(root: Path, message: str) -> None:

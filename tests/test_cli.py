@@ -246,5 +246,13 @@ def test_demo_builds_a_linked_project(tmp_path: Path) -> None:
     nb = nbformat.read(root / report["notebook"], as_version=4)
     assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
     assert "jupyter lab" in report["open"]
+    # two recorded runs: the baseline config, then region=west on top of it
+    assert [r["status"] for r in report["runs"]] == ["succeeded", "succeeded"]
+    assert [r["parameters"]["region"] for r in report["runs"]] == ["all", "west"]
+    assert all(r["parameters"]["min_tenure"] == 12 for r in report["runs"])
+    listed = dsl_json(root, "runs")
+    runs = listed["runs"] if isinstance(listed, dict) else listed
+    assert {r["id"] for r in runs} == {r["id"] for r in report["runs"]}
+    assert all(0 < r["metrics"]["churn_rate"] < 1 for r in report["runs"])
     human = dsl(tmp_path, "demo", "d", code=4)
     assert "not empty" in human.stderr

@@ -74,10 +74,11 @@ def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_
 )
 @click.option("--force", is_flag=True, help="Build the demo even if DIRECTORY is not empty.")
 @click.option("--lab", is_flag=True, help="Open it in JupyterLab afterwards.")
+@click.option("--no-runs", is_flag=True, help="Do not execute the notebook (no recorded runs).")
 @json_option
-def demo(directory: Path, force: bool, lab: bool, as_json: bool) -> None:
+def demo(directory: Path, force: bool, lab: bool, no_runs: bool, as_json: bool) -> None:
     """Make a demo DSLP project in DIRECTORY (default: ./dsl-demo) and say how to open it."""
-    report = make_demo(resolve_path(directory), force=force)
+    report = make_demo(resolve_path(directory), force=force, runs=not no_runs)
 
     def human() -> None:
         for step in report.steps:
@@ -86,6 +87,8 @@ def demo(directory: Path, force: bool, lab: bool, as_json: bool) -> None:
         console.print(f"  {lab_command(report.root, report.notebook)}", markup=False)
         console.print("Or look around from here:", style="bold")
         console.print(f"  cd {report.root} && jupyter dsl status {report.notebook}", markup=False)
+        if report.runs:
+            console.print(f"  cd {report.root} && jupyter dsl runs", markup=False)
 
     emit(as_json, report.to_json(), human)
     if lab:
