@@ -103,3 +103,18 @@ def test_the_root_itself_and_paths_inside_still_work(api: Api, outside: Path) ->
     assert api.get("project", path=".")["root"] == ""
     assert api.get("project", path="notebooks/./")["root"] == ""
     assert api.get(f"links/./{NOTEBOOK}")["path"] == NOTEBOOK
+
+
+def test_hidden_paths_are_refused_like_the_contents_api_does(api: Api, jp_root_dir: Path) -> None:
+    make_project(jp_root_dir)
+    hidden = jp_root_dir / ".secret" / "hidden.ipynb"
+    hidden.parent.mkdir()
+    hidden.write_bytes((jp_root_dir / NOTEBOOK).read_bytes())
+    before = hidden.read_bytes()
+    # Jupyter's own contents API refuses it too (allow_hidden is False by default).
+    assert api.raw("GET", f"{api.base_url}/api/contents/.secret/hidden.ipynb").code == 404
+    for method, payload in (("GET", None), ("PUT", {"number": 1}), ("DELETE", None)):
+        reply = api.raw(method, api.url("links/.secret/hidden.ipynb"), payload)
+        assert reply.code == 403, (method, reply.code, reply.body)
+        assert "hidden" in reply.error["message"]
+    assert hidden.read_bytes() == before

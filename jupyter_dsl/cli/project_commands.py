@@ -95,7 +95,9 @@ def demo(directory: Path, force: bool, lab: bool, no_runs: bool, as_json: bool) 
         jupyter = shutil.which("jupyter")
         if jupyter is None:
             raise NotFound("the `jupyter` command is not on PATH", hint="pip install jupyterlab")
-        os.execv(jupyter, [jupyter, "lab", f"--notebook-dir={report.root}", report.notebook])  # noqa: S606
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        argv = [jupyter, "lab", f"--notebook-dir={report.root}", *as_root, report.notebook]
+        os.execv(jupyter, argv)  # noqa: S606
 
 
 @cli.command()

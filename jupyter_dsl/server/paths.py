@@ -28,9 +28,15 @@ def split_api_path(api_path: str) -> list[str]:
     return [segment for segment in segments if segment not in ("", ".")]
 
 
-def resolve_api_path(root: Path, api_path: str) -> Path:
-    """The real file (symlinks resolved) an API path names; refused when it lies outside ``root``."""
+def resolve_api_path(root: Path, api_path: str, *, allow_hidden: bool = True) -> Path:
+    """The real file (symlinks resolved) an API path names; refused when it lies outside ``root``,
+    or (as Jupyter's contents API does unless ``allow_hidden``) when a segment is hidden."""
     segments = split_api_path(api_path)
+    if not allow_hidden and any(segment.startswith(".") for segment in segments):
+        raise PathRefused(
+            f"hidden files and folders are refused: {api_path!r}",
+            hint="Jupyter serves them only with ContentsManager.allow_hidden = True.",
+        )
     real_root = root.resolve()
     resolved = real_root.joinpath(*segments).resolve()
     if resolved != real_root and real_root not in resolved.parents:

@@ -57,7 +57,8 @@ class DslHandler(APIHandler):
 
     def resolve(self, api_path: str) -> Path:
         """The file an API path names, confined to the root (``PathRefused`` otherwise)."""
-        return resolve_api_path(self.root_dir, api_path)
+        allow_hidden = bool(getattr(self.contents_manager, "allow_hidden", False))
+        return resolve_api_path(self.root_dir, api_path, allow_hidden=allow_hidden)
 
     def api_path(self, path: Path) -> str | None:
         return api_path_of(self.root_dir, path)
