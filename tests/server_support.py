@@ -34,6 +34,9 @@ DOCUMENTED = {
     ("/jupyter-dsl/links/{path}", "GET"),
     ("/jupyter-dsl/links/{path}", "PUT"),
     ("/jupyter-dsl/links/{path}", "DELETE"),
+    ("/jupyter-dsl/params/{path}", "GET"),
+    ("/jupyter-dsl/runs", "GET"),
+    ("/jupyter-dsl/runs/{n}", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

@@ -28,10 +28,14 @@ from server_support import (
 from traitlets.config import Config
 
 from jupyter_dsl import links
+from jupyter_dsl.project import find_project
+from jupyter_dsl.runs import RunRecord, RunStore
 
 __all__ = ["api"]  # the fixture, imported for pytest
 
-SAMPLES = ("1", NOTEBOOK)  # a value for a route's path group: an issue number or the notebook
+RUN_ID = "20250101-000000-a1b2c3"  # a run the fixture records
+SAMPLES = ("1", NOTEBOOK, RUN_ID)  # a value for a route's path group: an issue number, the notebook, a run
+QUERIES = ("", f"?path={NOTEBOOK}")  # for a route without a path group
 PAYLOADS: dict[str, Any] = {  # bodies that would succeed (and change things) if the request got through
     "POST": {"type": "Ask", "title": "Sneaked in"},
     "PUT": {"number": 2},
@@ -60,6 +64,9 @@ def notebook(jp_root_dir: Path) -> Path:
         links.link(tracker, path, 1)
     finally:
         tracker.close_connection()
+    record = RunRecord(RUN_ID, NOTEBOOK, "0" * 64, {"alpha": 0.1}, "python3", status="succeeded")
+    with RunStore(find_project(path).database_path) as store:
+        store.insert(record)
     return path
 
 
@@ -76,8 +83,10 @@ def walk(api: Api, app: Any) -> list[tuple[str, str, str]]:
     assert found >= DOCUMENTED, f"documented routes missing: {DOCUMENTED - found}"
     calls: list[tuple[str, str, str]] = []
     for pattern, handler in routes:
-        candidates = SAMPLES if "(" in pattern else ("",)
-        urls = [route_url(app.base_url, pattern, sample) for sample in candidates]
+        if "(" in pattern:
+            urls = [route_url(app.base_url, pattern, sample) for sample in SAMPLES]
+        else:
+            urls = [route_url(app.base_url, pattern, "") + query for query in QUERIES]
         working = [url for url in urls if api.raw("GET", url).code == 200]
         assert working, f"no sample URL of {pattern} answers an authenticated GET: {urls}"
         calls.extend((pattern, method, working[0]) for method in implemented_methods(handler))

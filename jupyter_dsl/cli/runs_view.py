@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InvalidInput
-from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, RunStore
+from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
+from ..runs.listing import list_runs, show_run
 from ..runs.store import notebook_key
-from ..runs.table import RunsTable, format_value
+from ..runs.table import format_value
 from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
 
 
@@ -141,10 +142,8 @@ def runs(
         metrics=[MetricFilter.parse(c) for c in conditions],
         limit=limit or None,
     )
-    with RunStore(project.database_path) as store:
-        store.reap()
-        table = RunsTable.of(store.query(query))
-        total = store.count(query)
+    listing = list_runs(project.database_path, query)
+    table, total = listing.table, listing.total
     if as_csv:
         click.echo(table.to_csv(), nl=False)
         return
@@ -163,7 +162,7 @@ def runs(
         if total > len(table.runs):
             console.print(f"[dim]{len(table.runs)} of {total} runs; --limit 0 lists all[/]")
 
-    emit(as_json, {**table.to_json(), "total": total}, human)
+    emit(as_json, listing.to_json(), human)
 
 
 @runs.command("show")
@@ -172,9 +171,7 @@ def runs(
 def runs_show(run_id: str, as_json: bool) -> None:
     """One run in full: parameters, git, environment, error and traceback, values, artifacts."""
     project = open_project()
-    with RunStore(project.database_path) as store:
-        store.reap()
-        record = store.get(run_id)
+    record = show_run(project.database_path, run_id)
     emit(as_json, record.to_json(), lambda: _show(record))
 
 

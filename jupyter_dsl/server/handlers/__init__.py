@@ -8,6 +8,7 @@ from .base import AUTH_RESOURCE, DslHandler
 from .issues import IssueHandler, IssuesHandler
 from .links import LinkHandler
 from .meta import ProjectHandler, TemplatesHandler, VersionHandler
+from .runs import ParamsHandler, RunHandler, RunsHandler
 
 PREFIX = "/jupyter-dsl"
 
@@ -18,6 +19,9 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/issues", IssuesHandler),
     (f"{PREFIX}/issues/([^/]+)", IssueHandler),
     (f"{PREFIX}/links/(.+)", LinkHandler),
+    (f"{PREFIX}/params/(.+)", ParamsHandler),
+    (f"{PREFIX}/runs", RunsHandler),
+    (f"{PREFIX}/runs/([^/]+)", RunHandler),
 ]
 
 
