@@ -134,6 +134,77 @@ export interface CreatedIssueReply {
   link: NotebookLink;
 }
 
+/** One parameter of a notebook's parameters cell (`jupyter_dsl.parameters.Parameter.to_json()`). */
+export interface NotebookParameter {
+  name: string;
+  /** The inferred kind: "int", "float", "str", "bool", "list", "dict", "None" or "any". */
+  type: string;
+  /** The default as written in the cell. */
+  default: string;
+  help: string;
+  /** The annotation as written ("List[str]"); empty without one. */
+  annotation: string;
+  /** None is accepted as well as `type`. */
+  optional: boolean;
+}
+
+/** `GET /jupyter-dsl/params/{path}`. */
+export interface ParamsReply {
+  path: string;
+  /** The index (from 0) of the cell tagged `parameters`, or null when there is none. */
+  cell: number | null;
+  parameters: NotebookParameter[];
+  /** Lines of the cell papermill could not read as parameters. */
+  notes: string[];
+}
+
+export const RUN_STATUSES = [
+  'running',
+  'succeeded',
+  'failed',
+  'interrupted',
+  'killed'
+] as const;
+
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** One row of a run list (`jupyter_dsl.runs.RunSummary.to_json()`). */
+export interface RunSummary {
+  id: string;
+  /** As stored: relative to the project root. */
+  notebook: string;
+  status: RunStatus;
+  issue: number | null;
+  batch_id: string | null;
+  started_at: string;
+  duration_s: number | null;
+  parameters: Record<string, unknown>;
+  /** Numeric recorded values; NaN and infinities arrive as null. */
+  metrics: Record<string, number | null>;
+}
+
+/** `GET /jupyter-dsl/runs`: newest first; `total` counts the matches before the limit. */
+export interface RunsReply {
+  runs: RunSummary[];
+  varying_parameters: string[];
+  metrics: string[];
+  total: number;
+}
+
+export interface RunQuery {
+  /** The notebook's Jupyter API path. */
+  path: string;
+  status?: RunStatus;
+  /** How many runs at most (the server's default without it; 0 for all). */
+  limit?: number;
+}
+
+/** `GET /jupyter-dsl/runs/{id}`: the full record and the API path of its output notebook. */
+export interface RunReply {
+  run: RunSummary & Record<string, unknown>;
+  output: string | null;
+}
+
 /** An error answered by the server (or the network), with the server's hint when it gave one. */
 export class DslApiError extends Error {
   constructor(
@@ -274,6 +345,40 @@ export class DslApi {
   /** Unlink a notebook that is NOT open in an editor (the server writes the file). */
   deleteLink(path: string): Promise<LinkStatus> {
     return this.request('DELETE', `links/${encodeApiPath(path)}`);
+  }
+
+  /** The parameters cell of a notebook, as saved on disk. */
+  getParams(path: string): Promise<ParamsReply> {
+    return this.request('GET', `params/${encodeApiPath(path)}`);
+  }
+
+  /** The recorded runs of a notebook, newest first. */
+  listRuns(query: RunQuery): Promise<RunsReply> {
+    const { limit } = query;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      return Promise.reject(
+        new DslApiError(
+          400,
+          `${String(limit)} is not a number of runs`,
+          'Use a whole number (0 for all).'
+        )
+      );
+    }
+    return this.request('GET', 'runs', {
+      path: query.path,
+      status: query.status,
+      limit
+    });
+  }
+
+  /** One run by id (or a unique prefix of it). */
+  getRun(id: string, path?: string): Promise<RunReply> {
+    if (!/^[\w-][\w.-]*$/.test(id)) {
+      return Promise.reject(
+        new DslApiError(400, `${JSON.stringify(id)} is not a run id`)
+      );
+    }
+    return this.request('GET', `runs/${encodeURIComponent(id)}`, { path });
   }
 
   private async request<T>(

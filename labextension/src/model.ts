@@ -5,6 +5,9 @@
  * Widgets only read this model and call its actions. Actions that change the link edit the
  * open notebook's document model (the document becomes dirty; nothing is saved behind the
  * user's back and no cell is touched).
+ *
+ * The parameters cell and the recorded runs come from the saved file and the run index: they are
+ * fetched again on every refresh and whenever the notebook is saved.
  */
 import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
@@ -19,6 +22,8 @@ import {
   IssueReply,
   NewIssueRequest,
   NotebookLink,
+  ParamsReply,
+  RunsReply,
   TemplatesReply
 } from './api';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
@@ -32,6 +37,15 @@ export function applyLink(model: INotebookModel, link: NotebookLink | null): voi
     return;
   }
   model.setMetadata(METADATA_KEY, link);
+}
+
+/** How many runs the sidebar lists. */
+export const RUNS_LIMIT = 10;
+
+/** A value fetched from the server: the reply, or the error of the last fetch. */
+export interface IFetched<T> {
+  value: T | null;
+  error: DslApiError | null;
 }
 
 /** Any thrown value as a `DslApiError`, so widgets show one kind of error. */
@@ -92,6 +106,20 @@ export class DslModel implements IDisposable {
     return this._loading;
   }
 
+  /** The saved notebook's parameters cell. */
+  get params(): IFetched<ParamsReply> {
+    return this._params;
+  }
+
+  /** The latest runs of the notebook (at most `RUNS_LIMIT`). */
+  get runs(): IFetched<RunsReply> {
+    return this._runs;
+  }
+
+  get runsLoading(): boolean {
+    return this._runsLoading;
+  }
+
   get statusText(): string {
     return this._panel ? statusText(this._link) : '';
   }
@@ -114,8 +142,39 @@ export class DslModel implements IDisposable {
     this._newIssueRequested.emit();
   }
 
-  /** Fetch the issue, its Ask and the current branch again. */
+  /** Fetch everything the sidebar shows again. */
   async refresh(): Promise<void> {
+    await Promise.all([this._refreshIssue(), this.refreshRuns()]);
+  }
+
+  /** Fetch the parameters cell and the latest runs again. */
+  async refreshRuns(): Promise<void> {
+    const generation = ++this._runsGeneration;
+    const path = this.path;
+    if (path === null) {
+      this._params = { value: null, error: null };
+      this._runs = { value: null, error: null };
+      this._runsLoading = false;
+      this._changed.emit();
+      return;
+    }
+    this._runsLoading = true;
+    this._changed.emit();
+    const [params, runs] = await Promise.allSettled([
+      this.api.getParams(path),
+      this.api.listRuns({ path, limit: RUNS_LIMIT })
+    ]);
+    if (generation !== this._runsGeneration) {
+      return; // a newer fetch owns the state
+    }
+    this._runsLoading = false;
+    this._params = settled(params);
+    this._runs = settled(runs);
+    this._changed.emit();
+  }
+
+  /** Fetch the issue, its Ask and the current branch again. */
+  private async _refreshIssue(): Promise<void> {
     const generation = ++this._generation;
     const path = this.path;
     const link = this._link;
@@ -223,12 +282,14 @@ export class DslModel implements IDisposable {
     if (old !== null) {
       old.context.model.metadataChanged.disconnect(this._onMetadataChanged, this);
       old.context.pathChanged.disconnect(this._onPathChanged, this);
+      old.context.fileChanged.disconnect(this._onFileChanged, this);
       old.disposed.disconnect(this._onPanelDisposed, this);
     }
     this._panel = panel;
     if (panel !== null) {
       panel.context.model.metadataChanged.connect(this._onMetadataChanged, this);
       panel.context.pathChanged.connect(this._onPathChanged, this);
+      panel.context.fileChanged.connect(this._onFileChanged, this);
       panel.disposed.connect(this._onPanelDisposed, this);
       void panel.context.ready.then(() => {
         if (this._panel === panel) {
@@ -236,6 +297,8 @@ export class DslModel implements IDisposable {
         }
       });
     }
+    this._params = { value: null, error: null };
+    this._runs = { value: null, error: null };
     this._readLink(true);
   }
 
@@ -247,11 +310,19 @@ export class DslModel implements IDisposable {
     void this.refresh();
   }
 
+  /** Saved (or reverted): the parameters cell on disk may have changed. */
+  private _onFileChanged(): void {
+    void this.refreshRuns();
+  }
+
   private _onMetadataChanged(): void {
     this._readLink(false);
   }
 
-  /** Re-read the link from the document; refresh from the server when it points elsewhere. */
+  /**
+   * Re-read the link from the document; refresh from the server when it points elsewhere
+   * (everything when `force`: another notebook; the issue only otherwise).
+   */
   private _readLink(force: boolean): void {
     const value: unknown = this._panel
       ? this._panel.context.model.getMetadata(METADATA_KEY)
@@ -261,8 +332,10 @@ export class DslModel implements IDisposable {
     this._link = parsed;
     const number = (p: ParsedLink): number | null =>
       p.kind === 'linked' ? p.link.issue.number : null;
-    if (force || parsed.kind !== before.kind || number(parsed) !== number(before)) {
+    if (force) {
       void this.refresh();
+    } else if (parsed.kind !== before.kind || number(parsed) !== number(before)) {
+      void this._refreshIssue();
     } else {
       this._changed.emit();
     }
@@ -275,8 +348,18 @@ export class DslModel implements IDisposable {
   private _currentBranch: string | null = null;
   private _loading = false;
   private _generation = 0;
+  private _params: IFetched<ParamsReply> = { value: null, error: null };
+  private _runs: IFetched<RunsReply> = { value: null, error: null };
+  private _runsLoading = false;
+  private _runsGeneration = 0;
   private _templates: Promise<TemplatesReply> | null = null;
   private _isDisposed = false;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _newIssueRequested = new Signal<this, void>(this);
+}
+
+function settled<T>(result: PromiseSettledResult<T>): IFetched<T> {
+  return result.status === 'fulfilled'
+    ? { value: result.value, error: null }
+    : { value: null, error: asApiError(result.reason) };
 }

@@ -2,7 +2,8 @@
 
 ``python make_project.py DIR`` makes DIR a git repository and a DSLP project (``dsl.toml``), creates
 an Ask and an Explore issue on the local tracker, writes one unlinked notebook per test, commits,
-and prints what it made as JSON on stdout (the tests read the issue numbers from it).
+records two runs of ``with-runs.ipynb`` (real papermill runs, through the core), and prints what it
+made as JSON on stdout (the tests read the issue numbers and the runs from it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import nbformat
 from jupyter_dsl.issues import new_issue
 from jupyter_dsl.lifecycle import IssueType
 from jupyter_dsl.project import find_project
+from jupyter_dsl.runs.execute import run_notebook
 from jupyter_dsl.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
 
@@ -27,6 +29,8 @@ NOTEBOOKS = (
     "new-issue.ipynb",
     "kernel-link.ipynb",
 )
+WITH_RUNS = "with-runs.ipynb"
+RUN_ALPHAS = ("0.1", "0.3")  # one run each, in this order: the newest run is the last
 
 
 def notebook() -> nbformat.NotebookNode:
@@ -37,6 +41,16 @@ def notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("# Churn by region\n\nWhere do customers leave?"),
         nbformat.v4.new_code_cell('region = "north"\nthreshold = 0.2', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell("print(region, threshold)"),
+    ]
+    return nb
+
+
+def notebook_with_runs() -> nbformat.NotebookNode:
+    nb = notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Tune alpha"),
+        nbformat.v4.new_code_cell("alpha = 0.5  # learning rate", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('import jupyter_dsl\n\njupyter_dsl.record("score", alpha * 2)'),
     ]
     return nb
 
@@ -66,14 +80,21 @@ def main(directory: str) -> None:
     )
     for name in NOTEBOOKS:
         nbformat.write(notebook(), root / name)
+    nbformat.write(notebook_with_runs(), root / WITH_RUNS)
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "ui-test project")
+    project = find_project(root)
+    runs = [run_notebook(project, root / WITH_RUNS, overrides=[("alpha", alpha)]) for alpha in RUN_ALPHAS]
     json.dump(
         {
             "root": str(root.resolve()),
             "ask": {"number": ask.number, "title": ask.title},
             "explore": {"number": explore.number, "title": explore.title},
             "notebooks": list(NOTEBOOKS),
+            "with_runs": {
+                "notebook": WITH_RUNS,
+                "runs": [{"id": run.id, "status": run.status, "metrics": run.metrics} for run in runs],
+            },
         },
         sys.stdout,
     )

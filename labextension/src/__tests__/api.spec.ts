@@ -16,7 +16,9 @@ import {
   errorFromBody,
   Issue,
   NotebookLink,
-  queryString
+  ParamsReply,
+  queryString,
+  RunsReply
 } from '../api';
 
 interface IRecorded {
@@ -273,6 +275,138 @@ describe('requests on the wire', () => {
       DslApiError
     );
     expect(recorded).toEqual([]);
+  });
+});
+
+const PARAMS: ParamsReply = {
+  path: 'runs dir/tune #1.ipynb',
+  cell: 1,
+  parameters: [
+    {
+      name: 'alpha',
+      type: 'float',
+      default: '0.5',
+      help: 'learning rate',
+      annotation: '',
+      optional: false
+    }
+  ],
+  notes: []
+};
+
+const RUNS: RunsReply = {
+  runs: [
+    {
+      id: '20260101-120001-bbbbbb',
+      notebook: 'runs dir/tune #1.ipynb',
+      status: 'failed',
+      issue: 2,
+      batch_id: null,
+      started_at: '2026-01-01T12:00:01+00:00',
+      duration_s: 1.5,
+      parameters: { alpha: 0.3, region: 'north' },
+      metrics: { score: null }
+    },
+    {
+      id: '20260101-120000-aaaaaa',
+      notebook: 'runs dir/tune #1.ipynb',
+      status: 'succeeded',
+      issue: null,
+      batch_id: 'batch-1',
+      started_at: '2026-01-01T12:00:00+00:00',
+      duration_s: null,
+      parameters: { alpha: 0.1, region: 'north' },
+      metrics: { score: 0.2 }
+    }
+  ],
+  varying_parameters: ['alpha'],
+  metrics: ['score'],
+  total: 7
+};
+
+describe('parameters and runs', () => {
+  it('GETs the parameters cell with the notebook path encoded', async () => {
+    answerJson(200, PARAMS);
+    expect(await makeApi().getParams('runs dir/tune #1.ipynb')).toEqual(PARAMS);
+    expect(parsed(recorded[0])).toEqual({
+      path: '/user/dsl/jupyter-dsl/params/runs%20dir/tune%20%231.ipynb',
+      query: []
+    });
+    expect(recorded[0].method).toBe('GET');
+  });
+
+  it('lists runs with the notebook path, status and limit in the query', async () => {
+    answerJson(200, RUNS);
+    const reply = await makeApi().listRuns({
+      path: 'runs dir/tune #1.ipynb',
+      status: 'failed',
+      limit: 10
+    });
+    expect(reply).toEqual(RUNS); // null metrics (NaN on the server) come through as null
+    expect(parsed(recorded[0])).toEqual({
+      path: '/user/dsl/jupyter-dsl/runs',
+      query: [
+        ['path', 'runs dir/tune #1.ipynb'],
+        ['status', 'failed'],
+        ['limit', '10']
+      ]
+    });
+  });
+
+  it('sends limit 0 (all runs) and leaves out what is not given', async () => {
+    answerJson(200, { ...RUNS, runs: [] });
+    answerJson(200, RUNS);
+    const api = makeApi();
+    await api.listRuns({ path: 'a.ipynb', limit: 0 });
+    await api.listRuns({ path: 'a.ipynb' });
+    expect(recorded.map(r => parsed(r).query)).toEqual([
+      [
+        ['path', 'a.ipynb'],
+        ['limit', '0']
+      ],
+      [['path', 'a.ipynb']]
+    ]);
+  });
+
+  it('GETs one run by id, with the path that locates the project', async () => {
+    const reply = { run: RUNS.runs[1], output: 'runs/out.ipynb' };
+    answerJson(200, reply);
+    expect(await makeApi().getRun('20260101-120000-aaaaaa', 'a b.ipynb')).toEqual(
+      reply
+    );
+    expect(parsed(recorded[0])).toEqual({
+      path: '/user/dsl/jupyter-dsl/runs/20260101-120000-aaaaaa',
+      query: [['path', 'a b.ipynb']]
+    });
+  });
+
+  it('refuses a bad limit or run id without asking the server', async () => {
+    const api = makeApi();
+    await expect(api.listRuns({ path: 'a.ipynb', limit: -1 })).rejects.toMatchObject({
+      status: 400,
+      message: '-1 is not a number of runs'
+    });
+    await expect(api.listRuns({ path: 'a.ipynb', limit: 2.5 })).rejects.toBeInstanceOf(
+      DslApiError
+    );
+    for (const id of ['', '..', '../issues', 'a/b', 'a?b']) {
+      await expect(api.getRun(id)).rejects.toMatchObject({ status: 400 });
+    }
+    expect(recorded).toEqual([]);
+  });
+
+  it('carries the message and hint of a runs error', async () => {
+    answerJson(400, {
+      message: "unknown run status 'done'",
+      hint: 'Use one of running, succeeded'
+    });
+    await expect(
+      makeApi().listRuns({ path: 'a.ipynb', limit: 10 })
+    ).rejects.toMatchObject({
+      status: 400,
+      message: "unknown run status 'done'",
+      hint: 'Use one of running, succeeded'
+    });
   });
 });
 

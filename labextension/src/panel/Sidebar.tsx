@@ -1,5 +1,6 @@
 /**
- * The "Lifecycle" sidebar: the active notebook's issue, or the forms that link it to one.
+ * The "Lifecycle" sidebar: the active notebook's issue, or the forms that link it to one; then
+ * its parameters cell and its latest recorded runs.
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReactWidget } from '@jupyterlab/ui-components';
@@ -12,6 +13,7 @@ import { ErrorBoundary, ErrorBox, TypeColors, useSignal } from './common';
 import { IssueView } from './IssueView';
 import { LinkPicker } from './LinkPicker';
 import { NewIssueForm } from './NewIssueForm';
+import { ParamsSection, RunsSection } from './RunsView';
 
 export const SIDEBAR_ID = 'jupyter-dsl:sidebar';
 
@@ -166,6 +168,17 @@ export function LifecyclePanel(props: {
       </header>
       {content}
       <ErrorBox error={unlinkError} context="Could not unlink" />
+      {path !== null ? (
+        <>
+          <ParamsSection path={path} params={model.params} />
+          <RunsSection
+            path={path}
+            runs={model.runs}
+            loading={model.runsLoading}
+            onRefresh={() => void model.refreshRuns()}
+          />
+        </>
+      ) : null}
     </div>
   );
 }

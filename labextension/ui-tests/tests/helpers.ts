@@ -11,6 +11,11 @@ export interface IProject {
   ask: { number: number; title: string };
   explore: { number: number; title: string };
   notebooks: string[];
+  /** A notebook with a tagged parameters cell and two recorded runs (oldest first). */
+  with_runs: {
+    notebook: string;
+    runs: { id: string; status: string; metrics: Record<string, number> }[];
+  };
 }
 
 function env(name: string): string {

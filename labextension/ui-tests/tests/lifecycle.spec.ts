@@ -225,3 +225,51 @@ test('%dsl link in the kernel links the open notebook through its document, not 
   await save(page, panel);
   expect(readNotebook(name).metadata.jupyter_dsl?.issue.number).toBe(EXPLORE.number);
 });
+
+test('shows the parameters cell and the recorded runs, and follows a saved edit', async ({
+  page
+}) => {
+  const { notebook, runs } = PROJECT.with_runs;
+  const panel = await openNotebook(page, notebook);
+  const sidebar = await openSidebar(page);
+  await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
+
+  const params = sidebar.getByTestId('dsl-params');
+  const alpha = params.locator('[data-testid="dsl-param"][data-name="alpha"]');
+  await expect(alpha.getByTestId('dsl-param-name')).toHaveText('alpha');
+  await expect(alpha.getByTestId('dsl-param-type')).toHaveText('float');
+  await expect(alpha.getByTestId('dsl-param-default')).toHaveText('0.5');
+  await expect(alpha.getByTestId('dsl-param-help')).toHaveText('learning rate');
+  await expect(params.getByTestId('dsl-param')).toHaveCount(1);
+
+  const section = sidebar.getByTestId('dsl-runs');
+  await expect(section.getByTestId('dsl-runs-total')).toHaveText('(2)');
+  const rows = section.getByTestId('dsl-run');
+  await expect(rows).toHaveCount(2);
+  const newestFirst = [...runs].reverse();
+  expect(
+    await rows.evaluateAll(nodes => nodes.map(n => n.getAttribute('data-id')))
+  ).toEqual(newestFirst.map(run => run.id));
+  await expect(section.getByTestId('dsl-run-status')).toHaveText([
+    'succeeded',
+    'succeeded'
+  ]);
+  await expect(section.getByTestId('dsl-runs-metric-column')).toHaveText(['score']);
+  await expect(section.getByTestId('dsl-run-metric-score')).toHaveText(
+    newestFirst.map(run => String(run.metrics.score))
+  );
+  await expect(section.getByTestId('dsl-runs-param-column')).toHaveText(['alpha']);
+  await expect(section.getByTestId('dsl-run-param-alpha')).toHaveText(['0.3', '0.1']);
+  await snapshot(page, 'params-and-runs');
+
+  // The parameters come from the saved file: an edit shows once it is saved.
+  const cell = panel.locator('.jp-Cell').nth(1).locator('.cm-content');
+  await cell.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText('\nepochs = 3  # passes over the data');
+  await expect(params.getByTestId('dsl-param')).toHaveCount(1);
+  await save(page, panel);
+  const epochs = params.locator('[data-testid="dsl-param"][data-name="epochs"]');
+  await expect(epochs.getByTestId('dsl-param-type')).toHaveText('int');
+  await expect(epochs.getByTestId('dsl-param-help')).toHaveText('passes over the data');
+});
