@@ -6,6 +6,7 @@ tracker, and a parameterized notebook linked to the Explore issue, checked out o
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,12 +131,35 @@ def _quote(text: str) -> str:
     return shlex.quote(text)
 
 
+def _display_name(kernel: str) -> str:
+    """The installed kernelspec's own name, so JupyterLab has nothing to rewrite when it opens."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return str(KernelSpecManager().get_kernel_spec(kernel).display_name)
+    except NoSuchKernel:
+        return "Python 3 (ipykernel)"
+
+
 def demo_notebook() -> nbformat.NotebookNode:
     import nbformat
 
     nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": _display_name("python3"),
+        "language": "python",
+    }
+    # What ipykernel reports, so JupyterLab finds nothing to update (and to mark unsaved) on open.
+    nb.metadata["language_info"] = {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": platform.python_version(),
+    }
     for kind, source, tags in _CELLS:
         cell = (
             nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
