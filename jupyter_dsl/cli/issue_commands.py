@@ -218,10 +218,8 @@ def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_j
     """Add or remove labels, e.g. --add succeeded --remove "on hold"."""
     if not add and not remove:
         raise InvalidInput("nothing to change", hint="Give --add LABEL or --remove LABEL.")
-    _, tracker = open_project_tracker()
-    item = tracker.get(number)
-    if add:
-        item = tracker.add_labels(number, add)
+    _, tracker = open_project_tracker()  # every tracker method raises NotFound for an unknown issue
+    item = tracker.add_labels(number, add) if add else tracker.get(number)
     if remove:
         item = tracker.remove_labels(number, remove)
     emit(
@@ -241,7 +239,6 @@ def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_j
 def issue_close(number: int, reason: str, text: str | None, as_json: bool) -> None:
     """Close an issue with a reason."""
     _, tracker = open_project_tracker()
-    tracker.get(number)
     if text:
         tracker.comment(number, text)
     item = tracker.close(number, reason)  # type: ignore[arg-type]

@@ -20,10 +20,8 @@ from .base import (
     console,
     emit,
     json_option,
-    open_project,
     open_project_tracker,
     resolve_path,
-    working_dir,
 )
 
 
@@ -249,6 +247,3 @@ def branch(notebook: Path, force: bool, as_json: bool) -> None:
         "previous": result.previous,
     }
     emit(as_json, payload, human)
-
-
-__all__ = ["branch", "demo", "init", "link", "open_project", "status", "unlink", "working_dir"]

@@ -74,9 +74,13 @@ class MagicSession:
     environ: Callable[[], dict[str, str]] = field(default=lambda: dict(os.environ))
     _tracker: tuple[Path, Tracker] | None = field(default=None, init=False, repr=False)
 
+    def current_notebook(self) -> Path | None:
+        """The notebook this kernel runs for, or None when the kernel cannot tell."""
+        return notebook_of_kernel(self.environ(), self.shell.user_ns, Path.cwd())
+
     def notebook(self) -> Path:
         """The notebook this kernel runs for, or a plain error saying we cannot tell."""
-        path = notebook_of_kernel(self.environ(), self.shell.user_ns, Path.cwd())
+        path = self.current_notebook()
         if path is None:
             raise NotFound(
                 "this kernel cannot tell which notebook it runs in",
@@ -90,10 +94,8 @@ class MagicSession:
 
     def project(self, near: Path | None = None) -> Project:
         if near is None:
-            try:
-                near = self.notebook().parent
-            except NotFound:
-                near = Path.cwd()
+            current = self.current_notebook()
+            near = current.parent if current is not None else Path.cwd()
         return find_project(near)
 
     def tracker(self, project: Project) -> Tracker:

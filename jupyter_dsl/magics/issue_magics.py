@@ -47,7 +47,7 @@ def _apply_link(
     session: MagicSession, path: Path, link: notebooks.NotebookLink | None, action: str
 ) -> HelpText:
     """Write the link to the file, unless the editor showing the notebook applies it to its model."""
-    in_editor = FRONTEND.edits_model and session.notebook_or(None) == path
+    in_editor = FRONTEND.edits_model and session.current_notebook() == path
     if action == "link" and link is not None:
         if not in_editor:
             notebooks.set_link(path, link)
