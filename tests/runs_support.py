@@ -1,4 +1,4 @@
-"""Shared by the run tests: a committed DSLP project holding tests/notebooks, and the CLI in a subprocess."""
+"""Shared by the CLI and run tests: a committed DSLP project of tests/notebooks; the CLI in a subprocess."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def make_project(root: Path, *names: str, runs: str = "") -> Path:
 
 
 def dsl(
-    cwd: Path, *args: str, code: int | None = 0, timeout: float = 180
+    cwd: Path, *args: str, code: int | None = 0, timeout: float = 180, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``python -m jupyter_dsl ARGS`` in ``cwd``; asserts the exit code unless ``code`` is None."""
     result = subprocess.run(
@@ -57,6 +57,7 @@ def dsl(
         env=ENV,
         capture_output=True,
         text=True,
+        input=stdin,
         timeout=timeout,
     )
     if code is not None:

@@ -3,50 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-
-ENV = {
-    **os.environ,
-    "NO_COLOR": "1",
-    "COLUMNS": "200",
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@t.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@t.invalid",
-}
-
-
-def dsl(cwd: Path, *args: str, code: int = 0, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "jupyter_dsl", *args],
-        cwd=cwd,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-    )
-    assert result.returncode == code, (
-        f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    )
-    return result
-
-
-def dsl_json(cwd: Path, *args: str, code: int = 0) -> dict:
-    return json.loads(dsl(cwd, *args, "--json", code=code).stdout)
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=ENV, capture_output=True, text=True, check=True
-    ).stdout.strip()
+from runs_support import ENV, dsl, dsl_json, git
 
 
 def write_notebook(path: Path) -> bytes:

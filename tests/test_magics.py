@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,21 +14,16 @@ import nbformat
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
+from runs_support import ENV
 
 LINK_MIME = "application/vnd.jupyter-dsl.link+json"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@t.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@t.invalid",
-}
 
 
 class Kernel:
     """A real kernel plus the few client calls the tests need; optionally plays the JupyterLab front end."""
 
     def __init__(self, cwd: Path, session_name: str | None, frontend: bool = False) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"} | GIT_ENV
+        env = {k: v for k, v in ENV.items() if k != "JPY_SESSION_NAME"}
         if session_name is not None:
             env["JPY_SESSION_NAME"] = session_name
         self.km = KernelManager(kernel_name="python3")
@@ -79,9 +73,7 @@ class Kernel:
 
 
 def sh(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        list(args), cwd=cwd, capture_output=True, text=True, check=True, env={**os.environ, **GIT_ENV}
-    ).stdout
+    return subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, check=True, env=ENV).stdout
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,11 @@ import {
   encodeApiPath,
   errorFromBody,
   Issue,
-  NotebookLink,
   ParamsReply,
   queryString,
   RunsReply
 } from '../api';
+import { LINK } from './samples';
 
 interface IRecorded {
   method: string;
@@ -116,20 +116,6 @@ const ISSUE: Issue = {
   comments: 0,
   type: 'Explore',
   ask: 1
-};
-
-const LINK: NotebookLink = {
-  issue: {
-    tracker: 'local',
-    number: 2,
-    type: 'Explore',
-    title: 'Churn by region',
-    url: ''
-  },
-  ask: 1,
-  branch: 'explore/2-churn-by-region',
-  status: 'active',
-  completed_at: null
 };
 
 describe('URL building', () => {

@@ -7,21 +7,7 @@ import {
   statusText,
   validateLink
 } from '../link';
-
-/** A link exactly as `NotebookLink.to_json()` writes it. */
-const LINK = {
-  issue: {
-    tracker: 'local',
-    number: 2,
-    type: 'Explore',
-    title: 'Churn by region',
-    url: ''
-  },
-  ask: 1,
-  branch: 'explore/2-churn-by-region',
-  status: 'active',
-  completed_at: null
-};
+import { LINK } from './samples';
 
 describe('parseLink', () => {
   it('reads an absent key as not linked', () => {

@@ -6,24 +6,10 @@
 import { NotebookModel } from '@jupyterlab/notebook/lib/model';
 import { KernelMessage } from '@jupyterlab/services';
 
-import { NotebookLink } from '../api';
 import { linkActionOf } from '../kernelbridge';
 import { LINK_MIME_TYPE, METADATA_KEY, parseLink } from '../link';
 import { applyLink, asApiError } from '../model';
-
-const LINK: NotebookLink = {
-  issue: {
-    tracker: 'local',
-    number: 2,
-    type: 'Explore',
-    title: 'Churn by region',
-    url: ''
-  },
-  ask: 1,
-  branch: 'explore/2-churn-by-region',
-  status: 'active',
-  completed_at: null
-};
+import { LINK } from './samples';
 
 function loadedModel(): NotebookModel {
   const model = new NotebookModel();
