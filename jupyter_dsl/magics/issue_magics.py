@@ -43,9 +43,7 @@ def _link_args(parser: MagicArgumentParser) -> None:
     add_notebook_argument(parser)
 
 
-def _apply_link(
-    session: MagicSession, path: Path, link: notebooks.NotebookLink | None, action: str
-) -> HelpText:
+def _apply_link(session: MagicSession, path: Path, link: notebooks.NotebookLink | None, action: str) -> None:
     """Write the link to the file, unless the editor showing the notebook applies it to its model."""
     in_editor = FRONTEND.edits_model and session.current_notebook() == path
     if action == "link" and link is not None:
@@ -59,7 +57,6 @@ def _apply_link(
     if in_editor:
         text += " (in the open notebook: save it to keep the change)"
     show_link(action, link, text)
-    return HelpText("")
 
 
 @subcommand("link", "link this notebook to issue N", _link_args)
