@@ -6,6 +6,11 @@ the core raises nothing else on purpose.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from .runs.records import RunRecord
+
 
 class DslError(Exception):
     """Base of every error jupyter-dsl raises on purpose. ``hint`` says what to do about it."""
@@ -70,6 +75,28 @@ class ExecutionError(DslError):
 
     exit_code = 7
     http_status = 500
+
+
+class RunFailed(ExecutionError):
+    """A recorded run that did not succeed. It carries the stored record (``None`` when the run was
+    stopped before it was recorded); the exit code follows the run's status."""
+
+    STATUS_EXIT_CODES: ClassVar[dict[str, int]] = {"failed": 7, "lost": 7, "interrupted": 130, "killed": 143}
+
+    def __init__(
+        self, record: RunRecord | None, *, status: str | None = None, reported: bool = False
+    ) -> None:
+        self.record = record
+        self.status = status or (record.status if record is not None else "failed")
+        if record is None:
+            message, hint = f"stopped ({self.status}) before the run was recorded", None
+        else:
+            message = f"run {record.id} {self.status}"
+            hint = f"`jupyter dsl runs show {record.id}` shows the traceback and the output notebook."
+        super().__init__(message, hint=hint)
+        self.exit_code = self.STATUS_EXIT_CODES.get(self.status, 7)
+        #: the surface already printed the record (``--json``): report the error as one line only
+        self.reported = reported
 
 
 class PathRefused(DslError):

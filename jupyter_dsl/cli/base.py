@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from ..errors import DslError
+from ..errors import DslError, RunFailed
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
 
@@ -86,7 +86,9 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=args, prog_name="jupyter dsl", standalone_mode=False)
     except DslError as exc:
-        report_error(exc, "--json" in args)
+        # a run's JSON record is already on stdout: its failure is one line on stderr, not a second document
+        already_printed = isinstance(exc, RunFailed) and exc.reported
+        report_error(exc, "--json" in args and not already_printed)
         return exc.exit_code
     except click.exceptions.Abort:
         error_console.print("aborted")

@@ -12,8 +12,8 @@ import click
 from rich.table import Table
 
 from .. import parameters
-from ..errors import ExecutionError
-from ..runs.execute import EXIT_CODES, Terminated, plan_run, stopped_record, terminate_raises
+from ..errors import RunFailed
+from ..runs.execute import Terminated, plan_run, stopped_record, terminate_raises
 from ..runs.execute import execute as execute_plan
 from ..runs.records import RunRecord
 from ..runs.rerun import rerun as rerun_run
@@ -25,17 +25,6 @@ from .runs_view import print_record, print_table
 
 def _escape(text: str) -> str:
     return text.replace("[", r"\[")
-
-
-class StatusExit(click.ClickException):
-    """Exit with a run's status code after its JSON was printed (a DslError would print a second document)."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.exit_code = code
-
-    def show(self, file: Any = None) -> None:
-        error_console.print(f"[bold red]error:[/] {_escape(self.message)}")
 
 
 def config_options(func: Any) -> Any:
@@ -135,23 +124,15 @@ def _print_params(cell: parameters.ParametersCell, resolved: parameters.Resolved
 
 
 def _finish(record: RunRecord, as_json: bool, payload: dict[str, Any] | None = None) -> None:
-    """Print the record; a run that did not succeed exits with its status's code (7, 130, 143)."""
+    """Print the record; a run that did not succeed raises :class:`RunFailed` (exit 7, 130 or 143)."""
     if as_json:
         emit(True, payload if payload is not None else record.to_json(), lambda: None)
         for warning in record.warnings:
             error_console.print(f"[yellow]warning:[/] {_escape(warning)}")
-        code = EXIT_CODES.get(record.status, 1)
-        if code:
-            raise StatusExit(f"run {record.id} {record.status}", code)
-        return
-    print_record(record)
+    else:
+        print_record(record)
     if record.status != "succeeded":
-        error = ExecutionError(
-            f"run {record.id} {record.status}",
-            hint=f"`jupyter dsl runs show {record.id}` shows the traceback and the output notebook.",
-        )
-        error.exit_code = EXIT_CODES.get(record.status, 7)
-        raise error
+        raise RunFailed(record, reported=as_json)
 
 
 @contextlib.contextmanager
@@ -163,9 +144,7 @@ def _stopped_runs(as_json: bool) -> Iterator[None]:
     except (KeyboardInterrupt, Terminated) as exc:
         record = stopped_record(exc)
         if record is None:
-            stopped = ExecutionError("stopped before the run was recorded")
-            stopped.exit_code = 143 if isinstance(exc, Terminated) else 130
-            raise stopped from None
+            raise RunFailed(None, status="killed" if isinstance(exc, Terminated) else "interrupted") from None
         _finish(record, as_json)
 
 

@@ -35,7 +35,6 @@ from .store import RunStore
 DIRTY_WARNING = (
     "the working tree has uncommitted changes: this run is recorded as dirty (DSLP: commit before you run)"
 )
-EXIT_CODES = {"succeeded": 0, "failed": 7, "interrupted": 130, "killed": 143, "running": 1}
 
 
 RECORD_ATTRIBUTE = "run_record"  # set on a re-raised KeyboardInterrupt / Terminated
