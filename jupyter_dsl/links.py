@@ -1,7 +1,10 @@
-"""The link between a notebook and its issue: link, unlink, status, and the DSLP branch."""
+"""The link between a notebook and its issue: link, unlink, status, the DSLP branch, and the project's
+linked notebooks."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,3 +127,30 @@ def switch_branch(
     issue = tracker.get(cached.issue.number)  # an Ask (or untyped issue) gets a feature branch `{n}-{slug}`
     name = branch_name(issue.type, issue.number, issue.title)
     return gitrepo.switch(project.root, name, base=project.settings.branches.base, force=force)
+
+
+# -- the project's notebooks and their links ---------------------------------------------------
+
+SKIPPED_DIRS = {".git", ".dsl", ".ipynb_checkpoints", "node_modules", "__pycache__", ".venv", "venv"}
+
+
+def project_notebooks(root: Path) -> Iterator[Path]:
+    """Every ``.ipynb`` under ``root``, skipping hidden folders, checkpoints and the state dir."""
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".ipynb"):
+                yield Path(directory) / name
+
+
+def linked_notebooks(root: Path) -> list[tuple[str, NotebookLink]]:
+    """(POSIX path relative to root, link) for each linked notebook; unreadable notebooks are skipped."""
+    found: list[tuple[str, NotebookLink]] = []
+    for path in project_notebooks(root):
+        try:
+            link = notebooks.get_link(path)
+        except DslError:
+            continue  # a malformed notebook is reported when it is opened, not in a project overview
+        if link is not None:
+            found.append((path.relative_to(root).as_posix(), link))
+    return found

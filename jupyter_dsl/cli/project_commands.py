@@ -12,7 +12,7 @@ from .. import gitrepo, links
 from ..demo import lab_command, make_demo
 from ..errors import NotFound
 from ..lifecycle import parse_branch
-from ..linked_notebooks import linked_notebooks
+from ..links import linked_notebooks
 from ..scaffold import init_project
 from ..trackers import IssueQuery
 from .base import (
