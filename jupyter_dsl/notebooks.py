@@ -7,6 +7,7 @@ and go through an atomic rename, so a malformed or foreign-formatted notebook is
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,16 +129,32 @@ def link_from_metadata(metadata: dict[str, Any], source: str = "notebook") -> No
     return None if data is None else NotebookLink.from_json(data, source)
 
 
-def _edit_metadata(path: Path, value: dict[str, Any] | None) -> None:
+def _edited(path: Path, value: dict[str, Any] | None) -> tuple[str, str]:
+    """The file's text and its text with ``metadata.jupyter_dsl`` set to ``value``, both checked."""
     text = read_text(path)
     parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
     new = _spliced(text, value)
     if new == text:
-        return
+        return text, new
     node = parse(new, str(path))  # never write something that does not read back as a notebook
     if node.metadata.get(METADATA_KEY) != value:  # e.g. duplicate keys: refuse rather than guess
         raise InvalidInput(f"{path}: cannot edit metadata.{METADATA_KEY} in place (duplicate JSON keys?)")
-    write_text_atomic(path, new)
+    return text, new
+
+
+def _edit_metadata(path: Path, value: dict[str, Any] | None) -> None:
+    text, new = _edited(path, value)
+    if new != text:
+        write_text_atomic(path, new)
+
+
+def check_link_writable(path: Path, link: NotebookLink) -> None:
+    """Raise what ``set_link(path, link)`` would raise, without writing: a command checks this before
+    its first write (e.g. before creating the issue it then links)."""
+    _edited(path, link.to_json())
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK):  # the atomic rename writes a temporary file beside the notebook
+        raise InvalidInput(f"cannot write {path}: its folder {folder} is not writable")
 
 
 def _spliced(text: str, value: dict[str, Any] | None) -> str:

@@ -143,12 +143,18 @@ def test_status_follows_the_tracker_and_the_branch(
     assert status.issue is not None and status.issue.title == "Churn by country"
     assert status.link is not None and status.link.issue.title == "Churn by région!"
     assert status.ask is not None and status.ask.number == issues["ask"].number
-    assert status.expected_branch == f"explore/{explore.number}-churn-by-country"
-    assert not status.on_branch
+    # the branch recorded in the link is the notebook's: a new title does not move it
+    assert status.expected_branch == f"explore/{explore.number}-churn-by-region"
+    assert status.branch_renamed and not status.on_branch
     data = status.to_json()
-    assert data["branch"] == {"current": "main", "expected": status.expected_branch, "matches": False}
+    assert data["branch"] == {
+        "current": "main",
+        "expected": status.expected_branch,
+        "matches": False,
+        "title_changed": True,
+    }
     assert data["issue"]["number"] == explore.number and data["ask"]["type"] == "Ask"
-    assert data["issue_error"] is None
+    assert data["issue_error"] is None and data["ask_missing"] is False
 
     git(repo.root, "commit", "--quiet", "-am", "link")
     links.switch_branch(repo, tracker, nb)
