@@ -93,6 +93,17 @@ class SwitchResult:
     previous: str | None
     stashed: tuple[str, ...] = ()  # with force: changes that could not travel, kept in `git stash`
 
+    @property
+    def stash_note(self) -> str | None:
+        """What a surface tells the user about stashed changes (None: nothing was stashed)."""
+        if not self.stashed:
+            return None
+        back = f"`git switch {self.previous}` then " if self.previous else ""
+        return (
+            f"stashed your uncommitted {', '.join(self.stashed)}: {self.branch} has other versions of them; "
+            f"{back}`git stash pop` brings them back"
+        )
+
 
 def _paths(root: Path, *args: str) -> list[str]:
     return [p for p in git(root, *args, "-z").stdout.split("\0") if p]

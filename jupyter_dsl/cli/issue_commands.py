@@ -10,7 +10,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from .. import links
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..issues import close_issue, issue_with_ask
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
@@ -169,6 +169,15 @@ def _text_or_stdin(text: str) -> str:
     return sys.stdin.read() if text == "-" else text
 
 
+def _read_body_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"body file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the body file {path}: {exc}") from exc
+
+
 @issue.command("comment")
 @click.argument("number", type=int)
 @click.argument("text")
@@ -185,9 +194,7 @@ def issue_comment(number: int, text: str, as_json: bool) -> None:
 @click.option("--title", help="The new title.")
 @click.option("--body", help="The new body (- reads stdin).")
 @click.option(
-    "--body-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the body from a file.",
+    "--body-file", type=click.Path(dir_okay=False, path_type=Path), help="Read the body from a file."
 )
 @json_option
 def issue_edit(
@@ -196,11 +203,9 @@ def issue_edit(
     """Change an issue's title or body."""
     if body is not None and body_file is not None:
         raise InvalidInput("give --body or --body-file, not both")
-    text = (
-        body_file.read_text(encoding="utf-8")
-        if body_file
-        else (_text_or_stdin(body) if body is not None else None)
-    )
+    text = _read_body_file(resolve_path(body_file)) if body_file else None
+    if body is not None:
+        text = _text_or_stdin(body)
     if title is None and text is None:
         raise InvalidInput("nothing to change", hint="Give --title, --body or --body-file.")
     _, tracker = open_project_tracker()

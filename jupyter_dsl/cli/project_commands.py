@@ -211,7 +211,11 @@ def unlink(notebook: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Switch even when uncommitted changes would be carried over.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Switch with uncommitted changes: they travel along; those the branch has otherwise are stashed.",
+)
 @json_option
 def branch(notebook: Path, force: bool, as_json: bool) -> None:
     """Create or switch to the DSLP branch of NOTEBOOK's issue (e.g. explore/12-churn-by-region)."""
@@ -228,11 +232,14 @@ def branch(notebook: Path, force: bool, as_json: bool) -> None:
             )
         else:
             console.print(f"switched to {result.branch}", markup=False)
+        if result.stash_note:
+            console.print(result.stash_note, style="yellow", markup=False)
 
     payload = {
         "branch": result.branch,
         "created": result.created,
         "base": result.base,
         "previous": result.previous,
+        "stashed": list(result.stashed),
     }
     emit(as_json, payload, human)

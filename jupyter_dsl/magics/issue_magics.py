@@ -153,4 +153,4 @@ def branch(session: MagicSession, args: argparse.Namespace) -> Any:
         if result.created
         else ("already on" if result.previous == result.branch else "switched to")
     )
-    return HelpText(f"{verb} {result.branch}")
+    return HelpText(f"{verb} {result.branch}" + (f"\n{result.stash_note}" if result.stash_note else ""))
