@@ -234,3 +234,13 @@ class TestProjectAboveTheServerRoot:
         linked = api.call("PUT", "links/nb.ipynb", {"number": 1}).json
         assert linked["path"] == "nb.ipynb"
         assert linked["link"]["issue"]["number"] == 1
+
+
+def test_an_issue_whose_ask_is_missing_still_shows(api: Api, notebook: Path) -> None:
+    tracker = local_tracker(notebook)
+    try:
+        explore = tracker.create("Churn by region", "***Prompted by:*** #77\n", ["Explore"])
+    finally:
+        tracker.close_connection()
+    shown = api.get(f"issues/{explore.number}")
+    assert (shown["issue"]["ask"], shown["ask"], shown["ask_missing"]) == (77, None, True)
