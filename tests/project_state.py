@@ -22,7 +22,7 @@ GIT_QUERIES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class ProjectState:
-    tracker: dict[str, list[tuple[object, ...]]]  # every non-empty table of the database, rows in order
+    tracker: dict[str, list[tuple[object, ...]]]  # every non-empty table of the database, rows sorted
     files: dict[str, bytes]  # every file but .git/ and the database (whose bytes WAL reads may touch)
     git: dict[str, str]  # HEAD, branch, status, index, refs (branches, tags, stash), stash list
 
@@ -38,8 +38,8 @@ def tracker_rows(root: Path) -> dict[str, list[tuple[object, ...]]]:
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             if row[0] not in {"schema_versions", "sqlite_sequence"}
         ]
-        dump = {name: conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall() for name in tables}
-    return {name: rows for name, rows in dump.items() if rows}
+        dump = {name: conn.execute(f'SELECT * FROM "{name}"').fetchall() for name in tables}
+    return {name: sorted(rows, key=repr) for name, rows in dump.items() if rows}  # some have no rowid
 
 
 def project_files(root: Path) -> dict[str, bytes]:

@@ -82,6 +82,7 @@ FAILING: list[tuple[tuple[str, ...], int, str]] = [
     (("run", "nb/analysis.ipynb", "-p", "nope", "1"), 2, "nope"),
     (("run", "nb/analysis.ipynb", "-p", "alpha", "'many'"), 2, "alpha"),
     (("run", "nb/analysis.ipynb", "-f", "missing.yaml"), 5, "missing.yaml"),
+    (("rerun", "nope"), 3, "nope"),
 ]
 
 
