@@ -269,6 +269,18 @@ def test_tag_cell_leaves_a_malformed_notebook_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == b'{"cells": [}'
 
 
+def test_tag_cell_edits_the_metadata_parsers_read_when_a_cell_has_two(tmp_path: Path) -> None:
+    path = tmp_path / "dup.ipynb"
+    cell = (
+        '{"cell_type": "code", "execution_count": null, "id": "c1", "metadata": {"tags": ["old"]}, '
+        '"metadata": {"collapsed": true}, "outputs": [], "source": "alpha = 1"}'
+    )
+    path.write_text('{"cells": [' + cell + '], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    assert parameters.tag_cell(path, 0).changed
+    assert parameters.inspect(path).cell_index == 0  # the tag is where nbformat and papermill look
+    assert '"metadata": {"tags": ["old"]}' in path.read_text()  # the shadowed copy is left as it was
+
+
 @pytest.fixture(scope="module")
 def cli_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_project(
