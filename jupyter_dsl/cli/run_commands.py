@@ -205,6 +205,7 @@ def rerun(run_id: str, as_json: bool) -> None:
     """Execute a recorded run again with its recorded parameters; say what changed since.
 
     Compares commit, working tree, notebook content, environment (Python, packages), kernel and metrics.
+    ID is a run id or any part of it that names one run, e.g. its random last part (3f9a1c).
     """
     project = open_project()
     with _stopped_runs(as_json):
