@@ -1,7 +1,7 @@
 """Tag the papermill ``parameters`` cell of a notebook, changing only that cell's ``metadata.tags``.
 
-Like the notebook link, the edit is spliced into the file's text (every other byte stays as it was)
-and written through an atomic rename.
+Like the notebook link, the edit goes through ``notebooks.edit``: spliced into the file's text (every
+other byte stays as it was), checked to read back as asked, written through an atomic rename.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from . import json_splice, notebooks
 from .errors import Conflict, InvalidInput
-from .files import write_text_atomic
 
 TAG = notebooks.PARAMETERS_TAG
 
@@ -24,43 +23,20 @@ def tagged_cell(node: Any) -> int | None:
     return None
 
 
-def _array_items(text: str, pos: int) -> list[int]:
-    """Start offsets of the items of the JSON array that starts at ``pos``."""
-    decoder = json_splice._DECODER
-    skip = json_splice._skip
-    pos = skip(text, pos)
-    if text[pos : pos + 1] != "[":
-        raise ValueError(f"expected a JSON array at offset {pos}")
-    pos = skip(text, pos + 1)
-    starts: list[int] = []
-    if text[pos : pos + 1] == "]":
-        return starts
-    while True:
-        starts.append(pos)
-        _, end = decoder.raw_decode(text, pos)
-        pos = skip(text, end)
-        if text[pos : pos + 1] == ",":
-            pos = skip(text, pos + 1)
-            continue
-        if text[pos : pos + 1] == "]":
-            return starts
-        raise ValueError(f"expected ',' or ']' at offset {pos}")
-
-
-def _member(obj: json_splice.ObjectSpan, key: str) -> json_splice.Member | None:
-    return next((m for m in obj.members if m.key == key), None)
-
-
 def _set_cell_tags(text: str, index: int, tags: list[str]) -> str:
-    top = json_splice.scan_object(text, 0)
-    cells = _member(top, "cells")
+    """``text`` with ``metadata.tags`` of cell ``index`` set to ``tags``, nothing else."""
+    cells = json_splice.scan_object(text, 0).member("cells")
     if cells is None:
         raise ValueError("no cells")
-    cell = json_splice.scan_object(text, _array_items(text, cells.value_start)[index])
-    meta = _member(cell, "metadata")
+    cell = json_splice.scan_object(text, json_splice.scan_array(text, cells.value_start)[index])
+    meta = cell.member("metadata")
     if meta is None:
         return json_splice.set_member(text, cell, "metadata", {"tags": tags})
     return json_splice.set_member(text, json_splice.scan_object(text, meta.value_start), "tags", tags)
+
+
+def _tags(node: Any, index: int) -> list[str]:
+    return list(node.cells[index].get("metadata", {}).get("tags") or [])
 
 
 @dataclass(frozen=True)
@@ -73,29 +49,35 @@ class TagResult:
 def tag_cell(path: Path, index: int, *, move: bool = False) -> TagResult:
     """Tag code cell ``index`` (from 0) as the parameters cell. Only that cell's ``metadata.tags``
     changes (and, with ``move``, the tags of the cell that had the tag before); every other byte stays."""
-    text = notebooks.read_text(path)
-    node = notebooks.parse(text, str(path))
-    count = len(node.cells)
-    if not 0 <= index < count:
-        raise InvalidInput(
-            f"{path.name} has {count} cells; there is no cell {index + 1}", hint="N counts from 1."
-        )
-    cell = node.cells[index]
-    if cell.cell_type != "code":
-        raise InvalidInput(f"cell {index + 1} of {path.name} is a {cell.cell_type} cell; tag a code cell")
-    current = tagged_cell(node)
-    if current == index:
-        return TagResult(index, False)
-    if current is not None and not move:
-        raise Conflict(
-            f"cell {current + 1} of {path.name} is already the parameters cell",
-            hint=f"Pass --move to move the tag from cell {current + 1} to cell {index + 1}.",
-        )
-    new = text
-    if current is not None:
-        old_tags = [t for t in node.cells[current].metadata.get("tags", []) if t != TAG]
-        new = _set_cell_tags(new, current, old_tags)
-    new = _set_cell_tags(new, index, [*list(cell.metadata.get("tags", [])), TAG])
-    notebooks.parse(new, str(path))  # never write something that does not read back as a notebook
-    write_text_atomic(path, new)
-    return TagResult(index, True, current)
+    wanted: dict[int, list[str]] = {}  # cell index -> its tags after the edit
+
+    def retag(text: str, node: Any) -> tuple[str, TagResult]:
+        count = len(node.cells)
+        if not 0 <= index < count:
+            raise InvalidInput(
+                f"{path.name} has {count} cells; there is no cell {index + 1}", hint="N counts from 1."
+            )
+        cell = node.cells[index]
+        if cell.cell_type != "code":
+            raise InvalidInput(f"cell {index + 1} of {path.name} is a {cell.cell_type} cell; tag a code cell")
+        current = tagged_cell(node)
+        if current == index:
+            return text, TagResult(index, False)
+        if current is not None and not move:
+            raise Conflict(
+                f"cell {current + 1} of {path.name} is already the parameters cell",
+                hint=f"Pass --move to move the tag from cell {current + 1} to cell {index + 1}.",
+            )
+        if current is not None:
+            wanted[current] = [t for t in _tags(node, current) if t != TAG]
+        wanted[index] = [*_tags(node, index), TAG]
+        for position, tags in wanted.items():
+            text = _set_cell_tags(text, position, tags)
+        return text, TagResult(index, True, current)
+
+    return notebooks.edit(
+        path,
+        retag,
+        verify=lambda node: all(_tags(node, i) == tags for i, tags in wanted.items()),
+        what="the cell tags",
+    )

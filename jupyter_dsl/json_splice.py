@@ -29,6 +29,10 @@ class ObjectSpan:
     end: int  # one past "}"
     members: tuple[Member, ...]
 
+    def member(self, key: str) -> Member | None:
+        """The member ``key``; with duplicate keys the last one (the one JSON parsers read)."""
+        return next((m for m in reversed(self.members) if m.key == key), None)
+
 
 def _skip(text: str, pos: int) -> int:
     match = _WS.match(text, pos)
@@ -63,6 +67,27 @@ def scan_object(text: str, pos: int) -> ObjectSpan:
         if text[pos : pos + 1] == "}":
             return ObjectSpan(start, pos + 1, tuple(members))
         raise ValueError(f"expected ',' or '}}' at offset {pos}")
+
+
+def scan_array(text: str, pos: int) -> list[int]:
+    """Start offsets of the items of the JSON array that starts at ``pos`` (after whitespace)."""
+    pos = _skip(text, pos)
+    if text[pos : pos + 1] != "[":
+        raise ValueError(f"expected a JSON array at offset {pos}")
+    pos = _skip(text, pos + 1)
+    starts: list[int] = []
+    if text[pos : pos + 1] == "]":
+        return starts
+    while True:
+        starts.append(pos)
+        _, end = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, end)
+        if text[pos : pos + 1] == ",":
+            pos = _skip(text, pos + 1)
+            continue
+        if text[pos : pos + 1] == "]":
+            return starts
+        raise ValueError(f"expected ',' or ']' at offset {pos}")
 
 
 def _line_indent(text: str, pos: int) -> str:

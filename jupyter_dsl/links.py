@@ -83,7 +83,7 @@ def new_issue_and_link(
     if notebook is not None:
         previous = _previous_link(notebook)
         placeholder = IssueRef(tracker=tracker.kind, number=0, type=issue_type.value, title=title)
-        notebooks.check_link_writable(notebook, NotebookLink(placeholder, ask, branch="-"))
+        notebooks.set_link(notebook, NotebookLink(placeholder, ask, branch="-"), write=False)
     issue = new_issue(
         tracker,
         issue_type,

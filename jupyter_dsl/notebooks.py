@@ -1,16 +1,19 @@
-"""Notebook files: the ``metadata.jupyter_dsl`` link and the papermill ``parameters`` cell.
+"""Notebook files: read and validate them (nbformat), edit them in place, and the issue link they carry.
 
-Reads validate with nbformat; writes change exactly the piece asked for (see ``json_splice``)
-and go through an atomic rename, so a malformed or foreign-formatted notebook is never damaged.
+``edit`` is the one way jupyter-dsl changes a notebook: a splice of the file's text (see
+``json_splice``) that must read back as a valid notebook holding exactly the change asked for,
+written through an atomic rename. The link (``metadata.jupyter_dsl``) is edited here, the
+parameters tag in ``cell_tags``; a malformed or foreign-formatted notebook is never damaged.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import nbformat
@@ -21,6 +24,7 @@ from .files import write_text_atomic
 
 METADATA_KEY = "jupyter_dsl"
 PARAMETERS_TAG = "parameters"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -129,57 +133,88 @@ def link_from_metadata(metadata: dict[str, Any], source: str = "notebook") -> No
     return None if data is None else NotebookLink.from_json(data, source)
 
 
-def _edited(path: Path, value: dict[str, Any] | None) -> tuple[str, str]:
-    """The file's text and its text with ``metadata.jupyter_dsl`` set to ``value``, both checked."""
+def edit(
+    path: Path,
+    splice: Callable[[str, nbformat.NotebookNode], tuple[str, T]],
+    *,
+    verify: Callable[[nbformat.NotebookNode], bool],
+    what: str,
+    write: bool = True,
+) -> T:
+    """Change one piece of the notebook at ``path`` and leave every other byte as it was.
+
+    ``splice(text, node)`` gets the file's text and its parsed notebook, and returns the new text
+    (built with ``json_splice``) and a result for the caller; it raises a ``DslError`` to refuse.
+    The new text must read back as a valid notebook in which ``verify`` holds (the change landed
+    where parsers read it, e.g. not in a shadowed duplicate key); only then is it written, through
+    an atomic rename. Nothing is written when the text does not change. ``what`` names the piece
+    in errors ("metadata.jupyter_dsl"). ``write=False`` checks all of that and the folder's write
+    permission, and writes nothing: a command calls it before its first write.
+    """
     text = read_text(path)
-    parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
-    new = _spliced(text, value)
+    node = parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
+    try:
+        new, result = splice(text, node)
+    except ValueError as exc:  # json_splice could not follow the text that nbformat read
+        raise InvalidInput(f"{path}: cannot edit {what} in place ({exc})") from exc
     if new == text:
-        return text, new
-    node = parse(new, str(path))  # never write something that does not read back as a notebook
-    if node.metadata.get(METADATA_KEY) != value:  # e.g. duplicate keys: refuse rather than guess
-        raise InvalidInput(f"{path}: cannot edit metadata.{METADATA_KEY} in place (duplicate JSON keys?)")
-    return text, new
+        return result
+    if not verify(parse(new, str(path))):  # never write what does not read back as asked
+        raise InvalidInput(f"{path}: cannot edit {what} in place (duplicate JSON keys?)")
+    if not write:
+        folder = path.resolve().parent
+        if not os.access(folder, os.W_OK):  # the atomic rename writes a temporary file beside it
+            raise InvalidInput(f"cannot write {path}: its folder {folder} is not writable")
+        return result
+    write_text_atomic(path, new)
+    return result
 
 
-def _edit_metadata(path: Path, value: dict[str, Any] | None) -> None:
-    text, new = _edited(path, value)
-    if new != text:
-        write_text_atomic(path, new)
-
-
-def check_link_writable(path: Path, link: NotebookLink) -> None:
-    """Raise what ``set_link(path, link)`` would raise, without writing: a command checks this before
-    its first write (e.g. before creating the issue it then links)."""
-    _edited(path, link.to_json())
-    folder = path.resolve().parent
-    if not os.access(folder, os.W_OK):  # the atomic rename writes a temporary file beside the notebook
-        raise InvalidInput(f"cannot write {path}: its folder {folder} is not writable")
+def _metadata_object(text: str) -> json_splice.ObjectSpan | None:
+    """The top-level ``metadata`` object (the last one: the one parsers read); None without one."""
+    member = json_splice.scan_object(text, 0).member("metadata")
+    return None if member is None else json_splice.scan_object(text, member.value_start)
 
 
 def _spliced(text: str, value: dict[str, Any] | None) -> str:
     """``text`` with ``metadata.jupyter_dsl`` set to ``value`` (or removed for None), nothing else."""
-    top = json_splice.scan_object(text, 0)
-    metas = [m for m in top.members if m.key == "metadata"]
-    if not metas:
-        return text if value is None else json_splice.set_member(text, top, "metadata", {METADATA_KEY: value})
-    meta = json_splice.scan_object(text, metas[-1].value_start)  # the last one is the one parsers read
+    meta = _metadata_object(text)
+    if meta is None:
+        if value is None:
+            return text
+        return json_splice.set_member(
+            text, json_splice.scan_object(text, 0), "metadata", {METADATA_KEY: value}
+        )
     if value is not None:
         return json_splice.set_member(text, meta, METADATA_KEY, value)
-    while any(m.key == METADATA_KEY for m in meta.members):
+    while meta is not None and meta.member(METADATA_KEY) is not None:  # every duplicate goes
         text = json_splice.delete_member(text, meta, METADATA_KEY)
-        top = json_splice.scan_object(text, 0)
-        meta = json_splice.scan_object(text, [m for m in top.members if m.key == "metadata"][-1].value_start)
+        meta = _metadata_object(text)
     return text
 
 
-def set_link(path: Path, link: NotebookLink) -> None:
-    """Write the link into ``metadata.jupyter_dsl``; every other byte of the file stays as it was."""
-    _edit_metadata(path, link.to_json())
+def set_link(path: Path, link: NotebookLink, *, write: bool = True) -> None:
+    """Write the link into ``metadata.jupyter_dsl``; every other byte of the file stays as it was.
+
+    ``write=False`` raises what writing would raise, and writes nothing (a command checks this
+    before its first write, e.g. before creating the issue it then links).
+    """
+    value = link.to_json()
+    edit(
+        path,
+        lambda text, node: (_spliced(text, value), None),
+        verify=lambda node: node.metadata.get(METADATA_KEY) == value,
+        what=f"metadata.{METADATA_KEY}",
+        write=write,
+    )
 
 
 def remove_link(path: Path) -> bool:
-    """Remove the link; returns whether there was one."""
-    had = METADATA_KEY in read(path).metadata  # a broken link can be removed too: that is the way out
-    _edit_metadata(path, None)
-    return had
+    """Remove the link; returns whether there was one (a broken link can be removed too: that is
+    the way out its error names)."""
+    return edit(
+        path,
+        lambda text, node: (_spliced(text, None), METADATA_KEY in node.metadata),
+        verify=lambda node: METADATA_KEY not in node.metadata,
+        what=f"metadata.{METADATA_KEY}",
+    )

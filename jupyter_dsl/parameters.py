@@ -283,10 +283,22 @@ def load_config(path: Path, cell: ParametersCell | None = None) -> dict[str, Any
 
 @dataclass
 class ResolvedParameters:
-    """The values a run uses, and where each came from (a file path or "-p")."""
+    """The values a run uses, where each came from (a file path, "-p" or "given"), and a note for
+    each value that was converted to the parameter's type (``-p region 5`` for a str is ``"5"``)."""
 
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    coerced: dict[str, str] = field(default_factory=dict)
+
+
+def _source_name(path: Path, root: Path | None) -> str:
+    """A config file as a source: relative to ``root`` (the project) when inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _check(param: Parameter, value: Any) -> tuple[bool, Any]:
@@ -308,13 +320,17 @@ def resolve(
     config_files: Iterable[Path] = (),
     overrides: Iterable[tuple[str, str]] = (),
     values: dict[str, Any] | None = None,
+    *,
+    root: Path | None = None,
 ) -> ResolvedParameters:
     """Merge config files (later wins), then ``values`` (already typed), then ``-p`` overrides (text),
-    and check every name and type against the parameters cell. All problems are reported at once."""
+    and check every name and type against the parameters cell. All problems are reported at once.
+    With ``root`` (the project), config files inside it are named relative to it in ``sources``."""
     resolved = ResolvedParameters()
     for path in config_files:
+        source = _source_name(path, root)
         for name, value in load_config(path, cell).items():
-            resolved.values[name], resolved.sources[name] = value, str(path)
+            resolved.values[name], resolved.sources[name] = value, source
     for name, value in (values or {}).items():
         resolved.values[name], resolved.sources[name] = value, "given"
     raw_text: dict[str, str] = {}
@@ -339,6 +355,11 @@ def resolve(
         ok, converted = _check(param, value)
         if not ok and name in raw_text and param.type == "str":  # `-p name 007` meant the text
             ok, converted = True, raw_text[name]
+            resolved.coerced[name] = (
+                f"kept as text {converted!r} (as YAML: {_kind_of_value(value)} {value!r})"
+            )
+        elif ok and isinstance(value, int) and isinstance(converted, float):
+            resolved.coerced[name] = f"int {value!r} taken as float {converted!r}"
         if not ok:
             got = _kind_of_value(value) if _kind_of_value(value) != "any" else type(value).__name__
             problems.append(f"parameter {name!r} must be {param.type}, got {got} {value!r} (from {source})")

@@ -173,3 +173,17 @@ def test_set_then_delete_restores_random_documents(style: str, seed: int) -> Non
     # replacing in place, then deleting, also restores
     again = set_key(new, ["meta"], "jupyter_dsl", {"other": [value]})
     assert delete_key(again, ["meta"], "jupyter_dsl") == text
+
+
+def test_scan_array_item_starts_and_the_member_parsers_read() -> None:
+    text = ' [1, {"a": [2, 3]} ,"x]" ]'
+    starts = json_splice.scan_array(text, 0)
+    assert [text[i] for i in starts] == ["1", "{", '"'] and starts[2] == text.index('"x]"')
+    assert json_splice.scan_array("[ ]", 0) == []
+    for bad in ("{}", "[1 2]", "[1,"):
+        with pytest.raises(ValueError):
+            json_splice.scan_array(bad, 0)
+    obj = json_splice.scan_object('{"k": 1, "k": 2}', 0)
+    last = obj.member("k")
+    assert last is not None and last.value_start == obj.members[1].value_start  # json.loads gives 2
+    assert obj.member("missing") is None

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_dsl import notebooks
+from jupyter_dsl import json_splice, notebooks
 from jupyter_dsl.errors import InvalidInput, NotFound
 from jupyter_dsl.notebooks import IssueRef, NotebookLink
 
@@ -309,3 +309,43 @@ def test_a_failed_atomic_write_leaves_the_old_file_and_no_temp_file(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
     write_text_atomic(path, "a\r\nb\n")
     assert path.read_bytes() == b"a\r\nb\n"  # line breaks written as given
+
+
+def test_edit_writes_only_a_splice_that_reads_back_as_asked(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    path = make_notebook(tmp_path / "a.ipynb")
+    original = path.read_bytes()
+
+    def new_version(text: str, node: nbformat.NotebookNode) -> tuple[str, int]:
+        metadata = json_splice.scan_object(text, 0).member("metadata")
+        assert metadata is not None
+        info = json_splice.scan_object(text, metadata.value_start).member("language_info")
+        assert info is not None
+        language = json_splice.scan_object(text, info.value_start)
+        return json_splice.set_member(text, language, "version", "3.12"), len(node.cells)
+
+    with pytest.raises(InvalidInput, match="cannot edit the version in place"):
+        notebooks.edit(path, new_version, verify=lambda node: False, what="the version")
+    assert path.read_bytes() == original  # verify said no: nothing written
+
+    def break_it(text: str, node: nbformat.NotebookNode) -> tuple[str, None]:
+        top = json_splice.scan_object(text, 0)
+        return json_splice.set_member(text, top, "cells", "not a list"), None
+
+    with pytest.raises(InvalidInput, match="not a valid notebook"):
+        notebooks.edit(path, break_it, verify=lambda node: True, what="cells")
+    assert path.read_bytes() == original  # a result nbformat refuses is never written
+
+    def unscannable(text: str, node: nbformat.NotebookNode) -> tuple[str, None]:
+        json_splice.scan_array(text, 0)  # the document is an object: json_splice says ValueError
+        return text, None
+
+    with pytest.raises(InvalidInput, match="cannot edit cells in place"):
+        notebooks.edit(path, unscannable, verify=lambda node: True, what="cells")
+
+    def is_new(node: nbformat.NotebookNode) -> bool:
+        return bool(node.metadata.language_info.version == "3.12")
+
+    assert notebooks.edit(path, new_version, verify=is_new, what="the version") == 3  # splice's result
+    assert path.read_bytes() == original.replace(b'"version": "3.11"', b'"version": "3.12"')

@@ -104,6 +104,29 @@ def test_config_files_later_wins_and_overrides_on_top(nb_dir: Path) -> None:
     }
 
 
+def test_sources_relative_to_the_root_and_notes_on_coerced_values(nb_dir: Path, tmp_path: Path) -> None:
+    (nb_dir / "configs").mkdir()
+    inside = nb_dir / "configs" / "base.yaml"
+    inside.write_text("epochs: 4\n", encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("flag: false\n", encoding="utf-8")
+    cell = parameters.inspect(nb_dir / "parameterized.ipynb")
+    overrides = [("name", "5"), ("alpha", "1"), ("start", "2024-03-01")]
+    resolved = parameters.resolve(cell, [inside, outside], overrides, root=nb_dir)
+    assert resolved.sources == {
+        "epochs": "configs/base.yaml",
+        "flag": str(outside),  # not inside the project: as given
+        "name": "-p",
+        "alpha": "-p",
+        "start": "-p",
+    }
+    assert resolved.values["name"] == "5" and resolved.values["alpha"] == 1.0
+    assert set(resolved.coerced) == {"name", "alpha"}  # epochs 4, flag false, the date: as read
+    assert "'5'" in resolved.coerced["name"] and "int 5" in resolved.coerced["name"]
+    assert "float 1.0" in resolved.coerced["alpha"]
+    assert parameters.resolve(cell, [], [("name", "x1")]).coerced == {}
+
+
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
@@ -246,6 +269,18 @@ def test_tag_cell_leaves_a_malformed_notebook_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == b'{"cells": [}'
 
 
+def test_tag_cell_edits_the_metadata_parsers_read_when_a_cell_has_two(tmp_path: Path) -> None:
+    path = tmp_path / "dup.ipynb"
+    cell = (
+        '{"cell_type": "code", "execution_count": null, "id": "c1", "metadata": {"tags": ["old"]}, '
+        '"metadata": {"collapsed": true}, "outputs": [], "source": "alpha = 1"}'
+    )
+    path.write_text('{"cells": [' + cell + '], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    assert parameters.tag_cell(path, 0).changed
+    assert parameters.inspect(path).cell_index == 0  # the tag is where nbformat and papermill look
+    assert '"metadata": {"tags": ["old"]}' in path.read_text()  # the shadowed copy is left as it was
+
+
 @pytest.fixture(scope="module")
 def cli_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_project(
@@ -262,6 +297,23 @@ def test_cli_params_lists_and_checks_values(cli_project: Path) -> None:
     assert [p["name"] for p in data["parameters"]][:2] == ["alpha", "epochs"]
     none = dsl(cli_project, "params", "nb/no_parameters.ipynb").stdout
     assert "has no parameters cell" in none and "--tag-cell" in none
+
+
+def test_cli_params_shows_sources_relative_to_the_project_and_coerced_values(cli_project: Path) -> None:
+    (cli_project / "configs").mkdir(exist_ok=True)
+    (cli_project / "configs" / "run.yaml").write_text("epochs: 9\n", encoding="utf-8")
+    args = ("params", "parameterized.ipynb", "-f", "../configs/run.yaml", "-p", "name", "5")
+    data = dsl_json(cli_project / "nb", *args)  # started in nb/: the path is the project's, not the cwd's
+    assert data["sources"] == {"epochs": "configs/run.yaml", "name": "-p"}
+    assert data["values"]["name"] == "5" and list(data["coerced"]) == ["name"]
+    assert "'5'" in data["coerced"]["name"]
+    text = dsl(cli_project / "nb", *args).stdout
+    header = text.splitlines()[1].split()
+    assert header[:7] == ["name", "type", "default", "value", "from", "note", "help"]
+    epochs = next(line for line in text.splitlines() if line.startswith("epochs"))
+    assert epochs.split()[3:5] == ["9", "configs/run.yaml"] and str(cli_project) not in text
+    name = next(line for line in text.splitlines()[2:] if line.startswith("name"))
+    assert "kept as text '5' (as YAML: int 5)" in name
 
 
 def test_cli_params_errors_and_exit_codes(cli_project: Path) -> None:

@@ -119,3 +119,42 @@ def test_rerun_of_a_failed_run_exits_with_its_code(project: Path) -> None:
     failed = dsl_json(project, "run", "nb/sysexit1.ipynb", code=7)
     again = dsl(project, "rerun", failed["id"], code=7)
     assert "nothing changed" in again.stdout and "failed" in again.stderr
+
+
+def _unique_middle(run_id: str, others: list[str], size: int = 8) -> str:
+    """A piece of ``run_id`` (neither its start nor its end) that no other id contains."""
+    return next(
+        run_id[i : i + size]
+        for i in range(1, len(run_id) - size)
+        if not any(run_id[i : i + size] in other for other in others)
+    )
+
+
+def test_runs_show_takes_the_random_part_or_any_unique_piece_of_an_id(
+    project: Path, runs: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = [
+        r["id"]
+        for r in json.loads(cli_in_process(capsys, project, "runs", "--limit", "0", "--json")[0])["runs"]
+    ]
+    wanted = runs[1]["id"]
+    random_part = wanted.rsplit("-", 1)[1]
+    middle = _unique_middle(wanted, [i for i in listed if i != wanted])
+    for given in (random_part, middle):
+        shown = json.loads(cli_in_process(capsys, project, "runs", "show", given, "--json")[0])
+        assert shown["id"] == wanted and shown["parameters"] == {"alpha": 0.2}
+    assert f"run {wanted} succeeded" in cli_in_process(capsys, project, "runs", "show", random_part)[0]
+    several = cli_in_process(capsys, project, "runs", "show", "20", code=2)[1]  # every id: its year
+    assert "matches several runs" in several and all(r["id"] in several for r in runs)
+    assert "no run 'zz'" in cli_in_process(capsys, project, "runs", "show", "zz", code=3)[1]
+
+
+def test_failed_runs_are_listed_with_their_error_and_rerun_by_random_part(project: Path) -> None:
+    failed = dsl_json(project, "run", "nb/sysexit1.ipynb", code=7)
+    listed = dsl_json(project, "runs", "--notebook", "nb/sysexit1.ipynb", "--status", "failed")
+    mine = next(r for r in listed["runs"] if r["id"] == failed["id"])
+    cells = json.loads((project / "nb" / "sysexit1.ipynb").read_text(encoding="utf-8"))["cells"]
+    exit_cell = next(i for i, c in enumerate(cells) if "sys.exit(1)" in "".join(c["source"]))
+    assert mine["error"] == {"cell": exit_cell, "ename": "SystemExit", "evalue": "1"}
+    again = dsl_json(project, "rerun", failed["id"].rsplit("-", 1)[1], code=7)
+    assert again["original"] == failed["id"] and again["run"]["rerun_of"] == failed["id"]

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from runs_support import dsl, dsl_json, make_project, output_notebook
 
@@ -135,3 +136,26 @@ def test_record_hash_and_identity(project: Path) -> None:
     assert record["notebook_hash"] == hashlib.sha256(content).hexdigest()
     again = dsl_json(project, "run", "nb/no_parameters.ipynb")
     assert again["identity"] == record["identity"] and again["id"] != record["id"]
+
+
+SELF_BREAKING = """\
+import os
+import jupyter_dsl
+
+output = jupyter_dsl.run_dir().parent / "self_breaking.ipynb"  # papermill's output notebook
+output.unlink()
+output.symlink_to(os.devnull)  # papermill's later writes of it vanish; reading it gives nothing
+"""
+
+
+def test_a_run_whose_output_notebook_cannot_be_read_fails_and_says_why(project: Path) -> None:
+    node = nbformat.v4.new_notebook()
+    node.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(SELF_BREAKING)]
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(node, project / "nb" / "self_breaking.ipynb")
+    record = dsl_json(project, "run", "nb/self_breaking.ipynb", code=7)
+    assert record["status"] == "failed"
+    error = record["error"]
+    assert error["ename"] == "OutputUnreadable" and error["cell"] is None
+    assert "self_breaking.ipynb cannot be read" in error["evalue"]
+    assert stored(project, record["id"]) == record

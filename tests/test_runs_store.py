@@ -71,6 +71,33 @@ def test_get_by_unique_prefix_and_errors(store: RunStore) -> None:
         store.get("")
 
 
+def test_get_by_any_unique_part_of_the_id(store: RunStore) -> None:
+    store.insert(make_record(0, id="20260315-142501-3f9a1c"))
+    store.insert(make_record(0, id="20260315-142502-250101"))  # its random part is in other dates
+    assert store.get("3f9a1c").id == "20260315-142501-3f9a1c"  # the random part
+    assert store.get("3F9A").id == "20260315-142501-3f9a1c"  # any case, any unique piece
+    assert store.get("0315-142501").id == "20260315-142501-3f9a1c"  # a piece from the middle
+    assert store.get("250101").id == "20260315-142502-250101"  # also in every 20250101-... id
+    with pytest.raises(InvalidInput) as several:
+        store.get("0315-1425")
+    assert "20260315-142501-3f9a1c" in several.value.message
+    assert "20260315-142502-250101" in several.value.message
+    with pytest.raises(InvalidInput, match=r"\(60\): .* and 52 more"):
+        store.get("0-")
+    with pytest.raises(NotFound, match="no run '3f9a1d'"):
+        store.get("3f9a1d")
+    with pytest.raises(NotFound):
+        store.get("%")  # LIKE wildcards are taken literally
+
+
+def test_listed_runs_carry_their_error_without_the_traceback(store: RunStore) -> None:
+    failed = make_record(200, error=RunError(3, "ValueError", "bad alpha", ["Traceback", "ValueError"], 4))
+    store.insert(failed)
+    listed = {run.id: run for run in store.query(RunQuery(limit=None))}
+    assert listed[failed.id].to_json()["error"] == {"cell": 3, "ename": "ValueError", "evalue": "bad alpha"}
+    assert listed["20250101-000000-000001"].error is None
+
+
 def test_filters_by_notebook_status_issue_and_metric_threshold(store: RunStore) -> None:
     query = RunQuery(
         notebook="nb/n1.ipynb", status="succeeded", metrics=[MetricFilter("auc", ">", 0.3)], limit=None

@@ -124,8 +124,10 @@ def test_runs_of_a_notebook_newest_first(api: Api, served: dict[str, Any]) -> No
         "duration_s",
         "parameters",
         "metrics",
+        "error",
     }
     assert newest["notebook"] == PARAMETERIZED and newest["status"] == "failed"
+    assert newest["error"]["ename"] == "TypeError" and oldest["error"] is None
     assert newest["parameters"] == {"alpha": 0.2, "layers": ["x"]} and newest["metrics"] == {}
     assert oldest["parameters"] == {"alpha": 0.1} and oldest["metrics"] == {"score": pytest.approx(3.3)}
     assert oldest["started_at"] == succeeded["started_at"]
@@ -182,6 +184,8 @@ def test_one_run(api: Api, served: dict[str, Any]) -> None:
     assert failed["status"] == "failed" and failed["error"]["ename"] == "TypeError"
     prefix = api.get(f"runs/{succeeded['id'][:-2]}")  # a unique prefix is enough
     assert prefix["run"]["id"] == succeeded["id"]
+    random_part = api.get(f"runs/{failed['id'].rsplit('-', 1)[1]}")  # the README's form of an id
+    assert random_part["run"]["id"] == failed["id"]
 
 
 def test_one_run_errors(api: Api, jp_root_dir: Path, served: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from .. import parameters
-from ..errors import RunFailed
+from ..errors import ConfigError, ProjectNotFound, RunFailed
 from ..runs.execute import Terminated, plan_run, stopped_record, terminate_raises
 from ..runs.execute import execute as execute_plan
 from ..runs.records import RunRecord
@@ -89,9 +89,22 @@ def params(
         emit(as_json, payload, said)
         return
     cell = parameters.inspect(path)
-    resolved = parameters.resolve(cell, [resolve_path(c) for c in configs], overrides)
-    payload = cell.to_json() | {"values": resolved.values, "sources": resolved.sources}
+    root = _project_root(path) if configs else None
+    resolved = parameters.resolve(cell, [resolve_path(c) for c in configs], overrides, root=root)
+    payload = cell.to_json() | {
+        "values": resolved.values,
+        "sources": resolved.sources,
+        "coerced": resolved.coerced,
+    }
     emit(as_json, payload, lambda: _print_params(cell, resolved))
+
+
+def _project_root(path: Path) -> Path | None:
+    """The root of the project holding ``path``; config files are shown relative to it."""
+    try:
+        return open_project(path.parent).root
+    except (ProjectNotFound, ConfigError):  # no project, or a broken dsl.toml: absolute paths then
+        return None
 
 
 def _print_params(cell: parameters.ParametersCell, resolved: parameters.ResolvedParameters) -> None:
@@ -103,7 +116,15 @@ def _print_params(cell: parameters.ParametersCell, resolved: parameters.Resolved
     if not cell.parameters:
         console.print("  it assigns no parameters papermill can read", highlight=False)
     view = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("name", "type", "default", *(["value", "from"] if resolved.values else []), "help"):
+    noted = ["note"] if resolved.coerced else []
+    for column in (
+        "name",
+        "type",
+        "default",
+        *(["value", "from"] if resolved.values else []),
+        *noted,
+        "help",
+    ):
         view.add_column(column, overflow="fold")
     rows: list[list[str]] = []
     for param in cell.parameters:
@@ -115,6 +136,8 @@ def _print_params(cell: parameters.ParametersCell, resolved: parameters.Resolved
                 format_value(resolved.values[param.name]) if given else "",
                 resolved.sources.get(param.name, ""),
             ]
+        if noted:
+            row.append(resolved.coerced.get(param.name, ""))
         rows.append([*row, param.help])
         view.add_row(*(_escape(c) for c in rows[-1]))
     if cell.parameters:
@@ -182,6 +205,7 @@ def rerun(run_id: str, as_json: bool) -> None:
     """Execute a recorded run again with its recorded parameters; say what changed since.
 
     Compares commit, working tree, notebook content, environment (Python, packages), kernel and metrics.
+    ID is a run id or any part of it that names one run, e.g. its random last part (3f9a1c).
     """
     project = open_project()
     with _stopped_runs(as_json):

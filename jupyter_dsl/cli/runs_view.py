@@ -169,7 +169,10 @@ def runs(
 @click.argument("run_id", metavar="ID")
 @json_option
 def runs_show(run_id: str, as_json: bool) -> None:
-    """One run in full: parameters, git, environment, error and traceback, values, artifacts."""
+    """One run in full: parameters, git, environment, error and traceback, values, artifacts.
+
+    ID is a run id or any part of it that names one run, e.g. its random last part (3f9a1c).
+    """
     project = open_project()
     record = show_run(project.database_path, run_id)
     emit(as_json, record.to_json(), lambda: _show(record))

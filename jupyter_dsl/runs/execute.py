@@ -196,14 +196,21 @@ def _execute_notebook(plan: RunPlan, output: Path, files: Path, run_id: str, pro
     )
 
 
-def _read_output(output: Path) -> Any:
+def _read_output(output: Path) -> tuple[Any, RunError | None]:
+    """The output notebook, or None and the error saying why it cannot be read (a run that deleted
+    or overwrote it): without it nothing says the cells ran, so the run cannot count as succeeded."""
     try:
-        return nbformat.read(str(output), as_version=4)
-    except (OSError, ValueError):
-        return None
+        return nbformat.read(str(output), as_version=4), None
+    except Exception as exc:  # OSError, NotJSONError, UnicodeDecodeError, nbformat's reader errors...
+        why = str(exc).strip() or type(exc).__name__
+        return None, RunError(
+            None, "OutputUnreadable", f"the output notebook {output.name} cannot be read: {why}"
+        )
 
 
-def _apply_outcome(record: RunRecord, node: Any, raised: BaseException | None) -> None:
+def _apply_outcome(
+    record: RunRecord, node: Any, raised: BaseException | None, unreadable: RunError | None = None
+) -> None:
     outcome = read_outcome(node) if node is not None else None
     if outcome is not None and outcome.exited_at is not None and outcome.error is None:
         record.warnings.append(
@@ -213,7 +220,8 @@ def _apply_outcome(record: RunRecord, node: Any, raised: BaseException | None) -
         record.error = outcome.error
         if outcome.injected_failed:
             record.warnings.append("the injected parameters cell failed: check the parameter values")
-    if raised is None:
+    if raised is None:  # (when papermill raised, its exception says what went wrong)
+        record.error = record.error or unreadable
         record.status = "failed" if record.error is not None else "succeeded"
     elif isinstance(raised, KeyboardInterrupt):
         record.status = "interrupted"
@@ -327,8 +335,8 @@ def execute(plan: RunPlan, *, store: RunStore | None = None, progress: bool = Fa
         with signals_deferred():
             record.duration_s = round(time.monotonic() - started, 3)
             record.finished_at = now_iso()
-            node = _read_output(output)
-            _apply_outcome(record, node, raised)
+            node, unreadable = _read_output(output)
+            _apply_outcome(record, node, raised, unreadable)
             if node is not None:
                 _harvest(record, node, staging, artifacts)
             record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)

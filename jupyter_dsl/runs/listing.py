@@ -31,7 +31,7 @@ def list_runs(database: Path, query: RunQuery) -> RunListing:
 
 
 def show_run(database: Path, run_id: str) -> RunRecord:
-    """One run by id (or a unique prefix of it); ``NotFound`` for an unknown id."""
+    """One run by id or any part of it naming one run (see ``RunStore.find_id``)."""
     with RunStore(database) as store:
         store.reap()
         return store.get(run_id)

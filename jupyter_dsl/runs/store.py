@@ -62,8 +62,12 @@ _STATEMENTS = [
 _METRIC_MATCH = "SELECT 1 FROM run_metrics m WHERE m.run_pk = runs.pk AND m.name = ? AND m.value"
 _LIST_COLUMNS = (
     "id, notebook, status, issue_number, batch_id, started_at, duration_s, parameters, "
-    "(SELECT json_group_object(name, value) FROM run_metrics WHERE run_pk = runs.pk) AS metrics"
+    "(SELECT json_group_object(name, value) FROM run_metrics WHERE run_pk = runs.pk) AS metrics, "
+    "CASE WHEN json_type(record, '$.error') = 'object' THEN json_object("
+    "'cell', json_extract(record, '$.error.cell'), 'ename', json_extract(record, '$.error.ename'), "
+    "'evalue', json_extract(record, '$.error.evalue')) END AS error"
 )
+_SHOWN_MATCHES = 8  # ids listed when a partial id is ambiguous
 _OPERATORS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "=": "=", "==": "=", "!=": "!="}
 
 
@@ -111,6 +115,7 @@ class RunSummary:
     duration_s: float | None
     parameters: dict[str, Any]
     metrics: dict[str, float] = field(default_factory=dict)
+    error: dict[str, Any] | None = None  # a failed run's cell (from 0), ename, evalue; no traceback
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -228,20 +233,38 @@ class RunStore:
         return record
 
     def get(self, run_id: str) -> RunRecord:
-        """A run by id, or by a unique prefix of its id."""
+        """A run by id, or by any part of its id that names one run (``3f9a1c``, ``0131-1425``)."""
         row = self.conn.execute("SELECT record FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is not None:
             return self._record(row)
-        pattern = run_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        row = self.conn.execute("SELECT record FROM runs WHERE id = ?", (self.find_id(run_id),)).fetchone()
+        return self._record(row)
+
+    def find_id(self, text: str) -> str:
+        """The id of the one run whose id contains ``text`` (case-insensitive). A text that is the
+        whole random part of one run's id names it even when other ids contain it in their date.
+        ``NotFound`` when no id contains it, ``InvalidInput`` listing them when several do."""
+        text = text.strip()
+        if not text:
+            raise NotFound("no run id given", hint="`jupyter dsl runs` lists the recorded runs.")
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.conn.execute(
-            "SELECT id, record FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6", (pattern,)
+            "SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (pattern,)
         ).fetchall()
-        if not rows or not run_id:
-            raise NotFound(f"no run {run_id!r}", hint="`jupyter dsl runs` lists the recorded runs.")
-        if len(rows) > 1:
-            shown = ", ".join(r["id"] for r in rows[:5])
-            raise InvalidInput(f"{run_id!r} matches several runs: {shown}", hint="Give more of the id.")
-        return self._record(rows[0])
+        ids = [str(r["id"]) for r in rows]
+        if len(ids) > 1:
+            suffix = "-" + text.lower()
+            ids = [i for i in ids if i.lower().endswith(suffix)] or ids
+        if not ids:
+            raise NotFound(f"no run {text!r}", hint="`jupyter dsl runs` lists the recorded runs.")
+        if len(ids) > 1:
+            shown = ", ".join(ids[:_SHOWN_MATCHES])
+            more = f" and {len(ids) - _SHOWN_MATCHES} more" if len(ids) > _SHOWN_MATCHES else ""
+            raise InvalidInput(
+                f"{text!r} matches several runs ({len(ids)}): {shown}{more}",
+                hint="Give more of the id, e.g. its last part (the random one).",
+            )
+        return ids[0]
 
     def _where(self, query: RunQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -282,6 +305,7 @@ class RunStore:
                 duration_s=row["duration_s"],
                 parameters=json.loads(row["parameters"]),
                 metrics={k: v for k, v in json.loads(row["metrics"] or "{}").items() if v is not None},
+                error=json.loads(row["error"]) if row["error"] is not None else None,
             )
             for row in rows
         ]
