@@ -7,11 +7,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Conflict, DslError, InvalidInput
+from .errors import Conflict, InvalidInput
 
 
-class GitError(DslError):
-    """git itself failed; the message carries what git said."""
+class GitError(Conflict):
+    """git refused or failed (exit code 4, like any clash with the repository's state); the message
+    carries what git said."""
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -20,9 +21,23 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
     if check and result.returncode != 0:
-        said = (result.stderr or result.stdout).strip()
-        raise GitError(f"git {' '.join(args)} failed: {said}")
+        shown = " ".join(a for a in args if a != "--")
+        raise GitError(
+            f"git {shown} failed: {_what_git_said(result.stderr or result.stdout)}",
+            hint="Nothing was switched; fix what git says, then run the command again.",
+        )
     return result
+
+
+def _what_git_said(text: str) -> str:
+    """git's message on one line, without its ``error:``/``fatal:`` prefixes and advice lines."""
+    lines = [line.strip() for line in text.splitlines()]
+    kept = [
+        line.removeprefix("error: ").removeprefix("fatal: ")
+        for line in lines
+        if line and not line.startswith("hint:")
+    ]
+    return " ".join(kept) or "(git said nothing)"
 
 
 def is_repo(root: Path) -> bool:
@@ -76,16 +91,55 @@ class SwitchResult:
     created: bool
     base: str | None  # what a new branch was made from
     previous: str | None
+    stashed: tuple[str, ...] = ()  # with force: changes that could not travel, kept in `git stash`
+
+    @property
+    def stash_note(self) -> str | None:
+        """What a surface tells the user about stashed changes (None: nothing was stashed)."""
+        if not self.stashed:
+            return None
+        back = f"`git switch {self.previous}` then " if self.previous else ""
+        return (
+            f"stashed your uncommitted {', '.join(self.stashed)}: {self.branch} has other versions of them; "
+            f"{back}`git stash pop` brings them back"
+        )
+
+
+def _paths(root: Path, *args: str) -> list[str]:
+    return [p for p in git(root, *args, "-z").stdout.split("\0") if p]
+
+
+def blocking_changes(root: Path, target: str) -> list[str]:
+    """Uncommitted changes git would refuse to carry to commit ``target``: changed tracked files that
+    differ between HEAD and ``target``, and untracked files that ``target`` has."""
+    if head_commit(root) is None:
+        return []
+    differ = set(_paths(root, "diff", "--name-only", "HEAD", target))
+    changed = [p for p in _paths(root, "diff", "--name-only", "HEAD") if p in differ]
+    in_target = set(_paths(root, "ls-tree", "-r", "--name-only", target))
+    untracked = [p for p in _paths(root, "ls-files", "--others", "--exclude-standard") if p in in_target]
+    return sorted({*changed, *untracked})
+
+
+def check_branch_name(root: Path, name: str) -> None:
+    if git(root, "check-ref-format", "--branch", name, check=False).returncode != 0:
+        raise InvalidInput(
+            f"{name!r} is not a valid git branch name",
+            hint="A branch name has no spaces, '..', '~^:?*[' or '\\', and does not end in '.lock'.",
+        )
 
 
 def switch(root: Path, name: str, *, base: str, force: bool = False) -> SwitchResult:
     """Switch to ``name``, creating it from ``base`` (else from HEAD) when it does not exist.
 
     Refuses when tracked files have uncommitted changes that would travel to the other branch,
-    unless ``force``; untracked files (a new notebook) travel along as git always does.
+    unless ``force``; untracked files (a new notebook) travel along as git always does. With
+    ``force``, changes travel too, except those git cannot carry because the other branch has
+    those files otherwise: they are stashed (``git stash list`` shows them) and reported.
     """
     if not is_repo(root):
         raise InvalidInput(f"{root} is not a git repository", hint="Run `git init` (or `jupyter dsl init`).")
+    check_branch_name(root, name)
     previous = current_branch(root)
     if previous == name:
         return SwitchResult(name, False, None, previous)
@@ -96,15 +150,23 @@ def switch(root: Path, name: str, *, base: str, force: bool = False) -> SwitchRe
             f"uncommitted changes would be carried over to {name}: {shown}",
             hint="Commit or stash them first (DSLP: commit before you switch), or pass --force.",
         )
-    if branch_exists(root, name):
-        git(root, "switch", name)
-        return SwitchResult(name, False, None, previous)
-    start = base if branch_exists(root, base) else None
-    if start is None and head_commit(root) is None:  # no commit yet: rename the unborn branch
+    exists = branch_exists(root, name)
+    start = None if exists else (base if branch_exists(root, base) else None)
+    if start is None and not exists and head_commit(root) is None:  # no commit yet: rename the unborn branch
         git(root, "checkout", "-b", name)
         return SwitchResult(name, True, None, previous)
-    git(root, "switch", "-c", name, *([start] if start else []))
-    return SwitchResult(name, True, start or previous, previous)
+    target = name if exists else start
+    stashed = blocking_changes(root, target) if force and target else []
+    if stashed:
+        message = f"jupyter-dsl: changes on {previous or 'a detached HEAD'} before switching to {name}"
+        git(root, "stash", "push", "--include-untracked", "--message", message, "--", *stashed)
+    try:
+        git(root, "switch", *([name] if exists else ["-c", name, *([start] if start else [])]))
+    except GitError:
+        if stashed:  # put the changes back where they were; the error says why git refused
+            git(root, "stash", "pop", "--index", check=False)
+        raise
+    return SwitchResult(name, not exists, None if exists else (start or previous), previous, tuple(stashed))
 
 
 def ensure_ignored(root: Path, patterns: list[str]) -> list[str]:

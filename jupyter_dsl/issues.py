@@ -1,6 +1,9 @@
-"""Creating DSLP issues from their templates, on whichever tracker the project uses."""
+"""Creating DSLP issues from their templates, and reading an issue with its Ask, on any tracker."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from .errors import InvalidInput, NotFound
 from .lifecycle import (
@@ -11,7 +14,7 @@ from .lifecycle import (
     render_body,
     template_for,
 )
-from .trackers import Issue, Tracker
+from .trackers import CloseReason, Issue, Tracker
 
 
 def new_issue(
@@ -53,3 +56,56 @@ def new_issue(
     references: dict[str, int | str | None] = {marker: ask, BASED_ON_EXPERIMENT: experiment}
     body = render_body(template, sections, references=references)
     return tracker.create(title, body, [issue_type.value, *labels])
+
+
+@dataclass(frozen=True)
+class IssueWithAsk:
+    """An issue and the Ask its body names. ``ask`` is None when it names none, or names one the
+    tracker does not have (deleted, or a typo in the body): then ``ask_missing`` is True."""
+
+    issue: Issue
+    ask_number: int | None
+    ask: Issue | None
+
+    @property
+    def ask_missing(self) -> bool:
+        return self.ask_number is not None and self.ask is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue.to_json(),
+            "ask": self.ask.to_json() if self.ask else None,
+            "ask_missing": self.ask_missing,
+        }
+
+
+def issue_with_ask(tracker: Tracker, number: int, *, ask: int | None = None) -> IssueWithAsk:
+    """Issue ``number`` (``NotFound`` if it does not exist) and its Ask, fresh from the tracker.
+
+    The Ask is the one the issue's body names, else ``ask`` (e.g. a notebook link's cached one).
+    A missing Ask is reported as missing, not raised; a tracker failure is raised.
+    """
+    issue = tracker.get(number)
+    wanted = issue.ask if issue.ask is not None else ask
+    if wanted is None:
+        return IssueWithAsk(issue, None, None)
+    try:
+        found: Issue | None = tracker.get(wanted)
+    except NotFound:
+        found = None
+    return IssueWithAsk(issue, wanted, found)
+
+
+def close_issue(
+    tracker: Tracker, number: int, reason: CloseReason = "completed", *, comment: str | None = None
+) -> Issue:
+    """Close issue ``number``, first commenting ``comment`` on it; everything is checked before the
+    comment is posted, so a bad reason or a missing issue changes nothing."""
+    if reason not in ("completed", "not_planned"):
+        raise InvalidInput(f"unknown close reason {reason!r}", hint="Use 'completed' or 'not_planned'.")
+    if comment is not None and not comment.strip():
+        raise InvalidInput("a comment needs text")
+    tracker.get(number)
+    if comment is not None:
+        tracker.comment(number, comment)
+    return tracker.close(number, reason)

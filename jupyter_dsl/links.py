@@ -1,22 +1,30 @@
-"""The link between a notebook and its issue: link, unlink, status, and the DSLP branch."""
+"""The link between a notebook and its issue: link, unlink, status, the DSLP branch, and the project's
+linked notebooks."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import gitrepo, notebooks
 from .errors import DslError, InvalidInput, NotFound
-from .lifecycle import branch_name
+from .issues import issue_with_ask, new_issue
+from .lifecycle import IssueType, branch_name
 from .notebooks import IssueRef, NotebookLink
 from .project import Project
 from .trackers import Issue, Tracker
 
 
 def link_for(issue: Issue, previous: NotebookLink | None = None) -> NotebookLink:
-    """The metadata a notebook linked to ``issue`` carries (keeps a previous link's status if same issue)."""
-    same = previous is not None and previous.issue.number == issue.number
+    """The metadata a notebook linked to ``issue`` carries.
+
+    Relinking the same issue keeps the previous link's status and branch: the branch recorded in
+    the link is the notebook's branch, and a later change of the issue's title does not move it.
+    """
+    same = previous if previous is not None and previous.issue.number == issue.number else None
     return NotebookLink(
         issue=IssueRef(
             tracker=issue.tracker,
@@ -26,10 +34,10 @@ def link_for(issue: Issue, previous: NotebookLink | None = None) -> NotebookLink
             url=issue.url,
         ),
         ask=issue.ask,
-        branch=branch_name(issue.type, issue.number, issue.title),
-        status=previous.status if same and previous else "active",
-        completed_at=previous.completed_at if same and previous else None,
-        extra=previous.extra if same and previous else {},
+        branch=(same.branch if same else "") or branch_name(issue.type, issue.number, issue.title),
+        status=same.status if same else "active",
+        completed_at=same.completed_at if same else None,
+        extra=same.extra if same else {},
     )
 
 
@@ -53,6 +61,47 @@ def link(tracker: Tracker, notebook: Path, number: int) -> NotebookLink:
     return new
 
 
+def new_issue_and_link(
+    tracker: Tracker,
+    notebook: Path | None,
+    issue_type: IssueType,
+    title: str,
+    *,
+    ask: int | None = None,
+    experiment: int | None = None,
+    sections: dict[str, str] | None = None,
+    variant: str | None = None,
+    labels: tuple[str, ...] = (),
+    write: bool = True,
+) -> tuple[Issue, NotebookLink | None]:
+    """Create an issue (see ``new_issue``) and link ``notebook`` to it (None: create only).
+
+    The notebook and the link's edit are checked before the issue is created, so a bad notebook
+    creates nothing. ``write=False`` returns the link without writing it (an editor applies it).
+    """
+    previous = None
+    if notebook is not None:
+        previous = _previous_link(notebook)
+        placeholder = IssueRef(tracker=tracker.kind, number=0, type=issue_type.value, title=title)
+        notebooks.set_link(notebook, NotebookLink(placeholder, ask, branch="-"), write=False)
+    issue = new_issue(
+        tracker,
+        issue_type,
+        title,
+        ask=ask,
+        experiment=experiment,
+        sections=sections,
+        variant=variant,
+        labels=labels,
+    )
+    if notebook is None:
+        return issue, None
+    new = link_for(issue, previous)
+    if write:
+        notebooks.set_link(notebook, new)
+    return issue, new
+
+
 def unlink(notebook: Path) -> NotebookLink | None:
     """Remove the link (a broken one too); returns the valid link there was, if any."""
     previous = _previous_link(notebook)
@@ -68,18 +117,34 @@ class LinkStatus:
     ask: Issue | None
     current_branch: str | None
     issue_error: str | None = None  # the tracker could not answer; the cached link still shows
+    ask_number: int | None = None  # the Ask the issue names (None: none); ``ask`` None too: it is missing
 
     @property
     def expected_branch(self) -> str | None:
+        """The notebook's branch: the one recorded in its link (a link without one: the issue's)."""
         if self.link is None:
             return None
+        if self.link.branch:
+            return self.link.branch
         if self.issue is not None:
             return branch_name(self.issue.type, self.issue.number, self.issue.title)
-        return self.link.branch or None
+        return None
 
     @property
     def on_branch(self) -> bool:
         return self.expected_branch is not None and self.current_branch == self.expected_branch
+
+    @property
+    def ask_missing(self) -> bool:
+        return self.ask_number is not None and self.ask is None and self.issue_error is None
+
+    @property
+    def branch_renamed(self) -> bool:
+        """The issue's title changed since the link was made, so its title would name another branch;
+        the notebook's branch keeps its recorded name."""
+        if self.issue is None or self.expected_branch is None:
+            return False
+        return branch_name(self.issue.type, self.issue.number, self.issue.title) != self.expected_branch
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,10 +152,12 @@ class LinkStatus:
             "link": self.link.to_json() if self.link else None,
             "issue": self.issue.to_json() if self.issue else None,
             "ask": self.ask.to_json() if self.ask else None,
+            "ask_missing": self.ask_missing,
             "branch": {
                 "current": self.current_branch,
                 "expected": self.expected_branch,
                 "matches": self.on_branch,
+                "title_changed": self.branch_renamed,
             },
             "issue_error": self.issue_error,
         }
@@ -100,27 +167,57 @@ def status(project: Project, tracker: Tracker, notebook: Path) -> LinkStatus:
     """The notebook's link, refreshed from the tracker, and whether git is on its branch."""
     current = gitrepo.current_branch(project.root) if gitrepo.is_repo(project.root) else None
     cached = notebooks.get_link(notebook)
-    issue = ask = None
-    error = None
-    if cached is not None:
-        try:
-            issue = tracker.get(cached.issue.number)
-            ask_number = issue.ask if issue.ask is not None else cached.ask
-            ask = tracker.get(ask_number) if ask_number is not None else None
-        except DslError as exc:
-            error = exc.message
-    return LinkStatus(project.relative(notebook), cached, issue, ask, current, error)
+    path = project.relative(notebook)
+    if cached is None:
+        return LinkStatus(path, None, None, None, current)
+    try:
+        found = issue_with_ask(tracker, cached.issue.number, ask=cached.ask)
+    except DslError as exc:
+        return LinkStatus(path, cached, None, None, current, exc.message)
+    return LinkStatus(path, cached, found.issue, found.ask, current, None, found.ask_number)
 
 
 def switch_branch(
     project: Project, tracker: Tracker, notebook: Path, *, force: bool = False
 ) -> gitrepo.SwitchResult:
-    """Create or switch to the DSLP branch of the notebook's issue."""
+    """Create or switch to the notebook's DSLP branch: the one recorded in its link.
+
+    A link without a recorded branch gets the issue's (an Ask or untyped issue: ``{n}-{slug}``).
+    """
     cached = notebooks.get_link(notebook)
     if cached is None:
         raise NotFound(
             f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`."
         )
-    issue = tracker.get(cached.issue.number)  # an Ask (or untyped issue) gets a feature branch `{n}-{slug}`
-    name = branch_name(issue.type, issue.number, issue.title)
+    name = cached.branch
+    if not name:
+        issue = tracker.get(cached.issue.number)
+        name = branch_name(issue.type, issue.number, issue.title)
     return gitrepo.switch(project.root, name, base=project.settings.branches.base, force=force)
+
+
+# -- the project's notebooks and their links ---------------------------------------------------
+
+SKIPPED_DIRS = {".git", ".dsl", ".ipynb_checkpoints", "node_modules", "__pycache__", ".venv", "venv"}
+
+
+def project_notebooks(root: Path) -> Iterator[Path]:
+    """Every ``.ipynb`` under ``root``, skipping hidden folders, checkpoints and the state dir."""
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".ipynb"):
+                yield Path(directory) / name
+
+
+def linked_notebooks(root: Path) -> list[tuple[str, NotebookLink]]:
+    """(POSIX path relative to root, link) for each linked notebook; unreadable notebooks are skipped."""
+    found: list[tuple[str, NotebookLink]] = []
+    for path in project_notebooks(root):
+        try:
+            link = notebooks.get_link(path)
+        except DslError:
+            continue  # a malformed notebook is reported when it is opened, not in a project overview
+        if link is not None:
+            found.append((path.relative_to(root).as_posix(), link))
+    return found

@@ -9,6 +9,7 @@ parameters tag in ``cell_tags``; a malformed or foreign-formatted notebook is ne
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -138,6 +139,7 @@ def edit(
     *,
     verify: Callable[[nbformat.NotebookNode], bool],
     what: str,
+    write: bool = True,
 ) -> T:
     """Change one piece of the notebook at ``path`` and leave every other byte as it was.
 
@@ -146,7 +148,8 @@ def edit(
     The new text must read back as a valid notebook in which ``verify`` holds (the change landed
     where parsers read it, e.g. not in a shadowed duplicate key); only then is it written, through
     an atomic rename. Nothing is written when the text does not change. ``what`` names the piece
-    in errors ("metadata.jupyter_dsl").
+    in errors ("metadata.jupyter_dsl"). ``write=False`` checks all of that and the folder's write
+    permission, and writes nothing: a command calls it before its first write.
     """
     text = read_text(path)
     node = parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
@@ -158,6 +161,11 @@ def edit(
         return result
     if not verify(parse(new, str(path))):  # never write what does not read back as asked
         raise InvalidInput(f"{path}: cannot edit {what} in place (duplicate JSON keys?)")
+    if not write:
+        folder = path.resolve().parent
+        if not os.access(folder, os.W_OK):  # the atomic rename writes a temporary file beside it
+            raise InvalidInput(f"cannot write {path}: its folder {folder} is not writable")
+        return result
     write_text_atomic(path, new)
     return result
 
@@ -185,14 +193,19 @@ def _spliced(text: str, value: dict[str, Any] | None) -> str:
     return text
 
 
-def set_link(path: Path, link: NotebookLink) -> None:
-    """Write the link into ``metadata.jupyter_dsl``; every other byte of the file stays as it was."""
+def set_link(path: Path, link: NotebookLink, *, write: bool = True) -> None:
+    """Write the link into ``metadata.jupyter_dsl``; every other byte of the file stays as it was.
+
+    ``write=False`` raises what writing would raise, and writes nothing (a command checks this
+    before its first write, e.g. before creating the issue it then links).
+    """
     value = link.to_json()
     edit(
         path,
         lambda text, node: (_spliced(text, value), None),
         verify=lambda node: node.metadata.get(METADATA_KEY) == value,
         what=f"metadata.{METADATA_KEY}",
+        write=write,
     )
 
 

@@ -125,6 +125,9 @@ class RaisingTracker:
     def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue:
         self.fail()
 
+    def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
+        self.fail()
+
     def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
         self.fail()
 

@@ -133,6 +133,7 @@ def test_link_status_branch_unlink(project: Path) -> None:
         "current": "main",
         "expected": f"explore/{explore}-churn-by-region",
         "matches": False,
+        "title_changed": False,
     }
 
     # uncommitted tracked change (the link itself): refused without --force, nothing switched

@@ -109,11 +109,53 @@ def test_uncommitted_tracked_changes_refuse_and_change_nothing(repo: Path, git: 
     assert (repo / "tracked.txt").read_text() == "edited\n"
 
 
-def test_force_carries_the_changes_over(repo: Path) -> None:
+def test_force_carries_the_changes_over(repo: Path, git: Git) -> None:
     (repo / "tracked.txt").write_text("edited\n")
     result = gitrepo.switch(repo, "explore/3-churn", base="main", force=True)
     assert result.created and gitrepo.current_branch(repo) == "explore/3-churn"
     assert (repo / "tracked.txt").read_text() == "edited\n"
+    assert result.stashed == () and git(repo, "stash", "list") == ""
+
+
+def test_force_stashes_only_what_cannot_travel(repo: Path, git: Git, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (("NAME", "Stash Tester"), ("EMAIL", "stash@example.invalid")):
+        monkeypatch.setenv(f"GIT_AUTHOR_{name}", value)  # `git stash` records an author
+        monkeypatch.setenv(f"GIT_COMMITTER_{name}", value)
+    (repo / "notes.txt").write_text("same on both\n")
+    git(repo, "add", "notes.txt")
+    git(repo, "commit", "--quiet", "-m", "notes")
+    git(repo, "switch", "--quiet", "-c", "explore/3-churn")
+    (repo / "tracked.txt").write_text("theirs\n")
+    (repo / "new.txt").write_text("theirs too\n")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "on the branch")
+    git(repo, "switch", "--quiet", "main")
+    (repo / "tracked.txt").write_text("mine\n")  # the branch has it otherwise: cannot travel
+    (repo / "new.txt").write_text("mine too\n")  # untracked here, tracked there: cannot travel
+    (repo / "notes.txt").write_text("edited\n")  # same on both branches: travels
+    (repo / "fresh.txt").write_text("fresh\n")  # untracked, unknown there: travels
+
+    with pytest.raises(Conflict):
+        gitrepo.switch(repo, "explore/3-churn", base="main")
+    result = gitrepo.switch(repo, "explore/3-churn", base="main", force=True)
+
+    assert (result.branch, result.created, result.stashed) == (
+        "explore/3-churn",
+        False,
+        ("new.txt", "tracked.txt"),
+    )
+    assert gitrepo.current_branch(repo) == "explore/3-churn"
+    assert (repo / "tracked.txt").read_text() == "theirs\n" and (
+        repo / "new.txt"
+    ).read_text() == "theirs too\n"
+    assert (repo / "notes.txt").read_text() == "edited\n" and (repo / "fresh.txt").read_text() == "fresh\n"
+    stashes = git(repo, "stash", "list").splitlines()
+    assert len(stashes) == 1 and "jupyter-dsl" in stashes[0] and "main" in stashes[0]
+    # nothing is lost: back on main, the stash gives the edits back
+    git(repo, "switch", "--quiet", "main")
+    git(repo, "stash", "pop", "--quiet")
+    assert (repo / "tracked.txt").read_text() == "mine\n" and (repo / "new.txt").read_text() == "mine too\n"
+    assert (repo / "notes.txt").read_text() == "edited\n"
 
 
 def test_untracked_notebooks_do_not_block_and_travel_along(repo: Path) -> None:
@@ -138,10 +180,21 @@ def test_switch_outside_a_repository_is_invalid(tmp_path: Path) -> None:
     assert "git init" in (err.value.hint or "")
 
 
-def test_git_failures_carry_what_git_said(repo: Path) -> None:
-    with pytest.raises(gitrepo.GitError) as err:
+def test_a_bad_branch_name_is_invalid_input(repo: Path) -> None:
+    with pytest.raises(InvalidInput) as err:
         gitrepo.switch(repo, "bad..name", base="main")
-    assert "bad..name" in err.value.message
+    assert "bad..name" in err.value.message and err.value.exit_code == 2
+    assert gitrepo.current_branch(repo) == "main"
+    assert not gitrepo.branch_exists(repo, "bad..name")
+
+
+def test_git_failures_carry_what_git_said_with_a_documented_exit_code(repo: Path) -> None:
+    (repo / ".git" / "index.lock").write_text("")  # another git process holds the index
+    with pytest.raises(gitrepo.GitError) as err:
+        gitrepo.switch(repo, "explore/3-churn", base="main")
+    assert err.value.exit_code == 4 and err.value.http_status == 409
+    assert "index.lock" in err.value.message and "fatal:" not in err.value.message
+    assert "\n" not in err.value.message and err.value.hint
     assert gitrepo.current_branch(repo) == "main"
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from jupyter_dsl.errors import InvalidInput, NotFound
-from jupyter_dsl.issues import new_issue
+from jupyter_dsl.issues import close_issue, issue_with_ask, new_issue
 from jupyter_dsl.lifecycle import (
     ASK_REFERENCE,
     BASED_ON_EXPERIMENT,
@@ -94,3 +94,38 @@ def test_bad_references_are_refused_and_create_nothing(tracker: LocalTracker) ->
     with pytest.raises(InvalidInput):
         new_issue(tracker, IssueType.ASK, "x", sections={"No such section": "y"})
     assert len(tracker.list(IssueQuery(state="all"))) == 2
+
+
+def test_issue_with_ask_shows_a_missing_ask_as_missing(tracker: LocalTracker) -> None:
+    ask = new_issue(tracker, IssueType.ASK, "Why churn?")
+    explore = new_issue(tracker, IssueType.EXPLORE, "Churn by region", ask=ask.number)
+    found = issue_with_ask(tracker, explore.number)
+    assert (found.issue, found.ask, found.ask_number, found.ask_missing) == (explore, ask, ask.number, False)
+    assert found.to_json() == {"issue": explore.to_json(), "ask": ask.to_json(), "ask_missing": False}
+
+    tracker.edit(explore.number, body=explore.body.replace(f"#{ask.number}", "#77"))  # an Ask that is gone
+    gone = issue_with_ask(tracker, explore.number)
+    assert (gone.ask, gone.ask_number, gone.ask_missing) == (None, 77, True)
+    assert gone.to_json()["ask"] is None and gone.to_json()["ask_missing"] is True
+
+    alone = issue_with_ask(tracker, ask.number)  # an Ask names no Ask
+    assert (alone.ask, alone.ask_number, alone.ask_missing) == (None, None, False)
+    cached = issue_with_ask(tracker, ask.number, ask=explore.number)  # a fallback (a link's cached Ask)
+    assert cached.ask == tracker.get(explore.number)
+    with pytest.raises(NotFound):
+        issue_with_ask(tracker, 99)
+
+
+def test_close_issue_checks_before_it_comments(tracker: LocalTracker) -> None:
+    issue = new_issue(tracker, IssueType.EXPLORE, "Churn by region")
+    for number, reason, comment, error in (
+        (99, "completed", "bye", NotFound),
+        (issue.number, "bored", "bye", InvalidInput),
+        (issue.number, "completed", "   ", InvalidInput),
+    ):
+        with pytest.raises(error):
+            close_issue(tracker, number, reason, comment=comment)  # type: ignore[arg-type]
+        assert tracker.comments(issue.number) == [] and tracker.get(issue.number).state == "open"
+    closed = close_issue(tracker, issue.number, "not_planned", comment="Superseded by #3.")
+    assert (closed.state, closed.state_reason) == ("closed", "not_planned")
+    assert [c.body for c in tracker.comments(issue.number)] == ["Superseded by #3."]

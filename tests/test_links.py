@@ -15,7 +15,7 @@ from jupyter_dsl.issues import new_issue
 from jupyter_dsl.lifecycle import IssueType
 from jupyter_dsl.notebooks import NotebookLink
 from jupyter_dsl.project import Project, find_project
-from jupyter_dsl.trackers import LocalTracker
+from jupyter_dsl.trackers import IssueQuery, LocalTracker
 from jupyter_dsl.trackers.base import Issue
 
 Git = Callable[..., str]
@@ -143,12 +143,18 @@ def test_status_follows_the_tracker_and_the_branch(
     assert status.issue is not None and status.issue.title == "Churn by country"
     assert status.link is not None and status.link.issue.title == "Churn by région!"
     assert status.ask is not None and status.ask.number == issues["ask"].number
-    assert status.expected_branch == f"explore/{explore.number}-churn-by-country"
-    assert not status.on_branch
+    # the branch recorded in the link is the notebook's: a new title does not move it
+    assert status.expected_branch == f"explore/{explore.number}-churn-by-region"
+    assert status.branch_renamed and not status.on_branch
     data = status.to_json()
-    assert data["branch"] == {"current": "main", "expected": status.expected_branch, "matches": False}
+    assert data["branch"] == {
+        "current": "main",
+        "expected": status.expected_branch,
+        "matches": False,
+        "title_changed": True,
+    }
     assert data["issue"]["number"] == explore.number and data["ask"]["type"] == "Ask"
-    assert data["issue_error"] is None
+    assert data["issue_error"] is None and data["ask_missing"] is False
 
     git(repo.root, "commit", "--quiet", "-am", "link")
     links.switch_branch(repo, tracker, nb)
@@ -227,3 +233,70 @@ def test_an_untracked_notebook_does_not_block(
     assert result.branch == f"{issues['ask'].number}-why-do-customers-churn"  # an Ask: a feature branch
     assert git(repo.root, "branch", "--show-current") == result.branch
     assert notebooks.get_link(fresh) is not None
+
+
+def test_the_recorded_branch_is_the_notebooks_branch_after_a_rename(
+    repo: Project, tracker: LocalTracker, issues: dict[str, Issue], nb: Path, git: Git
+) -> None:
+    explore = issues["explore"]
+    linked = links.link(tracker, nb, explore.number)
+    git(repo.root, "commit", "--quiet", "-am", "link")
+    first = links.switch_branch(repo, tracker, nb)
+    assert first.branch == linked.branch == f"explore/{explore.number}-churn-by-region"
+
+    tracker.edit(explore.number, title="Churn by country")
+    git(repo.root, "switch", "--quiet", "main")
+    again = links.switch_branch(repo, tracker, nb)  # back to the notebook's branch, not a new one
+    assert (again.branch, again.created) == (linked.branch, False)
+    assert git(repo.root, "branch", "--list", "*country*") == ""
+    state = links.status(repo, tracker, nb)
+    assert state.on_branch and state.branch_renamed and state.expected_branch == linked.branch
+
+    relinked = links.link(tracker, nb, explore.number)  # relinking the same issue keeps its branch
+    assert relinked.branch == linked.branch and relinked.issue.title == "Churn by country"
+
+
+def test_a_link_without_a_recorded_branch_gets_the_issues(
+    repo: Project, tracker: LocalTracker, issues: dict[str, Issue], nb: Path, git: Git
+) -> None:
+    explore = issues["explore"]
+    link = links.link(tracker, nb, explore.number)
+    notebooks.set_link(nb, NotebookLink(link.issue, link.ask, branch=""))  # an older or hand-made link
+    git(repo.root, "commit", "--quiet", "-am", "link")
+    assert links.status(repo, tracker, nb).expected_branch == link.branch
+    assert links.switch_branch(repo, tracker, nb).branch == link.branch
+
+
+def test_status_shows_a_missing_ask_as_missing(
+    repo: Project, tracker: LocalTracker, issues: dict[str, Issue], nb: Path
+) -> None:
+    explore = issues["explore"]
+    links.link(tracker, nb, explore.number)
+    tracker.edit(explore.number, body=explore.body.replace(f"#{issues['ask'].number}", "#77"))
+    state = links.status(repo, tracker, nb)
+    assert state.issue is not None and state.issue.number == explore.number  # the issue still shows
+    assert (state.ask, state.ask_number, state.ask_missing, state.issue_error) == (None, 77, True, None)
+    assert state.to_json()["ask_missing"] is True
+
+
+def test_new_issue_and_link_checks_the_notebook_first(
+    repo: Project, tracker: LocalTracker, issues: dict[str, Issue], nb: Path
+) -> None:
+    count = len(tracker.list(IssueQuery(state="all")))
+    broken = repo.root / "broken.ipynb"
+    broken.write_bytes(b'{"cells": [')
+    for path, error in ((broken, InvalidInput), (repo.root / "missing.ipynb", NotFound)):
+        with pytest.raises(error):
+            links.new_issue_and_link(tracker, path, IssueType.EXPLORE, "Churn again")
+        assert len(tracker.list(IssueQuery(state="all"))) == count
+    original = nb.read_bytes()
+    issue, link = links.new_issue_and_link(
+        tracker, nb, IssueType.EXPERIMENT, "Boosting", ask=issues["ask"].number, write=False
+    )
+    assert link == links.link_for(issue) and nb.read_bytes() == original  # write=False: an editor applies it
+    issue, link = links.new_issue_and_link(
+        tracker, nb, IssueType.MODEL, "Churn model", ask=issues["ask"].number
+    )
+    assert link is not None and notebooks.get_link(nb) == link and link.issue.number == issue.number
+    created, none = links.new_issue_and_link(tracker, None, IssueType.ASK, "Another question")
+    assert none is None and tracker.get(created.number) == created

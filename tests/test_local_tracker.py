@@ -152,6 +152,29 @@ def test_add_and_remove_labels(tracker: LocalTracker, populated: dict[str, Issue
     assert removed_type.type is None
 
 
+def test_update_labels_adds_and_removes_in_one_change_or_none(
+    tracker: LocalTracker, populated: dict[str, Issue]
+) -> None:
+    number = populated["experiment"].number  # labels: Experiment, on hold
+    updated = tracker.update_labels(number, add=["Succeeded", "custom"], remove=["On Hold"])
+    assert updated.labels == ("Experiment", "succeeded", "custom")
+    stamp = updated.updated_at
+    for add, remove, error in (
+        (["failed"], ["on hold"], NotFound),  # on hold is gone already: failed is not added either
+        (["failed"], ["custom", "never-there"], NotFound),
+        (["failed"], ["failed"], InvalidInput),  # both added and removed
+        (["failed", " "], [], InvalidInput),
+    ):
+        with pytest.raises(error) as err:
+            tracker.update_labels(number, add=add, remove=remove)
+        assert err.value.message
+        after = tracker.get(number)
+        assert (after.labels, after.updated_at) == (("Experiment", "succeeded", "custom"), stamp)
+    with pytest.raises(NotFound) as missing:
+        tracker.update_labels(404, add=["failed"])
+    assert "#404" in missing.value.message
+
+
 def test_close_with_reason_and_reopen(tracker: LocalTracker, populated: dict[str, Issue]) -> None:
     number = populated["experiment"].number
     closed = tracker.close(number, "not_planned")
@@ -173,6 +196,7 @@ def test_close_with_reason_and_reopen(tracker: LocalTracker, populated: dict[str
         lambda t: t.edit(404, body="x"),
         lambda t: t.add_labels(404, ["Ask"]),
         lambda t: t.remove_labels(404, ["Ask"]),
+        lambda t: t.update_labels(404, add=["Ask"], remove=["Explore"]),
         lambda t: t.close(404),
         lambda t: t.reopen(404),
     ],

@@ -43,7 +43,7 @@ def test_project_from_root_and_from_a_notebook(api: Api, notebook: Path, jp_root
         "name": jp_root_dir.name,
         "config": "dsl.toml",
         "tracker": {"kind": "local", "repo": ""},
-        "branch": {"current": "main", "base": "main"},
+        "branch": {"current": "main", "base": "main", "issue": None},
     }
     assert api.get("project") == expected
     assert api.get("project", path=NOTEBOOK) == expected
@@ -128,6 +128,7 @@ def test_create_list_and_show_issues(api: Api, notebook: Path) -> None:
         assert api.get("issues/2") == {
             "issue": tracker.get(2).to_json(),
             "ask": tracker.get(1).to_json(),
+            "ask_missing": False,
             "link": link_for(tracker.get(2)).to_json(),
         }
         assert api.get("issues/1", path=NOTEBOOK)["ask"] is None
@@ -151,7 +152,8 @@ def test_link_and_unlink_a_notebook(api: Api, notebook: Path, jp_serverapp: obje
         "link": None,
         "issue": None,
         "ask": None,
-        "branch": {"current": "main", "expected": None, "matches": False},
+        "ask_missing": False,
+        "branch": {"current": "main", "expected": None, "matches": False, "title_changed": False},
         "issue_error": None,
     }
 
@@ -170,7 +172,12 @@ def test_link_and_unlink_a_notebook(api: Api, notebook: Path, jp_serverapp: obje
     assert linked["link"]["ask"] == 1
     assert linked["issue"]["number"] == 2
     assert linked["ask"]["number"] == 1
-    assert linked["branch"] == {"current": "main", "expected": "explore/2-churn-by-region", "matches": False}
+    assert linked["branch"] == {
+        "current": "main",
+        "expected": "explore/2-churn-by-region",
+        "matches": False,
+        "title_changed": False,
+    }
     after = json.loads(notebook.read_text(encoding="utf-8"))
     assert after["metadata"].pop("jupyter_dsl") == linked["link"]
     assert after == json.loads(original)  # nothing else of the notebook changed
@@ -227,3 +234,13 @@ class TestProjectAboveTheServerRoot:
         linked = api.call("PUT", "links/nb.ipynb", {"number": 1}).json
         assert linked["path"] == "nb.ipynb"
         assert linked["link"]["issue"]["number"] == 1
+
+
+def test_an_issue_whose_ask_is_missing_still_shows(api: Api, notebook: Path) -> None:
+    tracker = local_tracker(notebook)
+    try:
+        explore = tracker.create("Churn by region", "***Prompted by:*** #77\n", ["Explore"])
+    finally:
+        tracker.close_connection()
+    shown = api.get(f"issues/{explore.number}")
+    assert (shown["issue"]["ask"], shown["ask"], shown["ask_missing"]) == (77, None, True)

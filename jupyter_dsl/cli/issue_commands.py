@@ -10,8 +10,8 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from .. import links
-from ..errors import InvalidInput
-from ..issues import new_issue
+from ..errors import InvalidInput, NotFound
+from ..issues import close_issue, issue_with_ask
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
 from .base import cli, console, emit, json_option, open_project_tracker, resolve_path
@@ -90,19 +90,20 @@ def issue_new(
 
     Example: jupyter dsl issue new Explore "Churn by region" --ask 1
     """
-    near = resolve_path(notebook).parent if notebook else None
-    _, tracker = open_project_tracker(near)
-    created = new_issue(
+    filled = parse_sections(sections)  # every input is checked before the tracker is opened
+    path = resolve_path(notebook) if notebook else None
+    _, tracker = open_project_tracker(path.parent if path else None)
+    created, linked = links.new_issue_and_link(
         tracker,
+        path,
         IssueType.parse(issue_type),
         title,
         ask=ask,
         experiment=experiment,
-        sections=parse_sections(sections),
+        sections=filled,
         variant=variant,
         labels=labels,
     )
-    linked = links.link(tracker, resolve_path(notebook), created.number) if notebook else None
 
     def human() -> None:
         console.print(f"created {issue_line(created)}")
@@ -141,8 +142,8 @@ def issue_list(issue_type: str | None, state: str, labels: tuple[str, ...], as_j
 def issue_show(number: int, comments: bool, as_json: bool) -> None:
     """Show issue NUMBER: its type, state, Ask, body and comments."""
     _, tracker = open_project_tracker()
-    item = tracker.get(number)
-    ask = tracker.get(item.ask) if item.ask else None
+    found = issue_with_ask(tracker, number)
+    item, ask = found.issue, found.ask
     notes = tracker.comments(number) if comments else []
 
     def human() -> None:
@@ -152,22 +153,29 @@ def issue_show(number: int, comments: bool, as_json: bool) -> None:
             meta.append("labels: " + ", ".join(item.labels))
         if ask:
             meta.append(f"ask: #{ask.number} {ask.title}")
+        elif found.ask_missing:
+            meta.append(f"ask: #{found.ask_number} (missing from the tracker)")
         console.print("  ".join(meta), style="dim", markup=False)
         console.print(Markdown(item.body or "_no description_"))
         for note in notes:
             console.rule(f"{note.author} {note.created_at}", style="dim")
             console.print(Markdown(note.body))
 
-    payload = {
-        "issue": item.to_json(),
-        "ask": ask.to_json() if ask else None,
-        "comments": [c.to_json() for c in notes],
-    }
+    payload = {**found.to_json(), "comments": [c.to_json() for c in notes]}
     emit(as_json, payload, human)
 
 
 def _text_or_stdin(text: str) -> str:
     return sys.stdin.read() if text == "-" else text
+
+
+def _read_body_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"body file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the body file {path}: {exc}") from exc
 
 
 @issue.command("comment")
@@ -186,9 +194,7 @@ def issue_comment(number: int, text: str, as_json: bool) -> None:
 @click.option("--title", help="The new title.")
 @click.option("--body", help="The new body (- reads stdin).")
 @click.option(
-    "--body-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the body from a file.",
+    "--body-file", type=click.Path(dir_okay=False, path_type=Path), help="Read the body from a file."
 )
 @json_option
 def issue_edit(
@@ -197,11 +203,9 @@ def issue_edit(
     """Change an issue's title or body."""
     if body is not None and body_file is not None:
         raise InvalidInput("give --body or --body-file, not both")
-    text = (
-        body_file.read_text(encoding="utf-8")
-        if body_file
-        else (_text_or_stdin(body) if body is not None else None)
-    )
+    text = _read_body_file(resolve_path(body_file)) if body_file else None
+    if body is not None:
+        text = _text_or_stdin(body)
     if title is None and text is None:
         raise InvalidInput("nothing to change", hint="Give --title, --body or --body-file.")
     _, tracker = open_project_tracker()
@@ -218,10 +222,8 @@ def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_j
     """Add or remove labels, e.g. --add succeeded --remove "on hold"."""
     if not add and not remove:
         raise InvalidInput("nothing to change", hint="Give --add LABEL or --remove LABEL.")
-    _, tracker = open_project_tracker()  # every tracker method raises NotFound for an unknown issue
-    item = tracker.add_labels(number, add) if add else tracker.get(number)
-    if remove:
-        item = tracker.remove_labels(number, remove)
+    _, tracker = open_project_tracker()
+    item = tracker.update_labels(number, add=add, remove=remove)  # all checked first: all or nothing
     emit(
         as_json,
         {"issue": item.to_json()},
@@ -239,9 +241,7 @@ def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_j
 def issue_close(number: int, reason: str, text: str | None, as_json: bool) -> None:
     """Close an issue with a reason."""
     _, tracker = open_project_tracker()
-    if text:
-        tracker.comment(number, text)
-    item = tracker.close(number, reason)  # type: ignore[arg-type]
+    item = close_issue(tracker, number, reason, comment=text or None)  # type: ignore[arg-type]
     emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"closed #{number} ({reason})"))
 
 

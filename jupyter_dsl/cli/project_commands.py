@@ -8,13 +8,11 @@ from pathlib import Path
 
 import click
 
-from .. import gitrepo, links
+from .. import links
 from ..demo import lab_command, make_demo
 from ..errors import NotFound
-from ..lifecycle import parse_branch
-from ..linked_notebooks import linked_notebooks
+from ..project_summary import summarize
 from ..scaffold import init_project
-from ..trackers import IssueQuery
 from .base import (
     cli,
     console,
@@ -127,12 +125,20 @@ def status(notebook: Path | None, as_json: bool) -> None:
             console.print(
                 f"  ask:    #{state.ask.number} {state.ask.title} ({state.ask.state})", markup=False
             )
+        elif state.ask_missing:
+            console.print(f"  ask:    #{state.ask_number} (missing from the tracker)", markup=False)
         console.print(f"  status: {state.link.status}", markup=False)
         mark = "✓" if state.on_branch else "✗"
         console.print(
             f"  branch: {state.expected_branch} {mark} (on {state.current_branch or 'no branch'})",
             markup=False,
         )
+        if state.branch_renamed:
+            console.print(
+                "  (the issue's title changed since it was linked; the branch keeps its name)",
+                style="dim",
+                markup=False,
+            )
         if not state.on_branch and state.expected_branch:
             console.print(f"  switch: jupyter dsl branch {notebook}", style="dim", markup=False)
         if state.issue_error:
@@ -145,40 +151,23 @@ def status(notebook: Path | None, as_json: bool) -> None:
 
 def _project_status(as_json: bool) -> None:
     project, tracker = open_project_tracker()
-    branch = gitrepo.current_branch(project.root) if gitrepo.is_repo(project.root) else None
-    parsed = parse_branch(branch) if branch else None
-    open_issues = tracker.list(IssueQuery(state="open"))
-    counts: dict[str, int] = {}
-    for item in open_issues:
-        key = item.type.value if item.type else "other"
-        counts[key] = counts.get(key, 0) + 1
-    linked = linked_notebooks(project.root)
-    payload = {
-        "root": str(project.root),
-        "config": str(project.config_path) if project.config_path else None,
-        "tracker": {"kind": project.settings.tracker.kind, "repo": project.settings.tracker.repo},
-        "branch": {"current": branch, "issue": parsed.number if parsed else None},
-        "open_issues": counts,
-        "notebooks": [
-            {"path": path, "issue": link.issue.number, "type": link.issue.type, "status": link.status}
-            for path, link in linked
-        ],
-    }
+    summary = summarize(project, tracker)
+    counts, linked = summary.open_issues or {}, summary.notebooks or []
 
     def human() -> None:
         console.print(f"project  {project.root}", markup=False)
         console.print(f"config   {project.config_path or '(none: defaults)'}", markup=False)
         console.print(f"tracker  {project.settings.tracker.kind}", markup=False)
-        on = f" (issue #{parsed.number})" if parsed else ""
-        console.print(f"branch   {branch or '-'}{on}", markup=False)
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
-        console.print(f"open     {summary}", markup=False)
+        on = f" (issue #{summary.branch_issue})" if summary.branch_issue is not None else ""
+        console.print(f"branch   {summary.current_branch or '-'}{on}", markup=False)
+        text = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
+        console.print(f"open     {text}", markup=False)
         for path, link in linked:
             console.print(
                 f"  {path} → #{link.issue.number} {link.issue.type or ''} ({link.status})", markup=False
             )
 
-    emit(as_json, payload, human)
+    emit(as_json, summary.to_json(), human)
 
 
 @cli.command()
@@ -222,7 +211,11 @@ def unlink(notebook: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Switch even when uncommitted changes would be carried over.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Switch with uncommitted changes: they travel along; those the branch has otherwise are stashed.",
+)
 @json_option
 def branch(notebook: Path, force: bool, as_json: bool) -> None:
     """Create or switch to the DSLP branch of NOTEBOOK's issue (e.g. explore/12-churn-by-region)."""
@@ -239,11 +232,14 @@ def branch(notebook: Path, force: bool, as_json: bool) -> None:
             )
         else:
             console.print(f"switched to {result.branch}", markup=False)
+        if result.stash_note:
+            console.print(result.stash_note, style="yellow", markup=False)
 
     payload = {
         "branch": result.branch,
         "created": result.created,
         "base": result.base,
         "previous": result.previous,
+        "stashed": list(result.stashed),
     }
     emit(as_json, payload, human)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import links, notebooks
-from ..issues import new_issue
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
 from .base import (
@@ -93,16 +92,18 @@ def new(session: MagicSession, args: argparse.Namespace) -> Any:
     near = session.notebook_or(args.notebook) if (args.link or args.notebook) else None
     project = session.project(near.parent if near else None)
     tracker = session.tracker(project)
-    created = new_issue(
+    created, new_link = links.new_issue_and_link(  # checks the notebook before creating the issue
         tracker,
+        near if args.link else None,
         IssueType.parse(args.type),
         args.title,
         ask=args.ask,
         experiment=args.experiment,
         labels=tuple(args.label),
+        write=False,
     )
-    if args.link and near is not None:
-        _apply_link(session, near, links.link_for(created, notebooks.get_link(near)), "link")
+    if new_link is not None and near is not None:
+        _apply_link(session, near, new_link, "link")
     if args.json:
         return created.to_json()
     return IssueList([created], heading="created")
@@ -152,4 +153,4 @@ def branch(session: MagicSession, args: argparse.Namespace) -> Any:
         if result.created
         else ("already on" if result.previous == result.branch else "switched to")
     )
-    return HelpText(f"{verb} {result.branch}")
+    return HelpText(f"{verb} {result.branch}" + (f"\n{result.stash_note}" if result.stash_note else ""))

@@ -78,6 +78,8 @@ class StatusView:
         lines = [f"{s.path} → #{ref.number} {kind}: {ref.title} ({s.issue.state if s.issue else 'unknown'})"]
         if s.ask:
             lines.append(f"ask: #{s.ask.number} {s.ask.title} ({s.ask.state})")
+        elif s.ask_missing:
+            lines.append(f"ask: #{s.ask_number} (missing from the tracker)")
         mark = "✓" if s.on_branch else "✗ (%dsl branch switches)"
         lines.append(f"branch: {s.expected_branch} {mark}; on {s.current_branch or 'no branch'}")
         lines.append(f"status: {s.link.status}")

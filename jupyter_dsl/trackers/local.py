@@ -123,10 +123,7 @@ class LocalTracker:
     def get(self, number: int) -> Issue:
         row = self.conn.execute("SELECT * FROM issues WHERE number = ?", (number,)).fetchone()
         if row is None:
-            raise NotFound(
-                f"issue #{number} does not exist in the local tracker",
-                hint="List issues with `jupyter dsl issue list --state all`.",
-            )
+            raise _not_found(number)
         return self._issue(row)
 
     def list(self, query: IssueQuery) -> list[Issue]:
@@ -205,25 +202,36 @@ class LocalTracker:
             self._touch(conn, number, **columns)
         return self.get(number)
 
-    def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        self.get(number)
-        with transaction(self.conn) as conn:
-            self._insert_labels(conn, number, labels)
+    def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
+        adding = list(dict.fromkeys(_label(name) for name in add))
+        removing = list(dict.fromkeys(_label(name) for name in remove))
+        both = [name for name in adding if name in removing]
+        if both:
+            raise InvalidInput(f"label {', '.join(repr(b) for b in both)} is both added and removed")
+        with transaction(self.conn) as conn:  # checks and writes in one transaction: all or nothing
+            if conn.execute("SELECT 1 FROM issues WHERE number = ?", (number,)).fetchone() is None:
+                raise _not_found(number)
+            present = {
+                row["label"]
+                for row in conn.execute("SELECT label FROM issue_labels WHERE issue = ?", (number,))
+            }
+            missing = [name for name in removing if name not in present]
+            if missing:
+                raise NotFound(
+                    f"issue #{number} has no label {', '.join(repr(m) for m in missing)}",
+                    hint="Nothing was changed. `jupyter dsl issue show N` lists its labels.",
+                )
+            self._insert_labels(conn, number, adding)
+            gone = [(number, name) for name in removing]
+            conn.executemany("DELETE FROM issue_labels WHERE issue = ? AND label = ?", gone)
             self._touch(conn, number)
         return self.get(number)
 
+    def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
+        return self.update_labels(number, add=labels)
+
     def remove_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        issue = self.get(number)
-        names = [_label(name) for name in labels]
-        missing = [name for name in names if name not in issue.labels]
-        if missing:
-            raise NotFound(f"issue #{number} has no label {', '.join(repr(m) for m in missing)}")
-        with transaction(self.conn) as conn:
-            conn.executemany(
-                "DELETE FROM issue_labels WHERE issue = ? AND label = ?", [(number, name) for name in names]
-            )
-            self._touch(conn, number)
-        return self.get(number)
+        return self.update_labels(number, remove=labels)
 
     def close(self, number: int, reason: CloseReason = "completed") -> Issue:
         if reason not in ("completed", "not_planned"):
@@ -238,6 +246,13 @@ class LocalTracker:
         with transaction(self.conn) as conn:
             self._touch(conn, number, state="open", state_reason="reopened", closed_at=None)
         return self.get(number)
+
+
+def _not_found(number: int) -> NotFound:
+    return NotFound(
+        f"issue #{number} does not exist in the local tracker",
+        hint="List issues with `jupyter dsl issue list --state all`.",
+    )
 
 
 def _label(name: str) -> str:

@@ -61,10 +61,15 @@ export interface LinkStatus {
   link: NotebookLink | null;
   issue: Issue | null;
   ask: Issue | null;
+  /** The issue names an Ask the tracker does not have. */
+  ask_missing: boolean;
   branch: {
     current: string | null;
+    /** The branch recorded in the link: the notebook's branch. */
     expected: string | null;
     matches: boolean;
+    /** The issue's title now names another branch; the recorded one keeps its name. */
+    title_changed: boolean;
   };
   issue_error: string | null;
 }
@@ -74,7 +79,7 @@ export interface ProjectInfo {
   name: string;
   config: string | null;
   tracker: { kind: string; repo: string | null };
-  branch: { current: string | null; base: string };
+  branch: { current: string | null; base: string; issue: number | null };
 }
 
 export interface TemplateInfo {
@@ -126,6 +131,7 @@ export interface NewIssueRequest {
 export interface IssueReply {
   issue: Issue;
   ask: Issue | null;
+  ask_missing: boolean;
   link: NotebookLink;
 }
 

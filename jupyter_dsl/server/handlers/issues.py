@@ -7,8 +7,8 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...errors import InvalidInput, NotFound
-from ...issues import new_issue
+from ...errors import InvalidInput
+from ...issues import issue_with_ask, new_issue
 from ...lifecycle import IssueType
 from ...links import link_for
 from ...project import Project
@@ -74,17 +74,7 @@ class IssueHandler(DslHandler):
         start = self.query_path()
 
         def work(project: Project, tracker: Tracker) -> dict[str, Any]:
-            issue = tracker.get(wanted)
-            ask = None
-            if issue.ask is not None:
-                try:
-                    ask = tracker.get(issue.ask)
-                except NotFound:  # the body names an Ask that is gone: show the issue anyway
-                    ask = None
-            return {
-                "issue": issue.to_json(),
-                "ask": ask.to_json() if ask else None,
-                "link": link_for(issue).to_json(),
-            }
+            found = issue_with_ask(tracker, wanted)
+            return {**found.to_json(), "link": link_for(found.issue).to_json()}
 
         self.reply(await self.on_tracker(start, work))

@@ -7,7 +7,8 @@ from tornado import web
 
 from ..._version import __version__
 from ...project import find_project
-from ..serialize import project_json, templates_json
+from ...project_summary import summarize
+from ..serialize import templates_json
 from .base import DslHandler
 
 
@@ -24,7 +25,8 @@ class ProjectHandler(DslHandler):
     async def get(self) -> None:
         start = self.query_path()
         project = await self.blocking(find_project, start)
-        self.reply(await self.blocking(project_json, project, self.api_path))
+        summary = await self.blocking(summarize, project)
+        self.reply(summary.to_json(self.api_path))
 
 
 class TemplatesHandler(DslHandler):
