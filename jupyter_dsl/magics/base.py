@@ -176,6 +176,14 @@ def add_notebook_argument(parser: MagicArgumentParser) -> None:
     )
 
 
+def add_write_argument(parser: MagicArgumentParser) -> None:
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="Write the file even if a front end that did not answer may have the notebook open.",
+    )
+
+
 def parse_issue_number(text: str) -> int:
     return int(text.lstrip("#"))
 
