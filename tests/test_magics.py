@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -12,11 +13,12 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+import httpx
 import nbformat
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
-from runs_support import ENV
+from runs_support import ENV, dsl_json, output_notebook
 
 LINK_MIME = "application/vnd.jupyter-dsl.link+json"
 
@@ -41,16 +43,19 @@ class Kernel:
         session_name: str | None,
         frontend: str | None = None,
         answer_after: float = 0.0,
-        env: dict[str, str] | None = None,
+        client: BlockingKernelClient | None = None,
     ) -> None:
-        kernel_env = {k: v for k, v in ENV.items() if k != "JPY_SESSION_NAME"}
-        if session_name is not None:
-            kernel_env["JPY_SESSION_NAME"] = session_name
-        kernel_env.update(env or {})
-        self.km = KernelManager(kernel_name="python3")
-        self.km.start_kernel(cwd=str(cwd), env=kernel_env)
-        self.kc: BlockingKernelClient = self.km.client()
-        self.kc.start_channels()
+        """Start a kernel in ``cwd`` the way Jupyter Server does, or talk to the one ``client`` reaches."""
+        self.km: KernelManager | None = None
+        if client is None:
+            env = {k: v for k, v in ENV.items() if k != "JPY_SESSION_NAME"}
+            if session_name is not None:
+                env["JPY_SESSION_NAME"] = session_name
+            self.km = KernelManager(kernel_name="python3")
+            self.km.start_kernel(cwd=str(cwd), env=env)
+            client = self.km.client()
+        self.kc: BlockingKernelClient = client
+        self.kc.start_channels(hb=False)  # without a manager, wait_for_ready would trust a silent heartbeat
         self.kc.wait_for_ready(timeout=60)
         self.frontend = frontend
         self.answer_after = answer_after
@@ -119,7 +124,8 @@ class Kernel:
 
     def close(self) -> None:
         self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
+        if self.km is not None:
+            self.km.shutdown_kernel(now=True)
 
 
 def sh(cwd: Path, *args: str) -> str:
@@ -320,3 +326,137 @@ def test_a_front_end_without_the_extension_gets_a_clear_message(project: Path) -
         assert path.read_bytes() == before
     finally:
         k.close()
+
+
+def test_runs_of_a_missing_notebook_is_not_found(kernel: Kernel) -> None:
+    status, _, text = kernel.run("%dsl runs --notebook missing.ipynb")
+    assert status == "error" and "UsageError" in text and "missing.ipynb not found" in text
+    assert "no runs recorded" not in text
+
+
+def test_runs_of_a_notebook_without_runs(kernel: Kernel) -> None:
+    status, outputs, text = kernel.run("%dsl runs --json")
+    assert status == "ok", text
+    listed = eval(plain(outputs))  # the repr of a dict
+    assert listed["runs"] == [] and listed["total"] == 0
+    _, outputs, _ = kernel.run("%dsl runs")
+    assert "no runs recorded yet" in plain(outputs)
+
+
+def test_record_outside_a_run_says_it_will_not_be_recorded(kernel: Kernel) -> None:
+    status, _, text = kernel.run("%dsl record auc 0.91")
+    assert status == "ok", text
+    assert "not in a recorded run: auc will be recorded only when the notebook runs via" in text
+
+
+def test_record_in_a_run_records_without_the_note(project: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in ("%load_ext jupyter_dsl", "%dsl record auc 0.91")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, project / "work" / "recorded.ipynb")
+    record = dsl_json(project, "run", "work/recorded.ipynb")
+    assert record["status"] == "succeeded", record["error"]
+    assert record["metrics"] == {"auc": 0.91}
+    assert "not in a recorded run" not in json.dumps(output_notebook(record)["cells"])
+
+
+# --notebook PATH: the kernel's folder, then the Jupyter server root, then the project root.
+# The project is <tmp>/proj; the server roots below are <tmp>, so each place is told apart.
+
+
+def test_notebook_path_from_the_server_root_of_an_api_path_session(project: Path) -> None:
+    # JupyterLab's "Copy Path" gives paths from the server root; here the session name is an API path.
+    k = Kernel(project / "work", "proj/work/explore.ipynb")
+    try:
+        k.run("%load_ext jupyter_dsl")
+        status, outputs, text = k.run("%dsl status --notebook proj/work/open.ipynb")
+        assert status == "ok", text
+        assert "work/open.ipynb is not linked" in plain(outputs)
+    finally:
+        k.close()
+
+
+def test_notebook_path_from_the_project_root(project: Path) -> None:
+    k = Kernel(project / "work", None)
+    try:
+        k.run("%load_ext jupyter_dsl")
+        status, outputs, text = k.run("%dsl status --notebook work/open.ipynb")
+        assert status == "ok", text
+        assert "work/open.ipynb is not linked" in plain(outputs)
+    finally:
+        k.close()
+
+
+def test_a_notebook_path_found_nowhere_lists_the_places_tried(project: Path) -> None:
+    k = Kernel(project / "work", "proj/work/explore.ipynb")
+    try:
+        k.run("%load_ext jupyter_dsl")
+        status, _, text = k.run("%dsl status --notebook nowhere/x.ipynb")
+        assert status == "error" and "UsageError" in text and "nowhere/x.ipynb not found" in text
+        for place in (project / "work", project.parent, project):
+            assert f"{place / 'nowhere' / 'x.ipynb'} (" in text
+        assert "(the kernel's folder)" in text and "(the Jupyter server root)" in text
+        assert "(the project root)" in text
+    finally:
+        k.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_notebook_path_from_the_root_of_the_server_that_started_the_kernel(
+    project: Path, tmp_path: Path
+) -> None:
+    """A real Jupyter server; JupyterLab names the session, so JPY_SESSION_NAME is an absolute path."""
+    runtime, port, token = tmp_path / "runtime", free_port(), "magic-test-token"
+    env = {**ENV, "JUPYTER_RUNTIME_DIR": str(runtime)}
+    args = [f"--ServerApp.root_dir={project.parent}", f"--port={port}", "--no-browser", "--allow-root"]
+    args.append(f"--IdentityProvider.token={token}")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    k: Kernel | None = None
+    try:
+        base = f"http://127.0.0.1:{port}/api"
+        headers = {"Authorization": f"token {token}"}
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/status", headers=headers).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            time.sleep(0.2)
+        session = httpx.post(
+            f"{base}/sessions",
+            headers=headers,
+            json={
+                "path": "proj/work/explore.ipynb",
+                "name": "explore.ipynb",
+                "type": "notebook",
+                "kernel": {"name": "python3"},
+            },
+            timeout=60,
+        ).json()
+        client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{session['kernel']['id']}.json"))
+        client.load_connection_file()
+        k = Kernel(project / "work", None, client=client)
+        _, outputs, _ = k.run("import os; os.environ['JPY_SESSION_NAME']")
+        assert plain(outputs) == repr(str(project / "work" / "explore.ipynb"))
+        k.run("%load_ext jupyter_dsl")
+        status, outputs, text = k.run("%dsl status --notebook proj/work/open.ipynb")
+        assert status == "ok", text
+        assert "work/open.ipynb is not linked" in plain(outputs)
+    finally:
+        if k is not None:
+            k.close()
+        server.terminate()
+        server.wait(timeout=30)
