@@ -7,6 +7,7 @@ Each subcommand module registers handlers with :func:`subcommand`; a handler get
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..errors import InvalidInput, NotFound
+from ..errors import DslError, InvalidInput, NotFound
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
 
@@ -90,7 +91,42 @@ class MagicSession:
         return path
 
     def notebook_or(self, given: str | None) -> Path:
-        return Path(given).expanduser().resolve() if given else self.notebook()
+        """``--notebook PATH`` as the user means it, else the kernel's own notebook.
+
+        A relative PATH is looked up in the kernel's folder, then the Jupyter server root (what the
+        file browser shows), then the project root; NotFound lists the places tried.
+        """
+        if not given:
+            return self.notebook()
+        path = Path(given).expanduser()
+        if path.is_absolute():
+            if not path.exists():
+                raise NotFound(f"notebook {given} not found", hint="Check the path.")
+            return path.resolve()
+        tried: list[str] = []
+        for place, base in self.notebook_bases():
+            candidate = base / path
+            if candidate.exists():
+                return candidate.resolve()
+            tried.append(f"{candidate} ({place})")
+        raise NotFound(
+            f"notebook {given} not found; looked for {'; '.join(tried)}",
+            hint="Give the path relative to one of these folders, or an absolute path.",
+        )
+
+    def notebook_bases(self) -> list[tuple[str, Path]]:
+        """Where a relative ``--notebook`` may be: the kernel's folder, the server root, the project root."""
+        cwd = Path.cwd()
+        bases = [("the kernel's folder", cwd)]
+        root = server_root(self.environ(), cwd)
+        if root is not None:
+            bases.append(("the Jupyter server root", root))
+        with contextlib.suppress(DslError):  # outside a project there is no project root to try
+            bases.append(("the project root", self.project().root))
+        unique: dict[Path, str] = {}
+        for place, base in bases:
+            unique.setdefault(base.resolve(), place)
+        return [(place, base) for base, place in unique.items()]
 
     def project(self, near: Path | None = None) -> Project:
         if near is None:
@@ -120,14 +156,41 @@ def notebook_of_kernel(environ: dict[str, str], user_ns: dict[str, Any], cwd: Pa
     path = Path(name)
     if path.is_absolute():
         return path.resolve() if path.exists() else None
-    # An API path: the kernel's cwd is root/<its directory>, so strip that directory from the cwd.
+    root = _root_of_api_path(path, cwd)
+    candidate = root / path if root is not None else None
+    return candidate if candidate is not None and candidate.exists() else None
+
+
+def _root_of_api_path(path: Path, cwd: Path) -> Path | None:
+    """The server root, from an API path and the kernel's cwd (root/<the path's directory>)."""
     parts = path.parent.parts
     base = cwd.resolve()
     if parts and base.parts[-len(parts) :] != parts:
         return None
-    root = Path(*base.parts[: len(base.parts) - len(parts)]) if parts else base
-    candidate = root / path
-    return candidate if candidate.exists() else None
+    return Path(*base.parts[: len(base.parts) - len(parts)]) if parts else base
+
+
+def server_root(environ: dict[str, str], cwd: Path) -> Path | None:
+    """The root folder of the Jupyter server that started this kernel, when it can be known.
+
+    Jupyter Server tells a kernel only ``JPY_SESSION_NAME``: an API path gives the root away (see
+    :func:`_root_of_api_path`); otherwise the server's info file (``jupyter server list``) names its
+    root, found by the pid of the process that launched the kernel (``JPY_PARENT_PID``).
+    """
+    name = environ.get("JPY_SESSION_NAME", "")
+    if not name:
+        return None
+    if not Path(name).is_absolute():
+        return _root_of_api_path(Path(name), cwd)
+    parent = environ.get("JPY_PARENT_PID", "")
+    if not parent:
+        return None
+    from jupyter_server.serverapp import list_running_servers
+
+    for info in list_running_servers():
+        if str(info.get("pid")) == parent and info.get("root_dir"):
+            return Path(str(info["root_dir"])).expanduser()
+    return None
 
 
 def dispatch(session: MagicSession, line: str) -> Any:
@@ -173,6 +236,14 @@ def help_text(name: str | None = None) -> HelpText:
 def add_notebook_argument(parser: MagicArgumentParser) -> None:
     parser.add_argument(
         "--notebook", default=None, help="The notebook (default: the one this kernel runs in)."
+    )
+
+
+def add_write_argument(parser: MagicArgumentParser) -> None:
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="Write the file even if a front end that did not answer may have the notebook open.",
     )
 
 

@@ -15,10 +15,11 @@ from .base import (
     MagicSession,
     add_json_argument,
     add_notebook_argument,
+    add_write_argument,
     parse_issue_number,
     subcommand,
 )
-from .frontend import FRONTEND, show_link
+from .frontend import edits_in_editor, send_edit, show_link
 from .views import IssueList, StatusView
 
 TYPE_NAMES = [t.value for t in IssueType]
@@ -40,18 +41,21 @@ def status(session: MagicSession, args: argparse.Namespace) -> Any:
 def _link_args(parser: MagicArgumentParser) -> None:
     parser.add_argument("number", type=parse_issue_number, help="The issue number (#N or N).")
     add_notebook_argument(parser)
+    add_write_argument(parser)
 
 
-def _apply_link(session: MagicSession, path: Path, link: notebooks.NotebookLink | None, action: str) -> None:
-    """Write the link to the file, unless the editor showing the notebook applies it to its model."""
-    in_editor = FRONTEND.edits_model and session.current_notebook() == path
-    if action == "link" and link is not None:
-        if not in_editor:
-            notebooks.set_link(path, link)
+def _apply_link(path: Path, link: notebooks.NotebookLink | None, in_editor: bool) -> None:
+    """Send the edit to the editor showing the notebook, or write it to the file."""
+    action = "link" if link is not None else "unlink"
+    if in_editor:
+        send_edit(action, link)
+    elif link is not None:
+        notebooks.set_link(path, link)
+    else:
+        notebooks.remove_link(path)
+    if link is not None:
         text = f"linked {path.name} → #{link.issue.number} {link.issue.type or ''}: {link.issue.title}"
     else:
-        if not in_editor:
-            notebooks.remove_link(path)
         text = f"unlinked {path.name}"
     if in_editor:
         text += " (in the open notebook: save it to keep the change)"
@@ -64,15 +68,20 @@ def link(session: MagicSession, args: argparse.Namespace) -> Any:
     tracker = session.tracker(session.project(path.parent))
     previous = notebooks.get_link(path)
     new = links.link_for(tracker.get(args.number), previous)
-    _apply_link(session, path, new, "link")
+    _apply_link(path, new, edits_in_editor(path, session.current_notebook(), args.write))
     return None
 
 
-@subcommand("unlink", "remove this notebook's link", add_notebook_argument)
+def _unlink_args(parser: MagicArgumentParser) -> None:
+    add_notebook_argument(parser)
+    add_write_argument(parser)
+
+
+@subcommand("unlink", "remove this notebook's link", _unlink_args)
 def unlink(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
     notebooks.get_link(path)  # validates the notebook
-    _apply_link(session, path, None, "unlink")
+    _apply_link(path, None, edits_in_editor(path, session.current_notebook(), args.write))
     return None
 
 
@@ -84,6 +93,7 @@ def _new_args(parser: MagicArgumentParser) -> None:
     parser.add_argument("--label", action="append", default=[], help="Another label (repeatable).")
     parser.add_argument("--link", action="store_true", help="Link this notebook to the new issue.")
     add_notebook_argument(parser)
+    add_write_argument(parser)
     add_json_argument(parser)
 
 
@@ -92,6 +102,9 @@ def new(session: MagicSession, args: argparse.Namespace) -> Any:
     near = session.notebook_or(args.notebook) if (args.link or args.notebook) else None
     project = session.project(near.parent if near else None)
     tracker = session.tracker(project)
+    in_editor = False
+    if args.link and near is not None:  # decided before anything is written
+        in_editor = edits_in_editor(near, session.current_notebook(), args.write)
     created, new_link = links.new_issue_and_link(  # checks the notebook before creating the issue
         tracker,
         near if args.link else None,
@@ -103,7 +116,7 @@ def new(session: MagicSession, args: argparse.Namespace) -> Any:
         write=False,
     )
     if new_link is not None and near is not None:
-        _apply_link(session, near, new_link, "link")
+        _apply_link(near, new_link, in_editor)
     if args.json:
         return created.to_json()
     return IssueList([created], heading="created")

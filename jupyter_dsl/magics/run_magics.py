@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import parameters, recording
-from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, RunStore
+from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
 from ..runs.execute import run_notebook
+from ..runs.listing import list_runs
 from ..runs.store import notebook_key
-from ..runs.table import RunsTable, format_value
+from ..runs.table import format_value
 from .base import MagicArgumentParser, MagicSession, add_json_argument, add_notebook_argument, subcommand
 from .views import md_escape
 
@@ -84,6 +86,11 @@ def record(session: MagicSession, args: argparse.Namespace) -> None:
     if not isinstance(value, (int, float, str, bool, list, dict)) and value is not None:
         value = text
     recording.record(args.name, value)
+    if recording.RUN_ID_ENV not in os.environ:
+        print(
+            f"not in a recorded run: {args.name} will be recorded only when the notebook runs via "
+            "`jupyter dsl run` / `%dsl run`"
+        )
 
 
 def _runs_args(parser: MagicArgumentParser) -> None:
@@ -107,12 +114,10 @@ def runs(session: MagicSession, args: argparse.Namespace) -> Any:
         metrics=[MetricFilter.parse(w) for w in args.where],
         limit=args.limit or None,
     )
-    with RunStore(project.database_path) as store:
-        store.reap()
-        table = RunsTable.of(store.query(query))
-        total = store.count(query)
+    listing = list_runs(project.database_path, query)
     if args.json:
-        return {**table.to_json(), "total": total}
+        return listing.to_json()
+    table, total = listing.table, listing.total
     title = f"runs of {query.notebook}" if query.notebook else f"runs of {project.root.name}"
     footer = f"{len(table.runs)} of {total} runs" if total > len(table.runs) else ""
     return TableView(title, table.columns, table.rows(), "no runs recorded yet: %dsl run", footer)

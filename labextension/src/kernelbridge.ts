@@ -1,7 +1,9 @@
 /**
- * Kernel to front end: `%dsl link N` / `%dsl unlink` display a bundle of MIME type
- * `application/vnd.jupyter-dsl.link+json`; this applies it to the document model of the
- * notebook whose kernel sent it, so saving from the editor keeps the link.
+ * Kernel to front end: `%load_ext jupyter_dsl` opens a comm (the hello); we answer it, and the
+ * kernel's `%dsl link N` / `%dsl unlink` then send their edit over that comm, which we apply to
+ * the document model of the notebook whose kernel sent it, so saving from the editor keeps the
+ * link. They also display a bundle of MIME type `application/vnd.jupyter-dsl.link+json` (the
+ * cell's output); that is not applied: when no front end answered, the kernel wrote the file.
  */
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
@@ -9,7 +11,7 @@ import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { LINK_MIME_TYPE, LinkAction, parseLinkAction } from './link';
 import { applyLink } from './model';
 
-/** The link action a kernel message carries, or null when it carries none. */
+/** The link action a kernel's display message carries, or null when it carries none. */
 export function linkActionOf(msg: KernelMessage.IMessage): LinkAction | null {
   if (!KernelMessage.isDisplayDataMsg(msg) && !KernelMessage.isExecuteResultMsg(msg)) {
     return null;
@@ -22,32 +24,40 @@ export function linkActionOf(msg: KernelMessage.IMessage): LinkAction | null {
 export const COMM_TARGET = 'jupyter_dsl';
 
 /**
- * Answer the kernel's hello, so that its magics apply links to this open document (through the
- * bundle above) instead of writing the file behind the editor's back.
+ * Answer the kernel's hello, so that its magics send link edits to this open document (`apply`)
+ * instead of writing the file behind the editor's back.
  */
-export function answerHello(kernel: Kernel.IKernelConnection): void {
+export function answerHello(
+  kernel: Kernel.IKernelConnection,
+  apply: (action: LinkAction) => void
+): void {
   if (kernel.isDisposed) {
     return;
   }
   kernel.registerCommTarget(COMM_TARGET, comm => {
+    comm.onMsg = msg => {
+      const action = parseLinkAction(msg.content.data);
+      if (action !== null) {
+        apply(action);
+      }
+    };
     void comm.send({ frontend: 'jupyterlab' });
   });
 }
 
 function watch(panel: NotebookPanel): void {
+  const apply = (action: LinkAction): void => {
+    if (!panel.isDisposed) {
+      applyLink(panel.context.model, action.link);
+    }
+  };
   const current = panel.sessionContext.session?.kernel;
   if (current) {
-    answerHello(current);
+    answerHello(current, apply);
   }
   panel.sessionContext.kernelChanged.connect((_, change) => {
     if (change.newValue) {
-      answerHello(change.newValue);
-    }
-  });
-  panel.sessionContext.iopubMessage.connect((_, msg) => {
-    const action = linkActionOf(msg);
-    if (action !== null && !panel.isDisposed) {
-      applyLink(panel.context.model, action.link);
+      answerHello(change.newValue, apply);
     }
   });
 }
