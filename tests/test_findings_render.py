@@ -46,7 +46,8 @@ def test_markdown_summary_matches_the_golden_file_and_writes_its_image(churn, tm
 
 def test_html_summary_matches_the_golden_file_and_is_self_contained(churn, tmp_path: Path) -> None:
     notebook, tracker = churn
-    exported = export_summary(notebook, to="html", out=tmp_path / "out", tracker=tracker, redactor=Redactor(()))
+    out = tmp_path / "out"
+    exported = export_summary(notebook, to="html", out=out, tracker=tracker, redactor=Redactor(()))
     assert exported.written == [tmp_path / "out" / "2-churn-by-region.html"]  # one file: images inline
     text = exported.written[0].read_text(encoding="utf-8")
     body = text[text.index("<h1>") :]
@@ -100,7 +101,8 @@ def test_a_project_template_overrides_the_built_in_one(churn, tmp_path: Path) ->
         "Churn by region: [West churns most][First-year customers churn twice as often][Sample size]"
     )  # trim_blocks: the line break after a block tag goes
     # the HTML template is not overridden there: the built-in one is used
-    assert "<h1>Churn by region</h1>" in render(summary, "html", redactor=Redactor(()), template_dir=folder).text
+    html = render(summary, "html", redactor=Redactor(()), template_dir=folder).text
+    assert "<h1>Churn by region</h1>" in html
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "summary.md.j2").write_text("{% for %}", encoding="utf-8")

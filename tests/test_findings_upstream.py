@@ -53,7 +53,8 @@ def test_findings_renders_or_refuses_clearly(notebook: Path, to: str, tmp_path: 
         text = written.read_text(encoding="utf-8")
         assert "What was discovered during this exploration?" in text and "Provenance" in text
     else:
-        _, stderr = cli_in_process(capsys, tmp_path, "findings", copy.name, "--to", to, "--out", str(out), code=2)
+        args = ("findings", copy.name, "--to", to, "--out", str(out))
+        _, stderr = cli_in_process(capsys, tmp_path, *args, code=2)
         assert f"error: {copy}" in stderr.replace("\n", "") and "is not a valid notebook" in stderr
         assert "Traceback" not in stderr
         assert not out.exists()
