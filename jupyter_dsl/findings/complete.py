@@ -81,6 +81,12 @@ class CompletionPlan:
         return self.results
 
 
+def _kind(kind: IssueType | None) -> str:
+    if kind is None:
+        return "an untyped issue"
+    return f"{'an' if kind.value[0] in 'AEIOU' else 'a'} {kind.value} issue"
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -247,10 +253,7 @@ def plan_completion(
     issue = tracker.get(link.issue.number)
     kind = issue.type
     if kind not in (IssueType.EXPLORE, IssueType.EXPERIMENT):
-        raise InvalidInput(
-            f"#{issue.number} is {'an untyped issue' if kind is None else f'a {kind.value} issue'}: "
-            "complete ends Explore and Experiment issues"
-        )
+        raise InvalidInput(f"#{issue.number} is {_kind(kind)}: complete ends Explore and Experiment issues")
     if kind is IssueType.EXPLORE and outcome is not None:
         raise InvalidInput("--outcome applies to Experiments; an exploration is simply complete")
     if kind is IssueType.EXPERIMENT and outcome not in OUTCOMES:
