@@ -89,3 +89,19 @@ def test_finding_and_the_cell_magic_survive_a_papermill_run(tmp_path: Path) -> N
     saved = dsl_json(root, "findings", "nb/code.ipynb", "--out", "out2")
     assert saved["insights"] == ["Noted by hand"]
     assert json.loads(notebook.read_text())["cells"][-1]["outputs"] == []
+
+
+def test_the_demo_ends_with_a_completed_exploration(tmp_path: Path) -> None:
+    report = dsl_json(tmp_path, "demo", "d", "--no-runs")
+    root = Path(report["root"])
+    summary = root / "docs" / "findings" / f"{report['explore']}-churn-by-region.md"
+    assert "### Insight 1: West and south churn most" in summary.read_text()
+    assert "- [ ] churn rate by region (answered by Insight 1)" in summary.read_text()
+    shown = dsl_json(root, "issue", "show", str(report["explore"]))
+    assert shown["issue"]["state"] == "closed"
+    assert "### Insight 1: West and south churn most" in shown["comments"][0]["body"]
+    ask = dsl_json(root, "issue", "show", str(report["ask"]))["issue"]["body"]
+    assert f"- [x] #{report['explore']} Churn by region: West and south churn most" in ask
+    status = dsl_json(root, "status", report["notebook"])
+    assert status["link"]["status"] == "complete"
+    assert git(root, "status", "--porcelain") == ""
