@@ -158,6 +158,12 @@ class _Context:
         return str(_markdown_to_html()(text)).strip() if self.kind == "html" else text.strip()
 
 
+def _inline(shown: str) -> str:
+    """One paragraph of HTML without its ``<p>``, so it runs on after a label (``TL;DR:``)."""
+    match = re.fullmatch(r"<p>(.*)</p>", shown, re.DOTALL)
+    return match.group(1) if match and "<p>" not in match.group(1) else shown
+
+
 def _view(summary: Summary, ctx: _Context, image_dir: str) -> dict[str, Any]:
     from markupsafe import Markup
 
@@ -193,7 +199,7 @@ def _view(summary: Summary, ctx: _Context, image_dir: str) -> dict[str, Any]:
         )
     return {
         "title": ctx.redactor.scrub(summary.title),
-        "tldr": rich(summary.tldr),
+        "tldr": rich(summary.tldr) if ctx.kind == "md" else Markup(_inline(ctx.markdown(summary.tldr))),  # noqa: S704
         "overview": rich(summary.overview),
         "goals": [scrub(goal.__dict__) for goal in summary.goals],
         "insights": insights,
