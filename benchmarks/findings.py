@@ -88,14 +88,16 @@ def main() -> None:
         notebook = root / "big.ipynb"
         make_notebook(notebook)
         size = notebook.stat().st_size / 1e6
-        print(f"notebook: {len(nbformat.read(notebook, as_version=4).cells)} cells, 30 figures, {size:.1f} MB")
+        cells = len(nbformat.read(notebook, as_version=4).cells)
+        print(f"notebook: {cells} cells, 30 figures, {size:.1f} MB")
 
         from nbconvert import HTMLExporter, MarkdownExporter
 
         from jupyter_dsl.findings.export import export_summary
 
         rows = []
-        for to, exporter, nbconvert_to in (("md", MarkdownExporter, "markdown"), ("html", HTMLExporter, "html")):
+        formats = (("md", MarkdownExporter, "markdown"), ("html", HTMLExporter, "html"))
+        for to, exporter, nbconvert_to in formats:
             ours_cli = timed(
                 command(sys.executable, "-m", "jupyter_dsl", "findings", str(notebook), "--to", to,
                         "--out", str(root / f"dsl-{to}")),

@@ -105,3 +105,28 @@ def test_the_demo_ends_with_a_completed_exploration(tmp_path: Path) -> None:
     status = dsl_json(root, "status", report["notebook"])
     assert status["link"]["status"] == "complete"
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_dsl_complete_in_jupyterlab_sets_the_status_in_the_open_document(tmp_path: Path) -> None:
+    from test_magics import LINK_MIME, Kernel
+
+    root, notebook = _project(tmp_path)
+    before = notebook.read_bytes()
+    kernel = Kernel(notebook.parent, str(notebook), frontend=True)
+    try:
+        kernel.run("%load_ext jupyter_dsl")
+        status, outputs, text = kernel.run('%dsl goal "Is west special?"')
+        assert status == "ok", text
+        status, outputs, text = kernel.run("%dsl complete")
+        assert status == "ok", text
+        bundle = next(o for o in outputs if LINK_MIME in o)
+        link = bundle[LINK_MIME]["link"]
+        assert (link["status"], link["issue"]["number"]) == ("complete", 2) and link["completed_at"]
+        shown = next(o["text/plain"] for o in outputs if LINK_MIME not in o)
+        assert "✓ close #2 as completed (done)" in shown
+    finally:
+        kernel.close()
+    assert notebook.read_bytes() == before  # the editor owns the open notebook: the file is not written
+    issue = dsl_json(root, "issue", "show", "2")
+    assert issue["issue"]["state"] == "closed" and "- [ ] Is west special?" in issue["issue"]["body"]
+    assert (root / "docs" / "findings" / "2-churn-by-region.md").is_file()
