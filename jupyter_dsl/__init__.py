@@ -1,6 +1,7 @@
 """jupyter-dsl: the Data Science Lifecycle Process in Jupyter.
 
-Importable from a notebook: ``jupyter_dsl.record(name, value)`` and ``jupyter_dsl.run_dir()``;
+Importable from a notebook: ``jupyter_dsl.record(name, value)``, ``jupyter_dsl.run_dir()`` and
+``jupyter_dsl.finding(text, artifact=obj)``;
 ``%load_ext jupyter_dsl`` for the ``%dsl`` magics. Also a Jupyter server extension and a
 prebuilt JupyterLab extension.
 """
@@ -13,7 +14,16 @@ from typing import Any
 from ._version import __version__
 from .errors import DslError
 
-__all__ = ["DslError", "__version__", "record", "run_dir"]
+__all__ = ["DslError", "__version__", "finding", "record", "run_dir"]
+
+
+def finding(text: str, artifact: Any = None, *, answers: int | str | None = None) -> None:
+    """Note a finding: ``text``'s first line is its title, the rest its description; ``artifact``
+    (a figure, a DataFrame, anything displayable) is shown with it and becomes its artifact;
+    ``answers`` names the goal it answers (its number or its text)."""
+    from .findings.capture import finding as _finding
+
+    _finding(text, artifact, answers=answers)
 
 
 def record(name: str, value: Any) -> None:

@@ -91,9 +91,9 @@ _CELLS: list[tuple[str, str, list[str]]] = [
     ),
     (
         "markdown",
-        "## Findings\n\nWest and south churn most; customers in their first year churn "
-        "about twice as often as the rest.",
-        [],
+        "## West and south churn most\n\nWest and south churn most; customers in their first year churn "
+        "about twice as often as the rest.\n\nanswers: 1",
+        ["finding"],
     ),
 ]
 
@@ -209,7 +209,19 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
     report_ = DemoReport(root, ask.number, explore.number, NOTEBOOK, link.branch, steps)
     if runs:
         _record_runs(report_)
+    _complete_exploration(report_)
     return report_
+
+
+def _complete_exploration(report: DemoReport) -> None:
+    """Mark the exploration complete: summary in docs/findings/, on the issue, issue closed, Ask updated."""
+    from .findings.complete import plan_completion
+
+    project = find_project(report.root)
+    plan = plan_completion(project, open_tracker(project), report.root / NOTEBOOK)
+    for result in plan.run():
+        report.steps.append(result.description)
+    _commit(report.root, f"Mark the exploration #{report.explore} complete")
 
 
 def _record_runs(report: DemoReport) -> None:

@@ -54,7 +54,9 @@ class BatchSettings:
 
 @dataclass(frozen=True)
 class FindingsSettings:
-    dir: str = "docs/findings"
+    dir: str = "docs/findings"  # where `complete` writes summaries (committed: docs belong in git)
+    template: str = ""  # a folder with summary.md.j2 / summary.html.j2 that override ours
+    scrub_env: tuple[str, ...] = ()  # more environment variables whose values never leave the machine
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ class Project:
             return location
         path = Path(location).expanduser()
         return str(path if path.is_absolute() else self.root / path)
+
+    @property
+    def template_dir(self) -> Path | None:
+        """The folder of summary templates that override the built-in ones, if the project has one."""
+        given = self.settings.findings.template
+        return Path(self.resolve(given)) if given else None
 
     @property
     def database_path(self) -> Path:
@@ -197,6 +205,10 @@ def _section(cls: type[Any], name: str, table: dict[str, Any], source: str) -> A
         expected = type(fields[key].default)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)  # noqa: PLW2901 (TOML writes 10 for 10.0)
+        if expected is tuple:  # a TOML array of strings
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{source}: [{name}] {key} must be a list of strings, got {value!r}")
+            value = tuple(value)  # noqa: PLW2901
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             got = f"{type(value).__name__} {value!r}"
             raise ConfigError(f"{source}: [{name}] {key} must be a {expected.__name__}, got {got}")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from ..errors import DslError
-from . import issue_magics, run_magics  # noqa: F401  (they register their subcommands)
+from . import findings_magics, issue_magics, run_magics  # noqa: F401  (they register their subcommands)
 from .base import MagicSession, dispatch
 
 __all__ = ["DslMagics", "register"]
@@ -30,6 +30,14 @@ class DslMagics(Magics):
             return dispatch(self.session, line)
         except DslError as exc:
             # A UsageError shows as one clear message (no traceback) and still stops "Run All".
+            raise UsageError(str(exc)) from None
+
+    @cell_magic
+    def finding(self, line: str, cell: str) -> None:
+        """`%%finding TITLE [--answers N]`: this cell's outputs become the artifact of a finding."""
+        try:
+            findings_magics.finding_cell(self.shell, line, cell)
+        except DslError as exc:
             raise UsageError(str(exc)) from None
 
 

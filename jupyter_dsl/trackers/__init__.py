@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 
 from ..errors import ConfigError
 from ..project import Project
-from .base import CloseReason, Comment, Issue, IssueQuery, Tracker
+from .base import CloseReason, Comment, Issue, IssueQuery, PullRequest, Tracker
 from .local import LocalTracker
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Issue",
     "IssueQuery",
     "LocalTracker",
+    "PullRequest",
     "Tracker",
     "open_tracker",
     "register",

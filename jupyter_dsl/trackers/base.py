@@ -61,6 +61,14 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class PullRequest:
+    number: int
+    state: State
+    merged: bool = False
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class IssueQuery:
     type: IssueType | None = None
     state: StateFilter = "open"
@@ -86,6 +94,18 @@ class Tracker(Protocol):
     def comment(self, number: int, body: str) -> Comment: ...
 
     def comments(self, number: int) -> builtins.list[Comment]: ...
+
+    def edit_comment(self, number: int, comment_id: int, body: str) -> Comment:
+        """Replace the text of comment ``comment_id`` of issue ``number``."""
+        ...
+
+    def pull_request(self, number: int) -> PullRequest | None:
+        """The pull (merge) request of issue ``number`` (its Related PR), or None when it has none."""
+        ...
+
+    def close_pull_request(self, pull: int) -> PullRequest:
+        """Close pull request ``pull`` without merging it."""
+        ...
 
     def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue: ...
 

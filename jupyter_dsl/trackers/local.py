@@ -12,7 +12,7 @@ from pathlib import Path
 from ..database import connect, ensure_schema, transaction
 from ..errors import ConfigError, InvalidInput, NotFound
 from ..lifecycle import LABELS_BY_NAME
-from .base import CloseReason, Comment, Issue, IssueQuery
+from .base import CloseReason, Comment, Issue, IssueQuery, PullRequest
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS issues (
@@ -188,6 +188,28 @@ class LocalTracker:
             )
             self._touch(conn, number)
         return Comment(int(cursor.lastrowid or 0), number, body, _author(), now)
+
+    def edit_comment(self, number: int, comment_id: int, body: str) -> Comment:
+        if not body.strip():
+            raise InvalidInput("a comment needs text")
+        self.get(number)
+        with transaction(self.conn) as conn:
+            changed = conn.execute(
+                "UPDATE issue_comments SET body = ? WHERE id = ? AND issue = ?", (body, comment_id, number)
+            ).rowcount
+            if not changed:
+                raise NotFound(f"issue #{number} has no comment {comment_id}")
+            self._touch(conn, number)
+        row = self.conn.execute("SELECT * FROM issue_comments WHERE id = ?", (comment_id,)).fetchone()
+        return Comment(row["id"], row["issue"], row["body"], row["author"], row["created_at"])
+
+    def pull_request(self, number: int) -> PullRequest | None:
+        """The local tracker has no pull requests."""
+        self.get(number)
+        return None
+
+    def close_pull_request(self, pull: int) -> PullRequest:
+        raise NotFound(f"the local tracker has no pull request {pull}")
 
     def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue:
         self.get(number)

@@ -1,0 +1,277 @@
+"""Complete an issue the DSLP way, from its linked notebook.
+
+Explore: the findings summary is written under ``[findings] dir`` and committed (that file only),
+posted as a comment on the issue, the issue's pull request is closed unmerged (forges), a
+``- [x] #N title: TL;DR`` line goes into the Ask's Understanding and Exploration, the issue is closed.
+Experiment: the TL;DR goes into ``## Results``, ``succeeded`` or ``failed`` is set, the Ask gets its
+line, a Model issue is opened on success (unless ``promote`` is off), the issue is closed.
+Both: the notebook's ``metadata.jupyter_dsl.status`` becomes ``complete``.
+
+Everything is checked and rendered before the first step runs; every step checks whether it is done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import ask_sections, gitrepo, notebooks
+from ..errors import InvalidInput, NotFound
+from ..issues import new_issue
+from ..lifecycle import BASED_ON_EXPERIMENT, IssueType, references_in
+from ..notebooks import NotebookLink
+from ..project import Project
+from ..trackers import Issue, IssueQuery, Tracker
+from .redact import Redactor
+from .render import render
+from .steps import (
+    COMMENT_MARKER,
+    CloseIssue,
+    ClosePullRequest,
+    CommitSummary,
+    EditBody,
+    MarkNotebook,
+    PostComment,
+    SetLabel,
+    Step,
+    WriteSummary,
+    issue_line_editor,
+)
+from .summary import Summary, build_summary
+
+EXPLORATION = "Understanding and Exploration"
+EXPERIMENTS = "Approaches and Experiments"
+OUTCOMES = ("succeeded", "failed")
+
+
+@dataclass
+class StepResult:
+    description: str
+    state: str  # done | already done | would do | failed | not run
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class CompletionPlan:
+    issue: Issue
+    summary: Summary
+    steps: list[Step]
+    notes: list[str] = field(default_factory=list)  # what is not done, and why
+
+    def run(self, *, dry_run: bool = False) -> list[StepResult]:
+        """Run (or with ``dry_run`` only describe) the steps; a failing step raises after the
+        results so far are kept in ``self.results``."""
+        self.results: list[StepResult] = []
+        for step in self.steps:
+            description = step.describe()
+            if step.is_done():
+                self.results.append(StepResult(description, "already done"))
+            elif dry_run:
+                self.results.append(StepResult(description, "would do", step.detail()))
+            else:
+                step.apply()
+                self.results.append(StepResult(description, "done"))
+        return self.results
+
+
+def _kind(kind: IssueType | None) -> str:
+    if kind is None:
+        return "an untyped issue"
+    return f"{'an' if kind.value[0] in 'AEIOU' else 'a'} {kind.value} issue"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ModelIssue(Step):
+    """Open the Model issue of a succeeded Experiment (once: found again by its Based on Experiment)."""
+
+    def __init__(self, tracker: Tracker, experiment: Issue, ask: int | None, redactor: Redactor) -> None:
+        self.tracker, self.experiment, self.ask = tracker, experiment, ask
+        self.title = redactor.scrub(f"Implement {experiment.title} model")
+
+    def existing(self) -> Issue | None:
+        for issue in self.tracker.list(IssueQuery(type=IssueType.MODEL, state="all")):
+            if references_in(issue.body).get(BASED_ON_EXPERIMENT) == self.experiment.number:
+                return issue
+        return None
+
+    def describe(self) -> str:
+        found = self.existing()
+        if found is not None:
+            return f"open a Model issue based on #{self.experiment.number}: #{found.number} {found.title}"
+        ask = f", Ask Reference #{self.ask}" if self.ask else ""
+        return f"open a Model issue {self.title!r} (Based on Experiment #{self.experiment.number}{ask})"
+
+    def is_done(self) -> bool:
+        return self.existing() is not None
+
+    def apply(self) -> None:
+        new_issue(self.tracker, IssueType.MODEL, self.title, ask=self.ask, experiment=self.experiment.number)
+
+    def number(self) -> int:
+        found = self.existing()
+        return found.number if found is not None else 0
+
+
+def completed_link(link: NotebookLink, now: str | None = None) -> NotebookLink:
+    if link.status == "complete" and link.completed_at:
+        return link
+    stamp = now or datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return dataclasses.replace(link, status="complete", completed_at=stamp)
+
+
+def _check_commit(project: Project, target: Path, notes: list[str]) -> bool:
+    """Whether the summary can be committed; says why not in ``notes``."""
+    root = project.root
+    if not gitrepo.is_repo(root):
+        notes.append("the project is not a git repository: the summary is written, not committed")
+        return False
+    relative = target.relative_to(root).as_posix()
+    if gitrepo.git(root, "check-ignore", "-q", "--", relative, check=False).returncode == 0:
+        notes.append(f"{relative} is git-ignored: the summary is written, not committed")
+        return False
+    if gitrepo.git(root, "var", "GIT_COMMITTER_IDENT", check=False).returncode != 0:
+        raise InvalidInput(
+            "git has no identity to commit the summary with",
+            hint='Set it: git config user.name "..." && git config user.email "..."',
+        )
+    return True
+
+
+def _findings_dir(project: Project) -> Path:
+    folder = Path(project.resolve(project.settings.findings.dir))
+    try:
+        folder.resolve().relative_to(project.root.resolve())
+    except ValueError:
+        raise InvalidInput(f"[findings] dir {folder} is outside the project {project.root}") from None
+    return folder
+
+
+def _explore_steps(
+    project: Project, tracker: Tracker, issue: Issue, summary: Summary, redactor: Redactor, notes: list[str]
+) -> list[Step]:
+    folder = _findings_dir(project)
+    template = project.template_dir
+    rendered = render(summary, "md", redactor=redactor, template_dir=template)
+    write = WriteSummary(folder, f"{summary.stem}.md", rendered, project.root)
+    steps: list[Step] = [write]
+    if _check_commit(project, write.paths[0], notes):
+        steps.append(CommitSummary(project.root, write, f"Findings of #{issue.number}: {issue.title}"))
+    marker = COMMENT_MARKER.format(notebook=summary.provenance.notebook)
+    prefix = folder.relative_to(project.root).as_posix() + "/"
+    comment = render(summary, "md", redactor=redactor, template_dir=template, image_prefix=prefix)
+    steps.append(PostComment(tracker, issue.number, marker, f"{marker}\n{comment.text}"))
+    pull = tracker.pull_request(issue.number)
+    if pull is not None and pull.state == "open":
+        steps.append(ClosePullRequest(tracker, issue.number, pull.number))
+    elif pull is None:
+        notes.append(f"#{issue.number} has no pull request to close")
+    line = redactor.scrub(f"- [x] #{issue.number} {_one_line(issue.title)}: {_one_line(summary.tldr)}")
+    steps += _ask_line(tracker, issue, EXPLORATION, lambda: line, lambda: issue.number, notes)
+    return steps
+
+
+def _ask_line(
+    tracker: Tracker,
+    issue: Issue,
+    heading: str,
+    line: Callable[[], str],
+    number: Callable[[], int],
+    notes: list[str],
+    what: str = "",
+) -> list[Step]:
+    if issue.ask is None:
+        notes.append(f"#{issue.number} names no Ask: no Ask to update")
+        return []
+    ask = tracker.get(issue.ask)  # must exist before anything is written
+    if ask.type is not IssueType.ASK:
+        notes.append(f"#{ask.number} is not an Ask: its body is left alone")
+        return []
+    label = what or f"set the line of #{issue.number} in Ask #{ask.number}'s {heading}"
+    return [EditBody(tracker, ask.number, label, line, issue_line_editor(heading, number))]
+
+
+def _experiment_steps(
+    tracker: Tracker, issue: Issue, summary: Summary, outcome: str, promote: bool, redactor: Redactor,
+    notes: list[str],
+) -> list[Step]:  # fmt: skip
+    tldr = redactor.scrub(f"**TL;DR:** {_one_line(summary.tldr)} ({outcome})")
+    steps: list[Step] = [
+        EditBody(
+            tracker,
+            issue.number,
+            f"set the TL;DR in #{issue.number}'s Results",
+            lambda: tldr,
+            lambda body, line: ask_sections.set_prefixed_line(body, "Results", "**TL;DR:**", line),
+        ),
+        SetLabel(tracker, issue.number, outcome, "failed" if outcome == "succeeded" else "succeeded"),
+    ]
+    said = f"{_one_line(issue.title)}: {_one_line(summary.tldr)} ({outcome})"
+    line = redactor.scrub(f"- [x] #{issue.number} {said}")
+    steps += _ask_line(tracker, issue, EXPERIMENTS, lambda: line, lambda: issue.number, notes)
+    if outcome == "succeeded" and promote:
+        model = ModelIssue(tracker, issue, issue.ask, redactor)
+        steps.append(model)
+        if issue.ask is not None:
+            steps += _ask_line(
+                tracker, issue, EXPERIMENTS,
+                lambda: f"- [ ] #{model.number() or '<new Model>'} {model.title}", model.number, notes,
+                f"add the Model issue to Ask #{issue.ask}'s {EXPERIMENTS}",
+            )  # fmt: skip
+    elif outcome == "succeeded":
+        notes.append("--no-promote: no Model issue is opened")
+    return steps
+
+
+def plan_completion(
+    project: Project,
+    tracker: Tracker,
+    notebook: Path,
+    *,
+    outcome: str | None = None,
+    promote: bool = True,
+    redactor: Redactor | None = None,
+    apply_link: Callable[[Path, NotebookLink], None] | None = None,
+    shown: str | None = None,
+) -> CompletionPlan:
+    """Validate and render everything; the returned plan's ``run()`` does (or describes) the steps."""
+    link = notebooks.get_link(notebook)
+    if link is None:
+        raise NotFound(
+            f"{notebook.name} is not linked to an issue",
+            hint="Link it first: `jupyter dsl link NOTEBOOK N` (an Explore or Experiment issue).",
+        )
+    issue = tracker.get(link.issue.number)
+    kind = issue.type
+    if kind not in (IssueType.EXPLORE, IssueType.EXPERIMENT):
+        raise InvalidInput(f"#{issue.number} is {_kind(kind)}: complete ends Explore and Experiment issues")
+    if kind is IssueType.EXPLORE and outcome is not None:
+        raise InvalidInput("--outcome applies to Experiments; an exploration is simply complete")
+    if kind is IssueType.EXPERIMENT and outcome not in OUTCOMES:
+        raise InvalidInput(
+            f"completing Experiment #{issue.number} needs its outcome",
+            hint="Pass --outcome succeeded or --outcome failed.",
+        )
+    redactor = redactor or Redactor.from_environment(extra_names=project.settings.findings.scrub_env)
+    summary = build_summary(notebook, project=project, tracker=tracker)
+    notes: list[str] = []
+    if kind is IssueType.EXPLORE:
+        steps = _explore_steps(project, tracker, issue, summary, redactor, notes)
+    else:
+        assert outcome is not None
+        steps = _experiment_steps(tracker, issue, summary, outcome, promote, redactor, notes)
+    steps.append(CloseIssue(tracker, issue.number))
+    mark = MarkNotebook(notebook, completed_link(link), shown or project.relative(notebook))
+    if apply_link is not None:
+        mark.apply_link = apply_link
+    steps.append(mark)
+    return CompletionPlan(issue, summary, steps, notes)

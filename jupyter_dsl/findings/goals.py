@@ -1,0 +1,41 @@
+"""An Explore issue's Goals: the ``- [ ]`` checklist of questions the exploration answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import ask_sections, notebooks
+from ..errors import InvalidInput, NotFound
+from ..lifecycle import IssueType
+from ..trackers import Issue, Tracker
+from .summary import GOALS
+
+
+def _explore(tracker: Tracker, notebook: Path) -> Issue:
+    link = notebooks.get_link(notebook)
+    if link is None:
+        raise NotFound(
+            f"{notebook.name} is not linked to an issue", hint="Link it to its Explore issue first."
+        )
+    issue = tracker.get(link.issue.number)
+    if issue.type is not IssueType.EXPLORE:
+        kind = issue.type.value if issue.type else "an untyped"
+        raise InvalidInput(f"#{issue.number} is {kind} issue: goals belong to Explore issues")
+    return issue
+
+
+def add_goal(tracker: Tracker, notebook: Path, question: str) -> Issue:
+    """Add ``- [ ] question`` to the Goals of the notebook's Explore issue."""
+    issue = _explore(tracker, notebook)
+    return tracker.edit(issue.number, body=ask_sections.add_item(issue.body, GOALS, question))
+
+
+def tick_goal(tracker: Tracker, notebook: Path, number: int, done: bool = True) -> Issue:
+    """Tick goal ``number`` (from 1) of the notebook's Explore issue."""
+    issue = _explore(tracker, notebook)
+    new = ask_sections.set_done(issue.body, GOALS, number, done)
+    return issue if new == issue.body else tracker.edit(issue.number, body=new)
+
+
+def goals_of(issue: Issue) -> list[ask_sections.ChecklistItem]:
+    return ask_sections.checklist(issue.body, GOALS)
