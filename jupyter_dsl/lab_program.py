@@ -36,9 +36,13 @@ def require_lab() -> str:
 
 
 def lab_argv(program: list[str], root: Path, notebook: str) -> list[str]:
-    """``program`` (``[path]`` or ``["jupyter", "lab"]``) with the options that open ``notebook``."""
+    """``program`` (``[path]`` or ``["jupyter", "lab"]``) with the options that open ``notebook``.
+
+    The notebook's path is absolute: Lab reads a relative one from the current directory, not from
+    ``--notebook-dir``, so the command works wherever it is typed.
+    """
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # Lab refuses root
-    return [*program, f"--notebook-dir={root}", *as_root, notebook]
+    return [*program, f"--notebook-dir={root}", *as_root, str(root / notebook)]
 
 
 def lab_command(root: Path, notebook: str) -> str | None:

@@ -7,6 +7,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import venv
 from pathlib import Path
 
@@ -146,27 +147,43 @@ def printed_lab_command(stdout: str) -> list[str]:
     return shlex.split(lines[lines.index("Open it in JupyterLab:") + 1])
 
 
-def check_runs_as_printed(argv: list[str], path: str) -> None:
-    """The printed program resolves on ``path`` and the command starts Lab (asked only for --version)."""
+def check_runs_as_printed(argv: list[str], path: str, cwd: Path) -> None:
+    """The printed program resolves on ``path``, and the command, typed in ``cwd``, starts Lab with the
+    jupyter-dsl server extension (stopped once it is serving)."""
     program = shutil.which(argv[0], path=path)
     assert program is not None, f"{argv[0]} is not on PATH"
     if argv[:2] == ["jupyter", "lab"]:
         assert shutil.which("jupyter-lab", path=path) is not None
-    import jupyterlab
-
-    result = subprocess.run(
-        [*argv, "--version"], env={**ENV, "PATH": path}, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == jupyterlab.__version__
+    env = {**ENV, "PATH": path, "BROWSER": "true", "JUPYTER_RUNTIME_DIR": str(cwd / "runtime")}
+    output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    lab = subprocess.Popen(argv, cwd=cwd, env=env, **output)
+    watchdog = threading.Timer(120, lab.kill)
+    watchdog.start()
+    log: list[str] = []
+    try:
+        assert lab.stdout is not None
+        for line in lab.stdout:
+            log.append(line)
+            if "is running at" in line:
+                break
+    finally:
+        watchdog.cancel()
+        lab.terminate()
+        lab.wait(timeout=60)
+    text = "".join(log)
+    assert "is running at" in text, text
+    assert "jupyter_dsl | extension was successfully loaded" in text, text
 
 
 def test_the_printed_lab_command_works_as_printed(tmp_path: Path) -> None:
     out = dsl(tmp_path, "demo", "d", "--no-runs").stdout
     argv = printed_lab_command(out)
-    assert argv[-1] == "notebooks/explore_churn.ipynb"
-    assert f"--notebook-dir={(tmp_path / 'd').resolve()}" in argv
-    check_runs_as_printed(argv, ENV["PATH"])
+    root = (tmp_path / "d").resolve()
+    assert argv[-1] == str(root / "notebooks" / "explore_churn.ipynb")
+    assert f"--notebook-dir={root}" in argv
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    check_runs_as_printed(argv, ENV["PATH"], elsewhere)
 
 
 def test_without_lab_on_path_the_printed_command_names_this_environments_lab(tmp_path: Path) -> None:
@@ -185,4 +202,4 @@ def test_without_lab_on_path_the_printed_command_names_this_environments_lab(tmp
     assert result.returncode == 0, result.stderr
     argv = printed_lab_command(result.stdout)
     assert Path(argv[0]).is_absolute() and Path(argv[0]).name == "jupyter-lab"
-    check_runs_as_printed(argv, git_dir)
+    check_runs_as_printed(argv, git_dir, tmp_path)
