@@ -4,7 +4,7 @@ Which lines run (read from README.md at test time, so new sections are picked up
   * lines of ```bash blocks that start with ``jupyter dsl`` (a ``\\`` continues a line);
   * optional parts in brackets are dropped: ``issue show 2 [--no-comments]`` runs ``issue show 2``;
   * a line whose comment starts with ``syntax`` (``# syntax: ...``) only shows syntax and is skipped;
-  * the example run id ``3f2a`` stands for the latest recorded run's id;
+  * the run id of ``runs show ID`` and ``rerun ID`` stands for the latest recorded run's id;
   * every example must exit 0, unless its comment says ``exit N``.
 The scratch project is made by the README's first ``jupyter dsl init DIR ...`` example (run first,
 whatever its place), plus what the examples name: ``notebooks/churn.ipynb`` (the demo's notebook,
@@ -26,7 +26,7 @@ from runs_support import ENV, git
 from jupyter_dsl.demo import demo_notebook
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-RUN_ID = "3f2a"
+RUN_ID_AT = {("runs", "show"): 2, ("rerun",): 1}  # where an example's run id is
 
 
 def readme_examples(text: str) -> list[tuple[str, list[str], int]]:
@@ -92,7 +92,9 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
     for line, argv, code in examples:
         if line == init_line:
             continue
-        argv = [latest_run(root) if word == RUN_ID else word for word in argv]
+        for prefix, at in RUN_ID_AT.items():
+            if tuple(argv[: len(prefix)]) == prefix and len(argv) > at:
+                argv = [*argv[:at], latest_run(root), *argv[at + 1 :]]
         result = dsl(root, argv)
         assert result.returncode == code, (
             f"{line}\nexited {result.returncode}, not {code}\n{result.stdout}\n{result.stderr}\nafter: {ran}"
