@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from . import gitrepo, links
 from .errors import Conflict
 from .issues import new_issue
+from .lab_program import lab_command
 from .lifecycle import IssueType
 from .notebooks import PARAMETERS_TAG
 from .project import find_project
@@ -117,18 +118,8 @@ class DemoReport:
             "branch": self.branch,
             "steps": self.steps,
             "runs": self.runs,
-            "open": lab_command(self.root, self.notebook),
+            "open": lab_command(self.root, self.notebook),  # None: JupyterLab is not installed
         }
-
-
-def lab_command(root: Path, notebook: str) -> str:
-    return f"jupyter lab --notebook-dir={_quote(str(root))} {_quote(notebook)}"
-
-
-def _quote(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 def _display_name(kernel: str) -> str:
@@ -171,13 +162,22 @@ def demo_notebook() -> nbformat.NotebookNode:
 
 
 def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> DemoReport:
-    """Build the demo project in ``directory`` (which must be empty or missing unless ``force``)."""
+    """Build the demo project in ``directory`` (which must be empty or missing unless ``force``).
+
+    ``directory`` becomes a git repository of its own even inside another one (a clone of this
+    project, say): the enclosing repository is never committed to nor switched. Each commit holds
+    exactly the files the demo wrote.
+    """
     root = directory.expanduser().resolve()
     if root.exists() and any(root.iterdir()) and not force:
         raise Conflict(
             f"{root} is not empty", hint="Choose another directory, or pass --force to add the demo to it."
         )
     steps: list[str] = []
+    root.mkdir(parents=True, exist_ok=True)
+    if not gitrepo.is_toplevel(root):
+        gitrepo.init(root)
+        steps.append(f"made {root} a git repository of its own")
     report = init_project(root, templates=True, force=force, name="churn-demo")
     steps.append(f"made a DSLP project in {root}: " + ", ".join(report.created or ["dsl.toml"]))
     (root / "notebooks").mkdir(exist_ok=True)
@@ -191,7 +191,8 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
         f"{NOTEBOOK}` and `jupyter dsl issue list --state all`.\n",
         encoding="utf-8",
     )
-    _commit(root, "Start the churn project: DSLP config, issue templates, exploration notebook")
+    written = [*report.own_files, NOTEBOOK, CONFIG, "README.md"]
+    _commit(root, written, "Start the churn project: DSLP config, issue templates, exploration notebook")
     steps.append(f"committed the project on {gitrepo.current_branch(root)}")
 
     project = find_project(root)
@@ -204,7 +205,7 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
     link = links.link(tracker, root / NOTEBOOK, explore.number)
     steps.append(f"linked {NOTEBOOK} to Explore #{explore.number}")
     switched = links.switch_branch(project, tracker, root / NOTEBOOK, force=True)
-    _commit(root, f"Link the exploration notebook to #{explore.number}")
+    _commit(root, [NOTEBOOK], f"Link the exploration notebook to #{explore.number}")
     steps.append(f"switched to its branch {switched.branch} and committed the link")
     report_ = DemoReport(root, ask.number, explore.number, NOTEBOOK, link.branch, steps)
     if runs:
@@ -221,7 +222,7 @@ def _complete_exploration(report: DemoReport) -> None:
     plan = plan_completion(project, open_tracker(project), report.root / NOTEBOOK)
     for result in plan.run():
         report.steps.append(result.description)
-    _commit(report.root, f"Mark the exploration #{report.explore} complete")
+    _commit(report.root, [NOTEBOOK], f"Mark the exploration #{report.explore} complete")
 
 
 def _record_runs(report: DemoReport) -> None:
@@ -246,9 +247,9 @@ def _record_runs(report: DemoReport) -> None:
         )
 
 
-def _commit(root: Path, message: str) -> None:
-    identity: list[str] = []
-    if not gitrepo.git(root, "config", "user.email", check=False).stdout.strip():
-        identity = ["-c", "user.name=jupyter-dsl demo", "-c", "user.email=demo@jupyter-dsl.invalid"]
-    gitrepo.git(root, "add", "--all")
-    gitrepo.git(root, *identity, "commit", "--quiet", "--allow-empty", "-m", message)
+def _commit(root: Path, paths: list[str], message: str) -> None:
+    """Commit the demo's own files, as the user if git knows them, else as "jupyter-dsl demo"."""
+    config: list[str] = []
+    if not gitrepo.has_identity(root):
+        config = ["-c", "user.name=jupyter-dsl demo", "-c", "user.email=demo@jupyter-dsl.invalid"]
+    gitrepo.commit_files(root, paths, message, config=config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,42 @@ def _what_git_said(text: str) -> str:
 
 def is_repo(root: Path) -> bool:
     return git(root, "rev-parse", "--git-dir", check=False).returncode == 0
+
+
+def is_toplevel(root: Path) -> bool:
+    """Whether ``root`` is the top of its own repository (not just somewhere inside an enclosing one)."""
+    result = git(root, "rev-parse", "--show-toplevel", check=False)
+    top = result.stdout.strip()
+    return result.returncode == 0 and bool(top) and Path(top).resolve() == root.resolve()
+
+
+def init(root: Path) -> None:
+    """Make ``root`` a repository of its own on ``main`` (inside another one: a nested repository)."""
+    git(root, "init", "--quiet", "--initial-branch=main")
+
+
+def has_identity(root: Path) -> bool:
+    """Whether git knows who commits here (user.name/user.email, or the GIT_* variables)."""
+    names = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    return all(git(root, "var", name, check=False).returncode == 0 for name in names)
+
+
+def commit_files(root: Path, paths: Sequence[str], message: str, *, config: Sequence[str] = ()) -> str | None:
+    """Commit exactly ``paths`` (files jupyter-dsl wrote), never anything else of the user's.
+
+    Other files stay as they were: untracked, modified, or staged and out of this commit (``--only``).
+    ``config``: ``-c name=value`` arguments for git (a fallback identity). Returns the new commit, or
+    None when those paths have nothing to commit.
+    """
+    if not paths:
+        return None
+    literal = ["--literal-pathspecs"]  # a file named `*.md` is that file, not a glob
+    git(root, *literal, "add", "--", *paths)
+    staged = git(root, *literal, "diff", "--cached", "--quiet", "--", *paths, check=False)
+    if staged.returncode == 0 and head_commit(root) is not None:
+        return None
+    git(root, *literal, *config, "commit", "--quiet", "--no-verify", "--only", "-m", message, "--", *paths)
+    return head_commit(root)
 
 
 def current_branch(root: Path) -> str | None:

@@ -1,4 +1,8 @@
-"""``jupyter dsl init``: turn a directory into a DSLP project without touching what is there."""
+"""``jupyter dsl init``: turn a directory into a DSLP project without touching what is there.
+
+It commits only in a repository it made itself, and then only the files it wrote: a repository with
+history is the user's to commit to (the report lists what to add).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from .project import CONFIG_NAME, DEFAULT_CONFIG, load_settings
 
 IGNORED = [".dsl/", "data/", "models/"]
 TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
+COMMIT_MESSAGE = "Start a DSLP project (jupyter dsl init)"
 
 
 @dataclass
@@ -23,11 +28,25 @@ class InitReport:
     overwritten: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # existed and differ: left alone (use --force)
     ignored: list[str] = field(default_factory=list)  # patterns added to .gitignore
+    gitignore_created: bool = False
     git_initialized: bool = False
+    committed: str | None = None  # the commit of its own files, in a repository it made
+    commit_skipped: str | None = None  # why a repository it made has no commit yet
 
     @property
     def changed(self) -> bool:
         return bool(self.created or self.overwritten or self.ignored or self.git_initialized)
+
+    @property
+    def own_files(self) -> list[str]:
+        """The files this init wrote whole: the only ones it may stage (an appended .gitignore is not)."""
+        return [*self.created, *self.overwritten, *([".gitignore"] if self.gitignore_created else [])]
+
+    @property
+    def changed_files(self) -> list[str]:
+        """Every file this init wrote or appended to (what the user commits when init does not)."""
+        appended = self.ignored and not self.gitignore_created
+        return [*self.own_files, *([".gitignore"] if appended else [])]
 
 
 def init_project(
@@ -37,16 +56,19 @@ def init_project(
     force: bool = False,
     git: bool = True,
     name: str | None = None,
+    commit: bool = False,
 ) -> InitReport:
     """Write ``dsl.toml``, ignore ``.dsl/``, ``data/`` and ``models/``, optionally the issue templates.
 
     A file that exists is never overwritten without ``force``; running twice changes nothing.
+    ``commit``: when this call ran ``git init``, commit the files it wrote (and nothing else), so that
+    ``main`` exists for DSLP branches to start from.
     """
     root = directory.expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
     report = InitReport(root)
     if git and not gitrepo.is_repo(root):
-        gitrepo.git(root, "init", "--quiet", "--initial-branch=main")
+        gitrepo.init(root)
         report.git_initialized = True
     toml_text = json.dumps(name or root.name, ensure_ascii=False)[1:-1]  # JSON string escapes are TOML's
     files = {CONFIG_NAME: DEFAULT_CONFIG.format(name=toml_text)}
@@ -56,7 +78,14 @@ def init_project(
     for relative, text in files.items():
         _write(root, relative, text, force, report)
     load_settings(root / CONFIG_NAME)  # a kept dsl.toml must still be valid: say so now, not later
+    report.gitignore_created = not (root / ".gitignore").exists()
     report.ignored = gitrepo.ensure_ignored(root, IGNORED)
+    report.gitignore_created = report.gitignore_created and bool(report.ignored)
+    if commit and report.git_initialized:
+        if gitrepo.has_identity(root):
+            report.committed = gitrepo.commit_files(root, report.own_files, COMMIT_MESSAGE)
+        else:
+            report.commit_skipped = "git does not know who you are (user.name, user.email)"
     return report
 
 

@@ -211,3 +211,58 @@ def test_ensure_ignored_refuses_a_non_utf8_gitignore(repo: Path) -> None:
     with pytest.raises(InvalidInput):
         gitrepo.ensure_ignored(repo, [".dsl/"])
     assert (repo / ".gitignore").read_bytes() == b"caf\xe9\n"
+
+
+def test_commit_files_commits_exactly_those_files(repo: Path, git: Git) -> None:
+    (repo / "tracked.txt").write_text("one, edited by the user\n")
+    (repo / "staged.txt").write_text("the user's, staged\n")
+    git(repo, "add", "staged.txt")
+    (repo / "notes.md").write_text("the user's, untracked\n")
+    (repo / "*.md").write_text("ours: a name that is also a glob\n")
+    (repo / "dsl.toml").write_text("[project]\n")
+    before = git(repo, "rev-parse", "HEAD")
+
+    commit = gitrepo.commit_files(repo, ["dsl.toml", "*.md"], "ours")
+
+    assert commit == git(repo, "rev-parse", "HEAD") and git(repo, "rev-parse", "HEAD~1") == before
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").splitlines() == ["*.md", "dsl.toml"]
+    assert git(repo, "diff", "--cached", "--name-only") == "staged.txt"  # still staged, not committed
+    assert git(repo, "diff", "--name-only") == "tracked.txt"  # still modified
+    assert git(repo, "ls-files", "--others", "--exclude-standard") == "notes.md"  # still untracked
+    assert gitrepo.commit_files(repo, ["dsl.toml"], "again") is None  # nothing changed: no commit
+    assert git(repo, "rev-parse", "HEAD") == commit
+
+
+def test_commit_files_makes_the_first_commit(tmp_path: Path, git: Git) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    gitrepo.init(root)
+    (root / "ours.txt").write_text("x\n")
+    (root / "theirs.txt").write_text("y\n")
+    assert gitrepo.commit_files(root, ["ours.txt"], "first") == git(root, "rev-parse", "HEAD")
+    assert git(root, "ls-files") == "ours.txt"
+    assert git(root, "branch", "--show-current") == "main"
+
+
+def test_a_directory_inside_a_repository_is_not_its_top(repo: Path) -> None:
+    inner = repo / "inner"
+    inner.mkdir()
+    assert gitrepo.is_repo(inner) and not gitrepo.is_toplevel(inner)
+    assert gitrepo.is_toplevel(repo)
+    gitrepo.init(inner)
+    assert gitrepo.is_toplevel(inner)
+
+
+def test_jupyter_dsl_never_stages_everything() -> None:
+    """Every commit jupyter-dsl makes goes through commit_files: no `git add -A`, `add .`, `commit -a`."""
+    import re
+
+    package = Path(gitrepo.__file__).parent
+    sweeping = re.compile(r'"add",\s*"(-A|--all|\.|-u|--update)"|"commit",[^)\n]*"(-a|--all)"')
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if sweeping.search(line)
+    ]
+    assert offenders == []

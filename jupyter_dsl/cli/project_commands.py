@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import click
 
-from .. import links
-from ..demo import lab_command, make_demo
-from ..errors import NotFound
+from .. import gitrepo, links
+from ..demo import make_demo
+from ..lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
 from ..project_summary import summarize
 from ..scaffold import init_project
 from .base import (
@@ -34,9 +33,11 @@ from .base import (
 def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_json: bool) -> None:
     """Make DIRECTORY (default: here) a DSLP project: dsl.toml, .gitignore entries, templates.
 
-    Never overwrites a file of yours without --force; running it twice changes nothing.
+    Never overwrites a file of yours without --force; running it twice changes nothing. Commits only in
+    a repository it made, and only the files it wrote.
     """
-    report = init_project(resolve_path(directory or "."), templates=templates, force=force, git=not no_git)
+    root = resolve_path(directory or ".")
+    report = init_project(root, templates=templates, force=force, git=not no_git, commit=True)
 
     def human() -> None:
         if report.git_initialized:
@@ -49,8 +50,15 @@ def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_
             console.print(f"kept      {name} (differs; --force replaces it)", markup=False)
         if report.ignored:
             console.print(f"ignored   {', '.join(report.ignored)} in .gitignore", markup=False)
+        if report.committed:
+            console.print(f"committed {', '.join(report.own_files)} ({report.committed[:7]})", markup=False)
+        elif report.commit_skipped:
+            console.print(f"not committed: {report.commit_skipped}", markup=False)
         if not report.changed:
             console.print(f"{report.root} is already a DSLP project; nothing changed", markup=False)
+        elif not report.committed and report.changed_files and gitrepo.is_repo(report.root):
+            to_add = " ".join(report.changed_files)
+            console.print(f"commit them: git add {to_add} && git commit", style="dim", markup=False)
 
     payload = {
         "root": str(report.root),
@@ -59,6 +67,7 @@ def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_
         "kept": report.kept,
         "ignored": report.ignored,
         "git_initialized": report.git_initialized,
+        "committed": report.committed,
         "changed": report.changed,
     }
     emit(as_json, payload, human)
@@ -74,26 +83,23 @@ def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_
 @json_option
 def demo(directory: Path, force: bool, lab: bool, no_runs: bool, as_json: bool) -> None:
     """Make a demo DSLP project in DIRECTORY (default: ./dsl-demo) and say how to open it."""
+    program = require_lab() if lab else None  # before the demo is built: a failing command changes nothing
     report = make_demo(resolve_path(directory), force=force, runs=not no_runs)
 
     def human() -> None:
         for step in report.steps:
             console.print(f"• {step}", markup=False)
+        command = lab_command(report.root, report.notebook)
         console.print("\nOpen it in JupyterLab:", style="bold")
-        console.print(f"  {lab_command(report.root, report.notebook)}", markup=False)
+        console.print(f"  {command or 'JupyterLab is not installed here: ' + INSTALL_HINT}", markup=False)
         console.print("Or look around from here:", style="bold")
         console.print(f"  cd {report.root} && jupyter dsl status {report.notebook}", markup=False)
         if report.runs:
             console.print(f"  cd {report.root} && jupyter dsl runs", markup=False)
 
     emit(as_json, report.to_json(), human)
-    if lab:
-        jupyter = shutil.which("jupyter")
-        if jupyter is None:
-            raise NotFound("the `jupyter` command is not on PATH", hint="pip install jupyterlab")
-        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        argv = [jupyter, "lab", f"--notebook-dir={report.root}", *as_root, report.notebook]
-        os.execv(jupyter, argv)  # noqa: S606
+    if program is not None:
+        os.execv(program, lab_argv([program], report.root, report.notebook))  # noqa: S606
 
 
 @cli.command()
