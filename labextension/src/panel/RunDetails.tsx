@@ -22,10 +22,10 @@ function Values(props: {
   return (
     <dl className="jp-dsl-values" data-testid={props.testid}>
       {names.map(name => (
-        <React.Fragment key={name}>
+        <div key={name} className="jp-dsl-value">
           <dt>{name}</dt>
           <dd data-name={name}>{formatValue(props.values[name])}</dd>
-        </React.Fragment>
+        </div>
       ))}
     </dl>
   );

@@ -14,7 +14,12 @@ export interface IProject {
   /** A notebook with a tagged parameters cell and two recorded runs (oldest first). */
   with_runs: {
     notebook: string;
-    runs: { id: string; status: string; metrics: Record<string, number> }[];
+    runs: {
+      id: string;
+      status: string;
+      parameters: Record<string, number | string>;
+      metrics: Record<string, number>;
+    }[];
   };
 }
 

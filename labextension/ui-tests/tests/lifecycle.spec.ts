@@ -246,7 +246,7 @@ test('shows the parameters cell and the recorded runs, and follows a saved edit'
   await expect(alpha.getByTestId('dsl-param-type')).toHaveText('float');
   await expect(alpha.getByTestId('dsl-param-default')).toHaveText('0.5');
   await expect(alpha.getByTestId('dsl-param-help')).toHaveText('learning rate');
-  await expect(params.getByTestId('dsl-param')).toHaveCount(1);
+  await expect(params.getByTestId('dsl-param')).toHaveCount(3);
 
   const section = sidebar.getByTestId('dsl-runs');
   await expect(section.getByTestId('dsl-runs-total')).toHaveText('(2)');
@@ -264,12 +264,17 @@ test('shows the parameters cell and the recorded runs, and follows a saved edit'
   await expect(section.getByTestId('dsl-run-metric-score')).toHaveText(
     newestFirst.map(run => String(run.metrics.score))
   );
-  await expect(section.getByTestId('dsl-runs-param-column')).toHaveText(['alpha']);
+  await expect(section.getByTestId('dsl-runs-param-column')).toHaveText([
+    'alpha',
+    'region',
+    'sampling_strategy'
+  ]);
   await expect(section.getByTestId('dsl-run-param-alpha')).toHaveText(['0.3', '0.1']);
   // At the sidebar's default width the metric column is in view, not cut off by the table's scroll.
   const metricHeader = section.getByTestId('dsl-runs-metric-column');
   await expect(metricHeader).toBeVisible();
-  expect(await withinHorizontally(metricHeader, sidebar)).toBe(true);
+  const scroller = section.locator('.jp-dsl-runs-table');
+  expect(await withinHorizontally(metricHeader, scroller)).toBe(true);
   await snapshot(page, 'params-and-runs');
 
   // The parameters come from the saved file: an edit shows once it is saved.
@@ -277,7 +282,7 @@ test('shows the parameters cell and the recorded runs, and follows a saved edit'
   await cell.click();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText('\nepochs = 3  # passes over the data');
-  await expect(params.getByTestId('dsl-param')).toHaveCount(1);
+  await expect(params.getByTestId('dsl-param')).toHaveCount(3);
   await save(page, panel);
   const epochs = params.locator('[data-testid="dsl-param"][data-name="epochs"]');
   await expect(epochs.getByTestId('dsl-param-type')).toHaveText('int');
@@ -308,9 +313,8 @@ test("opens a run's details from its row and its output notebook read-only", asy
     'Statussucceeded'
   );
   await expect(details.getByTestId('dsl-run-error')).toHaveCount(0);
-  await expect(details.locator('[data-testid="dsl-run-details-params"] dd')).toHaveText(
-    ['0.3']
-  );
+  const shownParams = details.locator('[data-testid="dsl-run-details-params"] dd');
+  await expect(shownParams).toHaveText(Object.values(newest.parameters).map(String));
   await expect(
     details.locator('[data-testid="dsl-run-details-metrics"] dd[data-name="score"]')
   ).toHaveText(String(newest.metrics.score));
@@ -321,9 +325,7 @@ test("opens a run's details from its row and its output notebook read-only", asy
   const oldest = runs[0];
   await section.locator(`[data-testid="dsl-run"][data-id="${oldest.id}"]`).click();
   await expect(details).toHaveAttribute('data-id', oldest.id);
-  await expect(details.locator('[data-testid="dsl-run-details-params"] dd')).toHaveText(
-    ['0.1']
-  );
+  await expect(shownParams).toHaveText(Object.values(oldest.parameters).map(String));
   await section.locator(`[data-testid="dsl-run"][data-id="${oldest.id}"]`).click();
   await expect(details).toHaveCount(0);
   await row.click();
