@@ -37,6 +37,7 @@ DOCUMENTED = {
     ("/jupyter-dsl/params/{path}", "GET"),
     ("/jupyter-dsl/runs", "GET"),
     ("/jupyter-dsl/runs/{n}", "GET"),
+    ("/jupyter-dsl/runs/{n}/notebook", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {
@@ -188,12 +189,8 @@ def implemented_methods(handler: type[RequestHandler]) -> list[str]:
 
 
 def documented_name(pattern: str) -> str:
-    """``/jupyter-dsl/issues/([^/]+)`` -> ``/jupyter-dsl/issues/{n}``, to compare with the doc."""
-    if pattern.endswith("(.+)"):
-        return pattern.removesuffix("(.+)") + "{path}"
-    if pattern.endswith("([^/]+)"):
-        return pattern.removesuffix("([^/]+)") + "{n}"
-    return pattern
+    """``/jupyter-dsl/runs/([^/]+)/notebook`` -> ``/jupyter-dsl/runs/{n}/notebook`` (as the doc names it)."""
+    return pattern.replace("(.+)", "{path}").replace("([^/]+)", "{n}")
 
 
 def route_url(base_url: str, pattern: str, sample: str) -> str:

@@ -65,6 +65,10 @@ def notebook(jp_root_dir: Path) -> Path:
     finally:
         tracker.close_connection()
     record = RunRecord(RUN_ID, NOTEBOOK, "0" * 64, {"alpha": 0.1}, "python3", status="succeeded")
+    output = jp_root_dir / ".dsl" / "artifacts" / RUN_ID / path.name  # what runs/{id}/notebook serves
+    output.parent.mkdir(parents=True)
+    output.write_bytes(path.read_bytes())
+    record.artifacts = [output.as_uri()]
     with RunStore(find_project(path).database_path) as store:
         store.insert(record)
     return path

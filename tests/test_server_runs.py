@@ -1,18 +1,23 @@
-"""/jupyter-dsl/params/{path}, /jupyter-dsl/runs and /jupyter-dsl/runs/{id} on a real server, over
-two real runs (papermill, a fresh kernel) of a parameterized notebook: one succeeds, one fails."""
+"""/jupyter-dsl/params/{path}, /jupyter-dsl/runs, /jupyter-dsl/runs/{id} and /jupyter-dsl/runs/{id}/notebook
+on a real server, over two real runs (papermill, a fresh kernel) of a parameterized notebook: one succeeds,
+one fails."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
-from runs_support import NOTEBOOKS
+from jupyter_server.auth import Authorizer
+from runs_support import NOTEBOOKS, artifact_path
 from server_support import NOTEBOOK, Api, api, git, make_project, server_config
 from traitlets.config import Config
 
 from jupyter_dsl.project import find_project
+from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.execute import run_notebook
 
 __all__ = ["api"]  # the fixture, imported for pytest
@@ -196,3 +201,102 @@ def test_one_run_errors(api: Api, jp_root_dir: Path, served: dict[str, Any]) -> 
     make_project(jp_root_dir / "nested", "nb.ipynb")
     elsewhere = api.call("GET", f"runs/{served['succeeded']['id']}", params={"path": "nested"})
     assert elsewhere.code == 404, elsewhere.body
+
+
+# -- /runs/{id}/notebook ----------------------------------------------------------------------------
+
+
+def sources(notebook: dict[str, Any]) -> list[str]:
+    return ["".join(cell["source"]) for cell in notebook["cells"]]
+
+
+def test_output_notebook_of_a_run(api: Api, served: dict[str, Any]) -> None:
+    succeeded = served["succeeded"]
+    on_disk = json.loads(json.dumps(nbformat.read(artifact_path(succeeded["output_notebook"]), as_version=4)))
+    reply = api.call("GET", f"runs/{succeeded['id']}/notebook")
+    assert reply.code == 200 and reply.headers["Content-Type"].startswith("application/json")
+    answer = reply.json
+    assert answer == on_disk  # the artifact itself (multi-line sources as one string), from hidden .dsl/
+    assert answer["nbformat"] == 4
+    # papermill's injected cell carries the run's value, after the notebook's own defaults
+    injected = [c for c in answer["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1 and "alpha = 0.1" in "".join(injected[0]["source"])
+    assert any("alpha = 0.5  # learning rate" in source for source in sources(answer))
+    streams = [o for c in answer["cells"] if c["cell_type"] == "code" for o in c["outputs"] if "text" in o]
+    assert any(succeeded["id"] in "".join(o["text"]) for o in streams)  # it printed its run directory
+    assert api.get(f"runs/{succeeded['id'][:-2]}/notebook") == on_disk  # a unique prefix is enough
+
+
+def test_output_notebook_of_a_failed_run_shows_its_error(api: Api, served: dict[str, Any]) -> None:
+    answer = api.get(f"runs/{served['failed']['id']}/notebook")
+    errors = [o for c in answer["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert any(o["output_type"] == "error" and o["ename"] == "TypeError" for o in errors)
+
+
+def record_with(store_root: Path, run_id: str, artifacts: list[str]) -> None:
+    """A run of another notebook whose record names ``artifacts`` (as a tampered index could)."""
+    record = RunRecord(run_id, "nb/other.ipynb", "0" * 64, {}, "python3", status="succeeded")
+    record.artifacts = artifacts
+    with RunStore(find_project(store_root).database_path) as store:
+        store.insert(record)
+
+
+def test_output_notebook_outside_the_artifact_store_is_refused(api: Api, served: dict[str, Any]) -> None:
+    root: Path = served["root"]
+    succeeded = served["succeeded"]
+    store = root / ".dsl" / "artifacts"
+    real = artifact_path(succeeded["output_notebook"])
+    outside = root.parent / "outside.ipynb"
+    shutil.copy(real, outside)
+    linked = store / "20990101-000000-00000e"
+    linked.mkdir()
+    (linked / "parameterized.ipynb").symlink_to(outside)
+    tampered = {
+        "20990101-000000-00000a": [f"file://{outside}"],  # a notebook outside the server root
+        "20990101-000000-00000b": [f"file://{root / PARAMETERIZED}"],  # inside the root, not the store
+        "20990101-000000-00000c": [f"file://{store}/20990101-000000-00000c/../{succeeded['id']}/{real.name}"],
+        "20990101-000000-00000d": [f"file://{real}"],  # another run's notebook
+        "20990101-000000-00000e": [f"file://{linked / 'parameterized.ipynb'}"],  # a symlink out
+        "20990101-000000-00000f": ["memory://20990101-000000-00000f/parameterized.ipynb"],
+        "20990101-000000-000010": [f"file://{store}/20990101-000000-000010/secrets.txt"],
+    }
+    for run_id, artifacts in tampered.items():
+        record_with(root, run_id, artifacts)
+    for run_id in tampered:
+        reply = api.call("GET", f"runs/{run_id}/notebook")
+        assert reply.code == 403, (run_id, reply.body)
+        assert "artifact store" in reply.error["message"]
+        assert b"cells" not in reply.body and str(root) not in reply.body.decode()
+
+
+def test_output_notebook_not_found(api: Api, served: dict[str, Any]) -> None:
+    root: Path = served["root"]
+    unknown = api.call("GET", "runs/20990101-000000-abcdef/notebook")
+    assert unknown.code == 404 and "20990101-000000-abcdef" in unknown.error["message"]
+    record_with(root, "20990102-000000-000001", [])  # stopped before papermill wrote one
+    none = api.call("GET", "runs/20990102-000000-000001/notebook")
+    assert none.code == 404 and "no output notebook" in none.error["message"]
+    gone = root / ".dsl" / "artifacts" / "20990102-000000-000002" / "other.ipynb"
+    record_with(root, "20990102-000000-000002", [f"file://{gone}"])
+    reply = api.call("GET", "runs/20990102-000000-000002/notebook")
+    assert reply.code == 404 and "gone" in reply.error["message"]
+    assert api.call("GET", "runs/x/notebook", params={"path": "../up"}).code == 403
+
+
+class DenyDsl(Authorizer):
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        return resource != "jupyter_dsl"
+
+
+class TestOutputNotebookRefused:
+    @pytest.fixture
+    def jp_server_config(self) -> Config:
+        return server_config(authorizer_class=DenyDsl)
+
+    def test_unauthorized_and_unauthenticated(self, api: Api, served: dict[str, Any]) -> None:
+        route = f"runs/{served['succeeded']['id']}/notebook"
+        denied = api.call("GET", route)
+        assert denied.code == 403 and denied.json["message"].endswith("resource: jupyter_dsl.")
+        assert b"cells" not in denied.body
+        anonymous = api.call("GET", route, auth=False)
+        assert anonymous.code == 403 and b"cells" not in anonymous.body

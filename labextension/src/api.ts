@@ -6,6 +6,7 @@
  * carries the status and the server's `{message, hint}`.
  */
 import { URLExt } from '@jupyterlab/coreutils';
+import { INotebookContent } from '@jupyterlab/nbformat';
 import { ServerConnection } from '@jupyterlab/services';
 
 /** The URL namespace of the server extension. */
@@ -205,9 +206,32 @@ export interface RunQuery {
   limit?: number;
 }
 
+/** Why a run failed (`jupyter_dsl.runs.RunError`). */
+export interface RunError {
+  /** The failing cell of the input notebook, from 0; null when the failure was not in a cell. */
+  cell: number | null;
+  ename: string;
+  evalue: string;
+  /** Lines, ANSI colours stripped. */
+  traceback: string[];
+  execution_count: number | null;
+}
+
+/** A full run record (`jupyter_dsl.runs.RunRecord.to_json()`); the fields the sidebar reads. */
+export interface RunRecord extends RunSummary {
+  kernel: string;
+  finished_at: string | null;
+  error: RunError | null;
+  /** Artifact URLs, the output notebook first. */
+  artifacts: string[];
+  output_notebook: string | null;
+  warnings: string[];
+  git: { commit: string | null; branch: string | null; dirty: boolean } | null;
+}
+
 /** `GET /jupyter-dsl/runs/{id}`: the full record and the API path of its output notebook. */
 export interface RunReply {
-  run: RunSummary & Record<string, unknown>;
+  run: RunRecord;
   output: string | null;
 }
 
@@ -379,12 +403,16 @@ export class DslApi {
 
   /** One run by id (or a unique prefix of it). */
   getRun(id: string, path?: string): Promise<RunReply> {
-    if (!/^[\w-][\w.-]*$/.test(id)) {
-      return Promise.reject(
-        new DslApiError(400, `${JSON.stringify(id)} is not a run id`)
-      );
-    }
-    return this.request('GET', `runs/${encodeURIComponent(id)}`, { path });
+    return isRunId(id)
+      ? this.request('GET', `runs/${encodeURIComponent(id)}`, { path })
+      : Promise.reject(notARunId(id));
+  }
+
+  /** A run's output notebook (read from the artifact store; the server never writes it). */
+  getRunNotebook(id: string, path?: string): Promise<INotebookContent> {
+    return isRunId(id)
+      ? this.request('GET', `runs/${encodeURIComponent(id)}/notebook`, { path })
+      : Promise.reject(notARunId(id));
   }
 
   private async request<T>(
@@ -424,6 +452,15 @@ export class DslApi {
       );
     }
   }
+}
+
+/** What a run id (or a prefix of one) can look like: `20250131-142501-3f9a1c`. */
+export function isRunId(id: string): boolean {
+  return /^[\w-][\w.-]*$/.test(id);
+}
+
+function notARunId(id: string): DslApiError {
+  return new DslApiError(400, `${JSON.stringify(id)} is not a run id`);
 }
 
 function checkNumber(number: number): number {

@@ -7,15 +7,27 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog, showErrorMessage } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  InputDialog,
+  MainAreaWidget,
+  showErrorMessage,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
-import { DslApi } from './api';
+import { DslApi, isRunId } from './api';
 import { lifecycleIcon } from './icon';
 import { watchKernelLinks } from './kernelbridge';
 import { asApiError, DslModel } from './model';
+import {
+  createRunNotebook,
+  ReadOnlyNotebook,
+  runNotebookId
+} from './panel/RunNotebook';
 import { LifecycleSidebar, SIDEBAR_ID } from './panel/Sidebar';
 import { LinkStatusItem } from './statusbar';
 
@@ -27,15 +39,64 @@ export namespace CommandIDs {
   export const refresh = 'jupyter-dsl:refresh';
 }
 
+/** Not in the palette: it needs a run id (the sidebar's run details call it). */
+export const OPEN_RUN_NOTEBOOK = 'jupyter-dsl:open-run-notebook';
+
 const CATEGORY = 'Data Science Lifecycle';
+
+function showError(title: string, error: unknown): void {
+  const e = asApiError(error);
+  void showErrorMessage(title, e.hint ? `${e.message}\n\n${e.hint}` : e.message);
+}
+
+/** `OPEN_RUN_NOTEBOOK {id, path?}`: the run's output notebook in a read-only tab (one per run). */
+function addRunNotebookCommand(
+  app: JupyterFrontEnd,
+  model: DslModel,
+  rendermime: IRenderMimeRegistry,
+  editorServices: IEditorServices
+): void {
+  const tracker = new WidgetTracker<MainAreaWidget<ReadOnlyNotebook>>({
+    namespace: 'jupyter-dsl-run-notebook'
+  });
+  app.commands.addCommand(OPEN_RUN_NOTEBOOK, {
+    label: 'Open the Output Notebook of a Run (read-only)',
+    execute: async args => {
+      const id = typeof args.id === 'string' ? args.id : '';
+      const path =
+        typeof args.path === 'string' ? args.path : (model.path ?? undefined);
+      const open = tracker.find(widget => widget.id === runNotebookId(id));
+      if (open) {
+        app.shell.activateById(open.id);
+        return;
+      }
+      try {
+        const content = await model.api.getRunNotebook(id, path);
+        const widget = createRunNotebook({
+          id,
+          name: path?.split('/').pop() ?? 'notebook',
+          content,
+          rendermime,
+          editorServices
+        });
+        void tracker.add(widget);
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+      } catch (error) {
+        showError(
+          isRunId(id)
+            ? `Could not open the output notebook of run ${id}`
+            : 'Could not open the output notebook',
+          error
+        );
+      }
+    }
+  });
+}
 
 function addCommands(app: JupyterFrontEnd, model: DslModel): void {
   const { commands, shell } = app;
   const hasNotebook = (): boolean => model.panel !== null;
-  const showError = (title: string, error: unknown): void => {
-    const e = asApiError(error);
-    void showErrorMessage(title, e.hint ? `${e.message}\n\n${e.hint}` : e.message);
-  };
 
   commands.addCommand(CommandIDs.openSidebar, {
     label: 'Open the Lifecycle Sidebar',
@@ -95,24 +156,31 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description:
     'The Lifecycle sidebar: the active notebook’s DSLP issue, linking and new issues.',
   autoStart: true,
-  requires: [INotebookTracker, IRenderMimeRegistry],
+  requires: [INotebookTracker, IRenderMimeRegistry, IEditorServices],
   optional: [ICommandPalette, IStatusBar, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     rendermime: IRenderMimeRegistry,
+    editorServices: IEditorServices,
     palette: ICommandPalette | null,
     statusBar: IStatusBar | null,
     restorer: ILayoutRestorer | null
   ): void => {
     const model = new DslModel(tracker, new DslApi());
-    const sidebar = new LifecycleSidebar(model, rendermime);
+    const sidebar = new LifecycleSidebar(model, rendermime, id => {
+      void app.commands.execute(OPEN_RUN_NOTEBOOK, {
+        id,
+        path: model.path ?? undefined
+      });
+    });
     app.shell.add(sidebar, 'right', { rank: 600 });
     if (restorer) {
       restorer.add(sidebar, SIDEBAR_ID);
     }
     watchKernelLinks(tracker);
     addCommands(app, model);
+    addRunNotebookCommand(app, model, rendermime, editorServices);
     if (palette) {
       for (const command of Object.values(CommandIDs)) {
         palette.addItem({ command, category: CATEGORY });

@@ -7,7 +7,8 @@
  * user's back and no cell is touched).
  *
  * The parameters cell and the recorded runs come from the saved file and the run index: they are
- * fetched again on every refresh and whenever the notebook is saved.
+ * fetched again on every refresh and whenever the notebook is saved. One run can be selected: its
+ * full record is fetched for the details view.
  */
 import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
@@ -23,6 +24,7 @@ import {
   NewIssueRequest,
   NotebookLink,
   ParamsReply,
+  RunReply,
   RunsReply,
   TemplatesReply
 } from './api';
@@ -120,6 +122,20 @@ export class DslModel implements IDisposable {
     return this._runsLoading;
   }
 
+  /** The id of the run whose details are shown, or null. */
+  get selectedRun(): string | null {
+    return this._selectedRun;
+  }
+
+  /** The selected run's full record (null while loading or when none is selected). */
+  get run(): IFetched<RunReply> {
+    return this._run;
+  }
+
+  get runLoading(): boolean {
+    return this._runLoading;
+  }
+
   get statusText(): string {
     return this._panel ? statusText(this._link) : '';
   }
@@ -170,6 +186,37 @@ export class DslModel implements IDisposable {
     this._runsLoading = false;
     this._params = settled(params);
     this._runs = settled(runs);
+    this._changed.emit();
+    if (this._selectedRun !== null) {
+      await this._fetchRun(this._selectedRun); // a running run may have finished meanwhile
+    }
+  }
+
+  /** Show the details of run `id` (fetching its full record), or none with null. */
+  async selectRun(id: string | null): Promise<void> {
+    this._selectedRun = id;
+    this._run = { value: null, error: null };
+    if (id === null) {
+      ++this._runGeneration; // drop the answer of a fetch still under way
+      this._runLoading = false;
+      this._changed.emit();
+      return;
+    }
+    await this._fetchRun(id);
+  }
+
+  private async _fetchRun(id: string): Promise<void> {
+    const generation = ++this._runGeneration;
+    this._runLoading = true;
+    this._changed.emit();
+    const [reply] = await Promise.allSettled([
+      this.api.getRun(id, this.path ?? undefined)
+    ]);
+    if (generation !== this._runGeneration) {
+      return; // another run was selected meanwhile
+    }
+    this._runLoading = false;
+    this._run = settled(reply);
     this._changed.emit();
   }
 
@@ -299,6 +346,10 @@ export class DslModel implements IDisposable {
     }
     this._params = { value: null, error: null };
     this._runs = { value: null, error: null };
+    this._selectedRun = null;
+    this._run = { value: null, error: null };
+    this._runLoading = false;
+    ++this._runGeneration;
     this._readLink(true);
   }
 
@@ -352,6 +403,10 @@ export class DslModel implements IDisposable {
   private _runs: IFetched<RunsReply> = { value: null, error: null };
   private _runsLoading = false;
   private _runsGeneration = 0;
+  private _selectedRun: string | null = null;
+  private _run: IFetched<RunReply> = { value: null, error: null };
+  private _runLoading = false;
+  private _runGeneration = 0;
   private _templates: Promise<TemplatesReply> | null = null;
   private _isDisposed = false;
   private readonly _changed = new Signal<this, void>(this);

@@ -2,8 +2,9 @@
 
 ``python make_project.py DIR`` makes DIR a git repository and a DSLP project (``dsl.toml``), creates
 an Ask and an Explore issue on the local tracker, writes one unlinked notebook per test, commits,
-records two runs of ``with-runs.ipynb`` (real papermill runs, through the core), and prints what it
-made as JSON on stdout (the tests read the issue numbers and the runs from it).
+records two runs of ``with-runs.ipynb`` that differ in three parameters (real papermill runs, through
+the core), and prints what it made as JSON on stdout (the tests read the issue numbers and the runs
+from it).
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ NOTEBOOKS = (
     "kernel-link.ipynb",
 )
 WITH_RUNS = "with-runs.ipynb"
-RUN_ALPHAS = ("0.1", "0.3")  # one run each, in this order: the newest run is the last
+# One run each, in this order (the newest run is the last). Three varying parameters with long names
+# make the runs table wider than the sidebar: the metric column must still be in view.
+RUN_PARAMETERS = (
+    (("alpha", "0.1"), ("region", "north"), ("sampling_strategy", "uniform")),
+    (("alpha", "0.3"), ("region", "south"), ("sampling_strategy", "stratified")),
+)
 
 
 def notebook() -> nbformat.NotebookNode:
@@ -49,7 +55,10 @@ def notebook_with_runs() -> nbformat.NotebookNode:
     nb = notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Tune alpha"),
-        nbformat.v4.new_code_cell("alpha = 0.5  # learning rate", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            'alpha = 0.5  # learning rate\nregion = "north"\nsampling_strategy = "uniform"',
+            metadata={"tags": ["parameters"]},
+        ),
         nbformat.v4.new_code_cell('import jupyter_dsl\n\njupyter_dsl.record("score", alpha * 2)'),
     ]
     return nb
@@ -84,7 +93,7 @@ def main(directory: str) -> None:
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "ui-test project")
     project = find_project(root)
-    runs = [run_notebook(project, root / WITH_RUNS, overrides=[("alpha", alpha)]) for alpha in RUN_ALPHAS]
+    runs = [run_notebook(project, root / WITH_RUNS, overrides=list(values)) for values in RUN_PARAMETERS]
     json.dump(
         {
             "root": str(root.resolve()),
@@ -93,7 +102,10 @@ def main(directory: str) -> None:
             "notebooks": list(NOTEBOOKS),
             "with_runs": {
                 "notebook": WITH_RUNS,
-                "runs": [{"id": run.id, "status": run.status, "metrics": run.metrics} for run in runs],
+                "runs": [
+                    {"id": run.id, "status": run.status, "parameters": run.parameters, "metrics": run.metrics}
+                    for run in runs
+                ],
             },
         },
         sys.stdout,

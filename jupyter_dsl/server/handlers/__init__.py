@@ -8,6 +8,7 @@ from .base import AUTH_RESOURCE, DslHandler
 from .issues import IssueHandler, IssuesHandler
 from .links import LinkHandler
 from .meta import ProjectHandler, TemplatesHandler, VersionHandler
+from .run_notebook import RunNotebookHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
 
 PREFIX = "/jupyter-dsl"
@@ -22,6 +23,7 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/params/(.+)", ParamsHandler),
     (f"{PREFIX}/runs", RunsHandler),
     (f"{PREFIX}/runs/([^/]+)", RunHandler),
+    (f"{PREFIX}/runs/([^/]+)/notebook", RunNotebookHandler),
 ]
 
 

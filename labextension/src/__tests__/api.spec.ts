@@ -366,6 +366,45 @@ describe('parameters and runs', () => {
     });
   });
 
+  it("GETs a run's output notebook from its own route, with the project path", async () => {
+    const notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { papermill: { parameters: { alpha: 0.3 } } },
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'alpha = 0.3',
+          metadata: { tags: ['injected-parameters'] },
+          outputs: [{ output_type: 'stream', name: 'stdout', text: '0.6\n' }],
+          execution_count: 1
+        }
+      ]
+    };
+    answerJson(200, notebook);
+    expect(
+      await makeApi().getRunNotebook('20260101-120000-aaaaaa', 'runs dir/a.ipynb')
+    ).toEqual(notebook);
+    expect(recorded[0].method).toBe('GET');
+    expect(parsed(recorded[0])).toEqual({
+      path: '/user/dsl/jupyter-dsl/runs/20260101-120000-aaaaaa/notebook',
+      query: [['path', 'runs dir/a.ipynb']]
+    });
+  });
+
+  it('carries a refused output notebook as an error with its status', async () => {
+    answerJson(403, {
+      message: "the output notebook of run r1 is not in the project's artifact store",
+      hint: "Only files inside the run's own folder are served."
+    });
+    await expect(makeApi().getRunNotebook('r1')).rejects.toMatchObject({
+      status: 403,
+      message: "the output notebook of run r1 is not in the project's artifact store",
+      hint: "Only files inside the run's own folder are served."
+    });
+    expect(parsed(recorded[0]).path).toBe('/user/dsl/jupyter-dsl/runs/r1/notebook');
+  });
+
   it('refuses a bad limit or run id without asking the server', async () => {
     const api = makeApi();
     await expect(api.listRuns({ path: 'a.ipynb', limit: -1 })).rejects.toMatchObject({
@@ -377,6 +416,7 @@ describe('parameters and runs', () => {
     );
     for (const id of ['', '..', '../issues', 'a/b', 'a?b']) {
       await expect(api.getRun(id)).rejects.toMatchObject({ status: 400 });
+      await expect(api.getRunNotebook(id)).rejects.toMatchObject({ status: 400 });
     }
     expect(recorded).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import React from 'react';
 
 import { DslApiError, IssueReply, NotebookLink } from '../api';
+import { hideEmptySections } from '../sections';
 import { ErrorBox, TypeBadge, TypeColors } from './common';
 import { Markdown } from './Markdown';
 
@@ -47,6 +48,22 @@ function BranchLine(props: { expected: string; current: string | null }): JSX.El
 /** Only http(s) links become anchors: a tracker's URL is data, not code. */
 export function isWebUrl(url: string): boolean {
   return /^https?:\/\//i.test(url);
+}
+
+/** The body without its empty template sections; a note instead when nothing is left. */
+function IssueBody(props: {
+  body: string;
+  rendermime: IRenderMimeRegistry;
+}): JSX.Element {
+  const source = hideEmptySections(props.body);
+  if (source.trim() === '') {
+    return (
+      <p className="jp-dsl-muted" data-testid="dsl-issue-body-empty">
+        The issue&apos;s sections are not filled in yet.
+      </p>
+    );
+  }
+  return <Markdown source={source} rendermime={props.rendermime} />;
 }
 
 export function IssueView(props: IIssueViewProps): JSX.Element {
@@ -103,7 +120,7 @@ export function IssueView(props: IIssueViewProps): JSX.Element {
           Loading…
         </div>
       ) : null}
-      {issue ? <Markdown source={issue.body} rendermime={props.rendermime} /> : null}
+      {issue ? <IssueBody body={issue.body} rendermime={props.rendermime} /> : null}
       <div className="jp-dsl-actions">
         <button
           className="jp-mod-styled"

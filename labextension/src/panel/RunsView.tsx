@@ -1,42 +1,20 @@
 /**
  * The "Parameters" and "Runs" sections of the sidebar: the saved notebook's parameters cell and
- * its latest recorded runs (status, start, the parameters that vary between them, the metrics).
- * Every value is data from the notebook or the run index and is rendered as text.
+ * its latest recorded runs (status, the metrics, then the parameters that vary between them, and
+ * the start). A row opens the run's details. Every value is data from the notebook or the run
+ * index and is rendered as text.
  */
 import React from 'react';
 
-import { ParamsReply, RunsReply, RunSummary } from '../api';
+import { ParamsReply, RunReply, RunsReply, RunSummary } from '../api';
 import { IFetched } from '../model';
 import { ErrorBox } from './common';
+import { formatStart, formatValue, RUN_DETAILS_ID } from './format';
+import { RunDetails } from './RunDetails';
 
 /** `text` as one shell word (POSIX quoting only when needed). */
 export function shellQuote(text: string): string {
   return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-}
-
-/** A parameter or metric value the way `jupyter dsl runs` prints it (floats with 6 digits). */
-export function formatValue(value: unknown): string {
-  if (value === null || value === undefined) {
-    return 'None';
-  }
-  if (typeof value === 'number') {
-    return Number.isInteger(value)
-      ? String(value)
-      : String(Number(value.toPrecision(6)));
-  }
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (typeof value === 'boolean') {
-    return value ? 'True' : 'False';
-  }
-  return JSON.stringify(value);
-}
-
-/** An ISO start time, compactly, as "MM-DD HH:MM" (as recorded; no time zone arithmetic). */
-export function formatStart(iso: string): string {
-  const match = /^\d{4}-(\d\d-\d\d)[T ](\d\d:\d\d)/.exec(iso);
-  return match ? `${match[1]} ${match[2]}` : iso;
 }
 
 function typeText(type: string, optional: boolean): string {
@@ -109,34 +87,84 @@ export function ParamsSection(props: {
   );
 }
 
-function RunRow(props: { run: RunSummary; reply: RunsReply }): JSX.Element {
-  const { run, reply } = props;
+/** A value column of the runs table: a metric or a parameter that varies between the runs. */
+export interface IRunColumn {
+  kind: 'metric' | 'param';
+  name: string;
+}
+
+/** The value columns, metrics first (what a reader compares), then the varying parameters. */
+export function runColumns(reply: RunsReply): IRunColumn[] {
+  return [
+    ...reply.metrics.map(name => ({ kind: 'metric' as const, name })),
+    ...reply.varying_parameters.map(name => ({ kind: 'param' as const, name }))
+  ];
+}
+
+/** A run's value in a column, as text ('' when the run has none). */
+export function cellText(run: RunSummary, column: IRunColumn): string {
+  const values: Record<string, unknown> =
+    column.kind === 'metric' ? run.metrics : run.parameters;
+  return column.name in values ? formatValue(values[column.name]) : '';
+}
+
+function RunRow(props: {
+  run: RunSummary;
+  columns: IRunColumn[];
+  selected: boolean;
+  onSelect: (id: string | null) => void;
+}): JSX.Element {
+  const { run, columns, selected, onSelect } = props;
+  // The whole row answers a click; its first cell is a real button, so the keyboard (Tab, then
+  // Enter or Space) reaches it and a screen reader announces it. Its click bubbles to the row.
   return (
-    <tr data-testid="dsl-run" data-id={run.id}>
+    <tr
+      className={`jp-dsl-run-row${selected ? ' jp-mod-selected' : ''}`}
+      data-testid="dsl-run"
+      data-id={run.id}
+      onClick={() => onSelect(selected ? null : run.id)}
+    >
       <td>
-        <span
-          className={`jp-dsl-run-status jp-dsl-run-${run.status}`}
-          data-testid="dsl-run-status"
+        <button
+          type="button"
+          className="jp-dsl-run-open"
+          aria-expanded={selected}
+          aria-controls={selected ? RUN_DETAILS_ID : undefined}
+          aria-label={`${selected ? 'Hide' : 'Show'} the details of run ${run.id} (${run.status})`}
           title={run.id}
+          data-testid="dsl-run-open"
         >
-          {run.status}
-        </span>
+          <span
+            className={`jp-dsl-run-status jp-dsl-run-${run.status}`}
+            data-testid="dsl-run-status"
+          >
+            {run.status}
+          </span>
+        </button>
       </td>
+      {columns.map(column => (
+        <td
+          key={`${column.kind}:${column.name}`}
+          className={column.kind === 'metric' ? 'jp-dsl-metric' : undefined}
+          data-testid={`dsl-run-${column.kind}-${column.name}`}
+        >
+          {cellText(run, column)}
+        </td>
+      ))}
       <td data-testid="dsl-run-started" title={run.started_at}>
         {formatStart(run.started_at)}
       </td>
-      {reply.varying_parameters.map(name => (
-        <td key={`p:${name}`} data-testid={`dsl-run-param-${name}`}>
-          {name in run.parameters ? formatValue(run.parameters[name]) : ''}
-        </td>
-      ))}
-      {reply.metrics.map(name => (
-        <td key={`m:${name}`} data-testid={`dsl-run-metric-${name}`}>
-          {name in run.metrics ? formatValue(run.metrics[name]) : ''}
-        </td>
-      ))}
     </tr>
   );
+}
+
+/** What the runs section shows of the selected run, and how to change the selection. */
+export interface IRunSelection {
+  selected: string | null;
+  run: IFetched<RunReply>;
+  loading: boolean;
+  onSelect: (id: string | null) => void;
+  onOpenNotebook: (id: string) => void;
 }
 
 export function RunsSection(props: {
@@ -144,8 +172,9 @@ export function RunsSection(props: {
   runs: IFetched<RunsReply>;
   loading: boolean;
   onRefresh: () => void;
+  selection: IRunSelection;
 }): JSX.Element {
-  const { path, loading } = props;
+  const { path, loading, selection } = props;
   const { value, error } = props.runs;
   let body: JSX.Element | null = null;
   if (value !== null && value.runs.length === 0) {
@@ -157,32 +186,36 @@ export function RunsSection(props: {
       </p>
     );
   } else if (value !== null) {
+    const columns = runColumns(value);
     body = (
       <div className="jp-dsl-runs-table">
-        <table data-testid="dsl-runs-table">
+        <table data-testid="dsl-runs-table" aria-label="Recorded runs">
           <thead>
             <tr>
-              <th>Status</th>
-              <th>Started</th>
-              {value.varying_parameters.map(name => (
-                <th key={`p:${name}`} data-testid="dsl-runs-param-column">
-                  {name}
-                </th>
-              ))}
-              {value.metrics.map(name => (
+              <th scope="col">Status</th>
+              {columns.map(column => (
                 <th
-                  key={`m:${name}`}
-                  className="jp-dsl-metric"
-                  data-testid="dsl-runs-metric-column"
+                  key={`${column.kind}:${column.name}`}
+                  scope="col"
+                  className={column.kind === 'metric' ? 'jp-dsl-metric' : undefined}
+                  title={column.kind === 'metric' ? 'metric' : 'parameter'}
+                  data-testid={`dsl-runs-${column.kind}-column`}
                 >
-                  {name}
+                  {column.name}
                 </th>
               ))}
+              <th scope="col">Started</th>
             </tr>
           </thead>
           <tbody>
             {value.runs.map(run => (
-              <RunRow key={run.id} run={run} reply={value} />
+              <RunRow
+                key={run.id}
+                run={run}
+                columns={columns}
+                selected={run.id === selection.selected}
+                onSelect={selection.onSelect}
+              />
             ))}
           </tbody>
         </table>
@@ -203,6 +236,15 @@ export function RunsSection(props: {
       </h3>
       <ErrorBox error={error} context="Could not list the runs" />
       {body}
+      {selection.selected !== null ? (
+        <RunDetails
+          id={selection.selected}
+          run={selection.run}
+          loading={selection.loading}
+          onClose={() => selection.onSelect(null)}
+          onOpenNotebook={selection.onOpenNotebook}
+        />
+      ) : null}
       {loading ? (
         <div className="jp-dsl-muted" data-testid="dsl-runs-loading">
           Loading…

@@ -1,6 +1,6 @@
 /**
  * The "Lifecycle" sidebar: the active notebook's issue, or the forms that link it to one; then
- * its parameters cell and its latest recorded runs.
+ * its parameters cell and its latest recorded runs, one of which can show its details.
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReactWidget } from '@jupyterlab/ui-components';
@@ -63,9 +63,13 @@ function useFocusRequests(model: DslModel): number {
   return count;
 }
 
+/** Opens a run's output notebook (read-only) in the main area. */
+export type OpenRunNotebook = (id: string) => void;
+
 export function LifecyclePanel(props: {
   model: DslModel;
   rendermime: IRenderMimeRegistry;
+  onOpenRunNotebook: OpenRunNotebook;
 }): JSX.Element {
   const { model, rendermime } = props;
   useSignal(model.changed);
@@ -176,6 +180,13 @@ export function LifecyclePanel(props: {
             runs={model.runs}
             loading={model.runsLoading}
             onRefresh={() => void model.refreshRuns()}
+            selection={{
+              selected: model.selectedRun,
+              run: model.run,
+              loading: model.runLoading,
+              onSelect: id => void model.selectRun(id),
+              onOpenNotebook: props.onOpenRunNotebook
+            }}
           />
         </>
       ) : null}
@@ -186,7 +197,8 @@ export function LifecyclePanel(props: {
 export class LifecycleSidebar extends ReactWidget {
   constructor(
     private readonly model: DslModel,
-    private readonly rendermime: IRenderMimeRegistry
+    private readonly rendermime: IRenderMimeRegistry,
+    private readonly openRunNotebook: OpenRunNotebook
   ) {
     super();
     this.id = SIDEBAR_ID;
@@ -198,7 +210,11 @@ export class LifecycleSidebar extends ReactWidget {
   protected render(): JSX.Element {
     return (
       <ErrorBoundary>
-        <LifecyclePanel model={this.model} rendermime={this.rendermime} />
+        <LifecyclePanel
+          model={this.model}
+          rendermime={this.rendermime}
+          onOpenRunNotebook={this.openRunNotebook}
+        />
       </ErrorBoundary>
     );
   }

@@ -14,7 +14,12 @@ export interface IProject {
   /** A notebook with a tagged parameters cell and two recorded runs (oldest first). */
   with_runs: {
     notebook: string;
-    runs: { id: string; status: string; metrics: Record<string, number> }[];
+    runs: {
+      id: string;
+      status: string;
+      parameters: Record<string, number | string>;
+      metrics: Record<string, number>;
+    }[];
   };
 }
 
@@ -132,4 +137,27 @@ export async function snapshot(page: Page, name: string): Promise<void> {
   if (dir) {
     await page.screenshot({ path: path.join(dir, `${name}.png`) });
   }
+}
+
+/** With DSL_UI_SCREENSHOTS=DIR, keep a picture of one part of the page (e.g. the sidebar). */
+export async function snapshotOf(locator: Locator, name: string): Promise<void> {
+  const dir = process.env.DSL_UI_SCREENSHOTS;
+  if (dir) {
+    await locator.screenshot({ path: path.join(dir, `${name}.png`) });
+  }
+}
+
+/** Whether `inner` lies horizontally inside `outer` (not cut off by its overflow). */
+export async function withinHorizontally(
+  inner: Locator,
+  outer: Locator
+): Promise<boolean> {
+  const [a, b] = [await inner.boundingBox(), await outer.boundingBox()];
+  return (
+    a !== null &&
+    b !== null &&
+    a.width > 0 &&
+    a.x >= b.x - 0.5 &&
+    a.x + a.width <= b.x + b.width + 0.5
+  );
 }

@@ -14,7 +14,9 @@ import {
   readNotebook,
   save,
   serverGet,
-  snapshot
+  snapshot,
+  snapshotOf,
+  withinHorizontally
 } from './helpers';
 
 const EXPLORE = PROJECT.explore;
@@ -63,6 +65,10 @@ test('links the notebook to an issue from the sidebar, shows it, and saves it', 
   await expect(body.locator('h2', { hasText: 'Overview' })).toBeVisible();
   await expect(body).toContainText('Why churn differs by region.');
   await expect(body).not.toContainText('<!--');
+  // Template headings with nothing under them are hidden; the filled-in ones stay.
+  await expect(body.locator('h2', { hasText: 'Goals' })).toBeVisible();
+  await expect(body.locator('h2', { hasText: 'Next Steps' })).toHaveCount(0);
+  await expect(body.locator('h2', { hasText: 'What was discovered' })).toHaveCount(0);
   // The badge wears the Explore color of the templates route.
   await expect(sidebar.getByTestId('dsl-issue-badge')).toHaveCSS(
     'background-color',
@@ -240,7 +246,7 @@ test('shows the parameters cell and the recorded runs, and follows a saved edit'
   await expect(alpha.getByTestId('dsl-param-type')).toHaveText('float');
   await expect(alpha.getByTestId('dsl-param-default')).toHaveText('0.5');
   await expect(alpha.getByTestId('dsl-param-help')).toHaveText('learning rate');
-  await expect(params.getByTestId('dsl-param')).toHaveCount(1);
+  await expect(params.getByTestId('dsl-param')).toHaveCount(3);
 
   const section = sidebar.getByTestId('dsl-runs');
   await expect(section.getByTestId('dsl-runs-total')).toHaveText('(2)');
@@ -258,8 +264,17 @@ test('shows the parameters cell and the recorded runs, and follows a saved edit'
   await expect(section.getByTestId('dsl-run-metric-score')).toHaveText(
     newestFirst.map(run => String(run.metrics.score))
   );
-  await expect(section.getByTestId('dsl-runs-param-column')).toHaveText(['alpha']);
+  await expect(section.getByTestId('dsl-runs-param-column')).toHaveText([
+    'alpha',
+    'region',
+    'sampling_strategy'
+  ]);
   await expect(section.getByTestId('dsl-run-param-alpha')).toHaveText(['0.3', '0.1']);
+  // At the sidebar's default width the metric column is in view, not cut off by the table's scroll.
+  const metricHeader = section.getByTestId('dsl-runs-metric-column');
+  await expect(metricHeader).toBeVisible();
+  const scroller = section.locator('.jp-dsl-runs-table');
+  expect(await withinHorizontally(metricHeader, scroller)).toBe(true);
   await snapshot(page, 'params-and-runs');
 
   // The parameters come from the saved file: an edit shows once it is saved.
@@ -267,9 +282,79 @@ test('shows the parameters cell and the recorded runs, and follows a saved edit'
   await cell.click();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText('\nepochs = 3  # passes over the data');
-  await expect(params.getByTestId('dsl-param')).toHaveCount(1);
+  await expect(params.getByTestId('dsl-param')).toHaveCount(3);
   await save(page, panel);
   const epochs = params.locator('[data-testid="dsl-param"][data-name="epochs"]');
   await expect(epochs.getByTestId('dsl-param-type')).toHaveText('int');
   await expect(epochs.getByTestId('dsl-param-help')).toHaveText('passes over the data');
+});
+
+test("opens a run's details from its row and its output notebook read-only", async ({
+  page
+}) => {
+  const { notebook, runs } = PROJECT.with_runs;
+  const newest = runs[runs.length - 1];
+  await openNotebook(page, notebook);
+  const sidebar = await openSidebar(page);
+  const section = sidebar.getByTestId('dsl-runs');
+  const row = section.locator(`[data-testid="dsl-run"][data-id="${newest.id}"]`);
+  await expect(row).toBeVisible();
+  await expect(sidebar.getByTestId('dsl-run-details')).toHaveCount(0);
+
+  // The keyboard reaches the row's button; Enter opens the details.
+  const open = row.getByTestId('dsl-run-open');
+  await expect(open).toHaveAttribute('aria-expanded', 'false');
+  await open.focus();
+  await page.keyboard.press('Enter');
+  const details = sidebar.getByTestId('dsl-run-details');
+  await expect(details).toHaveAttribute('data-id', newest.id);
+  await expect(open).toHaveAttribute('aria-expanded', 'true');
+  await expect(details.getByTestId('dsl-run-details-status')).toHaveText(
+    'Statussucceeded'
+  );
+  await expect(details.getByTestId('dsl-run-error')).toHaveCount(0);
+  const shownParams = details.locator('[data-testid="dsl-run-details-params"] dd');
+  await expect(shownParams).toHaveText(Object.values(newest.parameters).map(String));
+  await expect(
+    details.locator('[data-testid="dsl-run-details-metrics"] dd[data-name="score"]')
+  ).toHaveText(String(newest.metrics.score));
+  await expect(details.getByTestId('dsl-run-details-finished')).toContainText(' s)');
+  await snapshotOf(section, 'runs-details');
+
+  // A click on another row shows that run instead; a click on the open row closes it.
+  const oldest = runs[0];
+  await section.locator(`[data-testid="dsl-run"][data-id="${oldest.id}"]`).click();
+  await expect(details).toHaveAttribute('data-id', oldest.id);
+  await expect(shownParams).toHaveText(Object.values(oldest.parameters).map(String));
+  await section.locator(`[data-testid="dsl-run"][data-id="${oldest.id}"]`).click();
+  await expect(details).toHaveCount(0);
+  await row.click();
+  await expect(details).toHaveAttribute('data-id', newest.id);
+
+  // "Open output notebook": a read-only notebook tab with the run's outputs.
+  await details.getByTestId('dsl-run-open-notebook').click();
+  const tab = page.locator('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current');
+  await expect(tab).toContainText(`Run ${newest.id} (read-only)`);
+  const view = page.locator('.jp-dsl-run-notebook:visible');
+  await expect(view).toBeVisible();
+  await expect(view.locator('.jp-Cell').first()).toContainText('Tune alpha');
+  await expect(view.locator('.jp-InputArea-editor')).toContainText([
+    'alpha = 0.5  # learning rate',
+    'alpha = 0.3'
+  ]);
+  await expect(view.locator('.jp-OutputArea-output')).toContainText([
+    `score = ${newest.metrics.score}`
+  ]);
+  await snapshot(page, 'run-output-notebook');
+  // Typing into it changes nothing: its editors are read-only.
+  const editor = view.locator('.jp-Cell .cm-content').last();
+  const before = await editor.textContent();
+  await editor.click();
+  await page.keyboard.type('x = 1');
+  await expect(editor).toHaveText(before ?? '');
+  // The output notebook on the server is what it was.
+  const served = (await serverGet(`jupyter-dsl/runs/${newest.id}/notebook`)) as {
+    cells: { source: string }[];
+  };
+  expect(served.cells.map(cell => cell.source).join('\n')).not.toContain('x = 1');
 });
