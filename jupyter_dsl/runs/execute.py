@@ -1,8 +1,10 @@
 """One recorded run: validate, execute through papermill in a fresh kernel, record, keep the artifacts.
 
 ``plan_run`` does everything that can fail on bad input (missing notebook, unknown parameter, wrong
-type, bad YAML, unknown kernel) before any kernel starts. ``execute`` stores a ``running`` record
-first, so a run that is interrupted or killed still leaves a record saying so.
+type, bad YAML, unknown kernel) before any kernel starts. ``capture_context`` reads what a batch
+shares (notebook bytes, git state, environment) once; ``prepare_run`` allocates a run;
+``execute`` stores a ``running`` record first, so a run that is interrupted or killed still leaves a
+record saying so.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,19 @@ from ..errors import ConfigError, DslError, InvalidInput
 from ..project import Project
 from . import environment
 from .artifacts import FILES_DIR, RECORD_NAME, VALUES_DIR, ArtifactStore, keep_out_of_git, open_artifacts
+from .control import RunControl
+from .kernels import StartedKernel, start_kernel
 from .outcome import read_outcome, strip_ansi
-from .records import GitInfo, IssueInfo, RunError, RunRecord, new_run_id, now_iso, run_identity
+from .records import (
+    Environment,
+    GitInfo,
+    IssueInfo,
+    RunError,
+    RunRecord,
+    new_run_id,
+    now_iso,
+    run_identity,
+)
 from .store import RunStore
 
 DIRTY_WARNING = (
@@ -37,6 +50,7 @@ DIRTY_WARNING = (
 )
 
 
+KERNEL_DIED = "the kernel died (os._exit, a fatal signal or a crash in native code)"
 RECORD_ATTRIBUTE = "run_record"  # set on a re-raised KeyboardInterrupt / Terminated
 
 
@@ -107,20 +121,6 @@ def plan_run(
     )
 
 
-def _manager_class(extra_env: dict[str, str]) -> type:
-    """A kernel manager that starts its kernel with ``extra_env`` on top of this process's environment."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class RunKernelManager(AsyncKernelManager):  # type: ignore[misc]
-        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            kw["env"] = {**os.environ, **(kw.get("env") or {}), **extra_env}
-            if self._kernel_supports_curve_encryption():  # encrypted when the kernel can do it
-                kw.setdefault("transport_encryption", "auto")
-            return await super()._async_pre_start_kernel(**kw)
-
-    return RunKernelManager
-
-
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "value"
 
@@ -136,9 +136,22 @@ def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
     return IssueInfo(ref.tracker, ref.number, ref.type, ref.title, ref.url), None
 
 
-def new_record(plan: RunPlan, warnings: list[str]) -> RunRecord:
+@dataclass(frozen=True)
+class RunContext:
+    """What a batch captures ONCE and shares by all its runs."""
+
+    notebook_bytes: bytes  # the notebook read once: every run executes these bytes
+    notebook_hash: str  # sha256 of notebook_bytes
+    git: GitInfo | None
+    environment: Environment | None  # the kernel's environment fingerprint
+    issue: IssueInfo | None  # the notebook's link
+    warnings: tuple[str, ...]  # dirty tree, not a git repo, unreadable link, .gitignore additions
+
+
+def capture_context(plan: RunPlan) -> RunContext:
+    """Read the notebook, git state, issue link and environment once (also git-ignores the run index)."""
+    warnings = keep_out_of_git(plan.project, open_artifacts(plan.project))
     content = plan.notebook.read_bytes()
-    notebook_hash = hashlib.sha256(content).hexdigest()
     state = gitrepo.state(plan.project.root)
     git = GitInfo(state.commit, state.branch, state.dirty, state.diff_hash) if state else None
     if state is None:
@@ -148,52 +161,56 @@ def new_record(plan: RunPlan, warnings: list[str]) -> RunRecord:
     issue, problem = _issue(plan.notebook)
     if problem:
         warnings.append(problem)
-    return RunRecord(
-        id=new_run_id(),
-        notebook=plan.relative,
-        notebook_hash=notebook_hash,
-        parameters=plan.parameters,
-        kernel=plan.kernel,
-        identity=run_identity(notebook_hash, plan.parameters),
-        batch_id=plan.batch_id,
-        rerun_of=plan.rerun_of,
-        parameter_sources=plan.sources,
+    return RunContext(
+        notebook_bytes=content,
+        notebook_hash=hashlib.sha256(content).hexdigest(),
         git=git,
         environment=environment.for_kernel(plan.kernel),
         issue=issue,
-        warnings=warnings,
+        warnings=tuple(warnings),
+    )
+
+
+@dataclass
+class PreparedRun:
+    plan: RunPlan
+    record: RunRecord  # id allocated, status "queued"; NOT yet in the store
+    staging: Path  # the run's staging directory (artifacts)
+    env: dict[str, str]  # what the kernel process must have in its environment
+    context: RunContext
+
+
+def prepare_run(plan: RunPlan, context: RunContext | None = None) -> PreparedRun:
+    """Allocate the run id, staging dir and kernel env. Writes nothing to the store."""
+    context = context if context is not None else capture_context(plan)
+    record = RunRecord(
+        id=new_run_id(),
+        notebook=plan.relative,
+        notebook_hash=context.notebook_hash,
+        parameters=plan.parameters,
+        kernel=plan.kernel,
+        status="queued",
+        identity=run_identity(context.notebook_hash, plan.parameters),
+        batch_id=plan.batch_id,
+        rerun_of=plan.rerun_of,
+        parameter_sources=plan.sources,
+        git=context.git,
+        environment=context.environment,
+        issue=context.issue,
+        warnings=list(context.warnings),
         host=socket.gethostname(),
         pid=os.getpid(),
     )
-
-
-def _papermill(plan: RunPlan, output: Path, files: Path, run_id: str, progress: bool) -> list[str]:
-    """Execute; returns what papermill warned about (its parameter-parsing notes left out)."""
-    with parameters.papermill_warnings() as messages:
-        _execute_notebook(plan, output, files, run_id, progress)
-    return [m for m in messages if not m.startswith("Unable to parse line")]
-
-
-def _execute_notebook(plan: RunPlan, output: Path, files: Path, run_id: str, progress: bool) -> None:
-    import papermill
-
+    staging = open_artifacts(plan.project).staging(record.id)
+    files = staging / FILES_DIR
+    files.mkdir(parents=True, exist_ok=True)
     env = {
         recording.RUN_DIR_ENV: str(files),
-        recording.RUN_ID_ENV: run_id,
+        recording.RUN_ID_ENV: record.id,
         "JPY_SESSION_NAME": str(plan.notebook),  # `%dsl` magics in the run know their notebook
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    papermill.execute_notebook(
-        str(plan.notebook),
-        str(output),
-        parameters=plan.parameters or None,
-        kernel_name=plan.kernel,
-        language=parameters.kernel_language(plan.kernel),
-        progress_bar=progress,
-        cwd=str(plan.notebook.parent),
-        shutdown_kernel="immediate",  # a graceful shutdown costs up to seconds per run for nothing
-        kernel_manager_class=_manager_class(env),
-    )
+    return PreparedRun(plan, record, staging, env, context)
 
 
 def _read_output(output: Path) -> Any:
@@ -224,17 +241,23 @@ def _apply_outcome(record: RunRecord, node: Any, raised: BaseException | None) -
     if record.error is not None and record.error.ename == "KeyboardInterrupt":
         record.status = "interrupted"
     if raised is not None and record.error is None:
-        cell = outcome.last_started if outcome is not None else None
-        if _is_cell_error(raised):
-            ename, evalue = str(getattr(raised, "ename", "")), str(getattr(raised, "evalue", ""))
-            traceback = [strip_ansi(str(line)) for line in getattr(raised, "traceback", []) or []]
-            record.error = RunError(cell, ename, strip_ansi(evalue), traceback)
-        elif isinstance(raised, (KeyboardInterrupt, Terminated)):
-            message = "interrupted (SIGINT)" if isinstance(raised, KeyboardInterrupt) else "killed (SIGTERM)"
-            record.error = RunError(cell, type(raised).__name__, message)
-        else:
-            evalue = str(raised).strip() or type(raised).__name__
-            record.error = RunError(cell, type(raised).__name__, evalue)
+        record.error = _raised_error(raised, outcome.last_started if outcome is not None else None)
+
+
+def _raised_error(raised: BaseException, cell: int | None) -> RunError:
+    """The error of a run that papermill (or starting its kernel) raised out of."""
+    if _is_cell_error(raised):
+        ename, evalue = str(getattr(raised, "ename", "")), str(getattr(raised, "evalue", ""))
+        traceback = [strip_ansi(str(line)) for line in getattr(raised, "traceback", []) or []]
+        return RunError(cell, ename, strip_ansi(evalue), traceback)
+    if isinstance(raised, (KeyboardInterrupt, Terminated)):
+        message = "interrupted (SIGINT)" if isinstance(raised, KeyboardInterrupt) else "killed (SIGTERM)"
+        return RunError(cell, type(raised).__name__, message)
+    if type(raised).__name__ == "DeadKernelError":
+        return RunError(cell, "DeadKernelError", KERNEL_DIED)
+    if isinstance(raised, DslError):
+        return RunError(cell, type(raised).__name__, raised.message)
+    return RunError(cell, type(raised).__name__, str(raised).strip() or type(raised).__name__)
 
 
 def _is_cell_error(exc: BaseException) -> bool:
@@ -304,46 +327,139 @@ def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
         record.warnings.append(f"MLflow mirror failed: {exc.message}")
 
 
-def execute(plan: RunPlan, *, store: RunStore | None = None, progress: bool = False) -> RunRecord:
-    """Run the plan in a fresh kernel and record it. KeyboardInterrupt and :class:`Terminated` are
-    re-raised after the record (status ``interrupted`` / ``killed``) is stored."""
-    project = plan.project
+def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progress: bool) -> list[str]:
+    """Execute the captured notebook bytes on ``kernel``; returns what papermill warned about (its
+    parameter-parsing notes left out)."""
+    from .papermill_engine import papermill_notes, run_papermill
+
+    plan = prepared.plan
+    node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
+    with papermill_notes() as messages:
+        run_papermill(
+            node,
+            plan.notebook,
+            output,
+            kernel=kernel,
+            kernel_name=plan.kernel,
+            language=parameters.kernel_language(plan.kernel),
+            parameters=plan.parameters,
+            progress=progress,
+        )
+    return [m for m in messages if not m.startswith("Unable to parse line")]
+
+
+def _apply_stop(record: RunRecord, node: Any, reason: str, timeout: float | None) -> None:
+    """A run another thread stopped (its kernel was killed): the status and error say so."""
+    outcome = read_outcome(node) if node is not None else None
+    cell = outcome.last_started if outcome is not None else None
+    if reason == "timeout":
+        record.status = "failed"
+        limit = f"{timeout:g} s" if timeout is not None else "its time"
+        record.error = RunError(
+            cell, "Timeout", f"the run exceeded its time limit ({limit}): its kernel was killed"
+        )
+    else:
+        record.status = reason
+        record.error = RunError(cell, "RunStopped", f"the run was stopped ({reason}): its kernel was killed")
+
+
+def execute(
+    plan: RunPlan | PreparedRun,
+    *,
+    store: RunStore | None = None,
+    progress: bool = False,
+    kernel: StartedKernel | None = None,
+    timeout: float | None = None,
+    control: RunControl | None = None,
+    on_start: Callable[[RunRecord], None] | None = None,
+) -> RunRecord:
+    """Run in a fresh kernel (``kernel``, started for this run, else one started here), record it and
+    keep its artifacts. The kernel is always killed at the end, never shut down gracefully. A failed,
+    timed-out or stopped run is recorded, not raised; KeyboardInterrupt and :class:`Terminated` in
+    the calling thread are re-raised after the record (``interrupted`` / ``killed``) is stored."""
+    prepared = plan if isinstance(plan, PreparedRun) else prepare_run(plan)
+    run_plan, record = prepared.plan, prepared.record
     own_store = store is None
-    runs = store if store is not None else RunStore(project.database_path)
-    artifacts = open_artifacts(project)
+    runs = store if store is not None else RunStore(run_plan.project.database_path)
+    control = control if control is not None else RunControl()
     try:
-        record = new_record(plan, keep_out_of_git(project, artifacts))
+        record.status, record.started_at = "running", now_iso()
         runs.insert(record)
-        staging = artifacts.staging(record.id)
-        files = staging / FILES_DIR
-        files.mkdir(parents=True, exist_ok=True)
-        output = staging / plan.notebook.name
+        if on_start is not None:
+            on_start(record)
         started = time.monotonic()
-        raised: BaseException | None = None
-        try:
-            record.warnings += _papermill(plan, output, files, record.id, progress)
-        except (Exception, KeyboardInterrupt, Terminated) as exc:
-            raised = exc
+        raised = _run(prepared, kernel, control, timeout, progress)
         with signals_deferred():
             record.duration_s = round(time.monotonic() - started, 3)
             record.finished_at = now_iso()
-            node = _read_output(output)
-            _apply_outcome(record, node, raised)
-            if node is not None:
-                _harvest(record, node, staging, artifacts)
-            record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
-            runs.update(record)
-            _mirror(plan, record, output if output.exists() else None)
-            runs.update(record)
-            artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
-            artifacts.discard(staging)
+            _finish(prepared, runs, raised, control.stopped, timeout)
         if isinstance(raised, (KeyboardInterrupt, Terminated)):
             setattr(raised, RECORD_ATTRIBUTE, record)  # the caller reports the stored record
             raise raised
         return record
     finally:
+        if kernel is not None:
+            kernel.kill()  # (already killed, unless on_start or the store failed)
         if own_store:
             runs.close()
+
+
+def _run(
+    prepared: PreparedRun,
+    kernel: StartedKernel | None,
+    control: RunControl,
+    timeout: float | None,
+    progress: bool,
+) -> BaseException | None:
+    """Execute on ``kernel`` (or a kernel started now) under ``timeout``; the kernel is killed after."""
+    plan = prepared.plan
+    timer: threading.Timer | None = None
+    try:
+        if timeout is not None:
+            timer = threading.Timer(timeout, control.stop, ("timeout",))
+            timer.daemon = True
+            timer.start()
+        if kernel is None and control.stopped is None:
+            kernel = start_kernel(plan.kernel, prepared.env, plan.notebook.parent)
+        if kernel is not None:
+            control.attach(kernel)
+            if control.stopped is None:
+                output = prepared.staging / plan.notebook.name
+                prepared.record.warnings += _papermill(prepared, output, kernel, progress)
+    except (Exception, KeyboardInterrupt, Terminated) as exc:
+        return exc
+    finally:
+        if timer is not None:
+            timer.cancel()
+        control.finish()
+        if kernel is not None:
+            kernel.kill()
+    return None
+
+
+def _finish(
+    prepared: PreparedRun,
+    runs: RunStore,
+    raised: BaseException | None,
+    stopped: str | None,
+    timeout: float | None,
+) -> None:
+    """Read what happened from the output notebook, store the record, publish the artifacts."""
+    plan, record, staging = prepared.plan, prepared.record, prepared.staging
+    artifacts = open_artifacts(plan.project)
+    output = staging / plan.notebook.name
+    node = _read_output(output)
+    _apply_outcome(record, node, raised)
+    if stopped is not None:
+        _apply_stop(record, node, stopped, timeout)
+    if node is not None:
+        _harvest(record, node, staging, artifacts)
+    record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
+    runs.update(record)
+    _mirror(plan, record, output if output.exists() else None)
+    runs.update(record)
+    artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
+    artifacts.discard(staging)
 
 
 def _record_text(record: RunRecord) -> str:
