@@ -25,7 +25,10 @@ def wait_for(check: Callable[[], Any], what: str, limit: float = 120.0) -> Any:
 
 
 def rows(root: Path, sql: str, *args: Any) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(root / ".dsl" / "dsl.sqlite", timeout=30)
+    path = root / ".dsl" / "dsl.sqlite"
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path, timeout=30)
     conn.row_factory = sqlite3.Row
     try:
         return conn.execute(sql, args).fetchall()

@@ -29,12 +29,25 @@ def start_driver(root: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def running_then(driver: subprocess.Popen[str], root: Path) -> None:
+    """Wait until 2 runs succeeded and 2 are running (held); fail at once if the driver ended."""
+
+    def ready() -> bool:
+        if driver.poll() is not None:
+            raise AssertionError(f"the driver ended early: {driver.communicate()}")
+        return statuses(root) == ["running", "running", "succeeded", "succeeded"]
+
+    wait_for(ready, "2 runs done and 2 running")
+
+
 def test_every_fault_is_recorded_and_the_batch_goes_on(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", "batch_faults.ipynb")
     (root / "grid.yaml").write_text("grid:\n  mode: [raise, exit, die, hang, ok]\n  x: [2]\n")
     result = dsl(root, "batch", "nb/batch_faults.ipynb", "--grid", "grid.yaml", "-j", "2", "--timeout", "20",
-                 "--json", code=7)  # fmt: skip
-    state = json.loads(result.stdout)
+                 code=7)  # fmt: skip
+    batch_id = rows(root, "SELECT id FROM batches")[0]["id"]
+    assert f"batch {batch_id} finished: 4 failed, 1 succeeded" in result.stdout
+    state = dsl_json(root, "batches", batch_id)
     by_mode = {run["parameters"]["mode"]: run for run in state["runs"]}
     assert by_mode["ok"]["state"] == "succeeded"
     assert by_mode["ok"]["metrics"] == {"double": 4.0}
@@ -73,7 +86,7 @@ def test_ctrl_c_cancels_cleanly(tmp_path: Path) -> None:
     (root / "grid.yaml").write_text(GRID_HOLD)
     driver = start_driver(root, "nb/batch_hold.ipynb", "--grid", "grid.yaml", "-j", "2", "-p", "hold", str(hold))
     try:
-        wait_for(lambda: statuses(root) == ["running", "running", "succeeded", "succeeded"], "2 done, 2 running")
+        running_then(driver, root)
         kernels = descendants(driver.pid)
         assert kernels, "the driver has kernel processes"
         driver.send_signal(signal.SIGINT)
@@ -98,7 +111,7 @@ def test_sigkill_of_the_driver_then_resume(tmp_path: Path) -> None:
     args = ("nb/batch_hold.ipynb", "--grid", "grid.yaml", "-j", "2", "-p", "hold", str(hold))
     driver = start_driver(root, *args)
     try:
-        wait_for(lambda: statuses(root) == ["running", "running", "succeeded", "succeeded"], "2 done, 2 running")
+        running_then(driver, root)
         kernels = descendants(driver.pid)
         assert kernels
         os.kill(driver.pid, signal.SIGKILL)

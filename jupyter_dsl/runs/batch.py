@@ -161,16 +161,19 @@ class _Heartbeat(threading.Thread):
                     self.job.cancel("interrupted")
 
 
-def _wait(runner: threading.Thread, job: BatchJob) -> str | None:
-    """Wait for the executor; in the main thread, Ctrl-C / SIGTERM cancel the batch (once)."""
+def _wait(done: threading.Event, job: BatchJob) -> str | None:
+    """Wait for the executor; in the main thread, Ctrl-C / SIGTERM cancel the batch (once).
+
+    Waits on an Event, not ``Thread.join``: a join interrupted by a signal can report a thread
+    that is still running as finished (CPython < 3.13)."""
     if threading.current_thread() is not threading.main_thread():
-        runner.join()
+        done.wait()
         return job.cancelled
     stopped: str | None = None
     try:
         with terminate_raises():
-            while runner.is_alive():
-                runner.join(0.2)
+            while not done.wait(0.2):
+                pass
     except KeyboardInterrupt:
         stopped = "interrupted"
     except Terminated:
@@ -179,7 +182,7 @@ def _wait(runner: threading.Thread, job: BatchJob) -> str | None:
         previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             job.cancel(stopped)
-            runner.join()
+            done.wait()
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -231,6 +234,7 @@ def run_batch(
             token=token,
             database=project.database_path,
             kernel=plan.base.kernel,
+            notebook=plan.base.notebook,
             context=context,
             tasks=tasks,
             timeout=(options or BatchOptions()).timeout,
@@ -238,22 +242,27 @@ def run_batch(
         )
         errors: list[str] = []
 
+        done = threading.Event()
+
         def drive() -> None:
             try:
                 executor.run(job)
             except DslError as exc:
                 errors.append(exc.message)
                 job.cancel("interrupted")
+            finally:
+                done.set()
 
         heartbeat = _Heartbeat(job)
         runner = threading.Thread(target=drive, name="dsl-batch-driver")
         heartbeat.start()
         runner.start()
         try:
-            stopped = _wait(runner, job)
+            stopped = _wait(done, job)
         finally:
             heartbeat.halt.set()
             heartbeat.join()
+            runner.join()
             cancelled = job.cancelled is not None or bool(errors)
             batches.finish(plan.batch_id, token, "cancelled" if cancelled else "finished")
         return BatchOutcome(batches.state(plan.batch_id), stopped, [*errors, *job.errors])

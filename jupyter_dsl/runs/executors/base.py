@@ -80,6 +80,7 @@ class BatchJob:
         token: str,
         database: Path,
         kernel: str,
+        notebook: Path,
         context: RunContext,
         tasks: Iterable[RunTask],
         timeout: float | None,
@@ -89,6 +90,7 @@ class BatchJob:
         self.token = token
         self.database = database
         self.kernel = kernel
+        self.notebook = notebook  # the notebook's path on this machine
         self.context = context
         self.timeout = timeout
         self._queue = deque(tasks)

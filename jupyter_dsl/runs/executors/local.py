@@ -50,7 +50,7 @@ class LocalExecutor:
         from ..kernels import KernelLauncher, notebook_imports
 
         node = nbformat.reads(job.context.notebook_bytes.decode("utf-8"), as_version=4)
-        launcher = KernelLauncher(job.kernel, preload=notebook_imports(node))
+        launcher = KernelLauncher(job.kernel, preload=notebook_imports(node), local_dir=job.notebook.parent)
         count = min(self.workers, job.progress.total) or 1
         starter = ThreadPoolExecutor(max_workers=count, thread_name_prefix="dsl-kernel-start")
         threads = [
