@@ -250,6 +250,9 @@ def run_batch(
             except DslError as exc:
                 errors.append(exc.message)
                 job.cancel("interrupted")
+            except Exception as exc:  # the executor broke (a lost cluster, a bug): say so, stop the batch
+                errors.append(f"the {name} executor failed: {type(exc).__name__}: {exc}")
+                job.cancel("interrupted")
             finally:
                 done.set()
 

@@ -107,7 +107,7 @@ class DaskExecutor:
         store = RunStore(job.database)
         batches = BatchStore(store)
         pending: dict[Any, RunTask] = {}
-        completed = distributed.as_completed()
+        completed = distributed.as_completed(loop=self.client.loop)
         try:
             self._fill(job, batches, pending, completed, slots, event.name)
             for future in completed:
