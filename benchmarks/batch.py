@@ -13,6 +13,7 @@ driver, its kernels and the fork server) sampled while the jupyter-dsl batch ran
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -72,10 +73,8 @@ class PeakMemory(threading.Thread):
         while not self.halt.wait(0.05):
             total = 0
             for proc in [me, *me.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # a process that just ended
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, total)
 
 
@@ -101,7 +100,9 @@ def papermill_one(args: tuple[str, str, int]) -> None:
     import papermill
 
     notebook, out_dir, n = args
-    papermill.execute_notebook(notebook, str(Path(out_dir) / f"out-{n}.ipynb"), parameters={"n": n}, progress_bar=False)
+    papermill.execute_notebook(
+        notebook, str(Path(out_dir) / f"out-{n}.ipynb"), parameters={"n": n}, progress_bar=False
+    )
 
 
 def run_papermill(root: Path, notebook: str, runs: int, processes: int) -> float:
@@ -141,7 +142,9 @@ def main() -> None:
             print(f"{name} notebook, {args.runs} runs (jupyter-dsl: {counts})")
             for label, value in rate.items():
                 print(f"  {label:<26} {value:6.2f} runs/s")
-            print(f"  ratio vs papermill sequential: {sequential / dsl:.1f}x; vs pool of 2: {pool / dsl:.1f}x")
+            print(
+                f"  ratio vs papermill sequential: {sequential / dsl:.1f}x; vs pool of 2: {pool / dsl:.1f}x"
+            )
             print(f"  peak memory of the jupyter-dsl batch (driver + kernels): {peak / 2**20:.0f} MiB")
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -11,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from batch_support import GRID_HOLD, alive, descendants, rows, statuses, wait_for
+from runs_support import ENV, dsl, dsl_json, make_project
+
 from jupyter_dsl.project import find_project
 from jupyter_dsl.runs.plot import batch_figure
-from runs_support import ENV, dsl, dsl_json, make_project
 
 
 def start_driver(root: Path, *args: str) -> subprocess.Popen[str]:
@@ -84,7 +83,9 @@ def test_ctrl_c_cancels_cleanly(tmp_path: Path) -> None:
     hold = root / "hold"
     hold.write_text("")
     (root / "grid.yaml").write_text(GRID_HOLD)
-    driver = start_driver(root, "nb/batch_hold.ipynb", "--grid", "grid.yaml", "-j", "2", "-p", "hold", str(hold))
+    driver = start_driver(
+        root, "nb/batch_hold.ipynb", "--grid", "grid.yaml", "-j", "2", "-p", "hold", str(hold)
+    )
     try:
         running_then(driver, root)
         kernels = descendants(driver.pid)

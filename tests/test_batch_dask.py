@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from runs_support import artifact_path, make_project
 
 from jupyter_dsl.errors import ConfigError
 from jupyter_dsl.project import find_project
 from jupyter_dsl.runs.batch import BatchOptions, plan_batch, run_batch
 from jupyter_dsl.runs.executors import ExecutorOptions, names, open_executor
 from jupyter_dsl.runs.store import RunStore
-from runs_support import artifact_path, make_project
 
 distributed = pytest.importorskip("distributed")
 
@@ -21,7 +21,9 @@ def test_a_batch_on_a_local_cluster_records_to_the_project(tmp_path: Path) -> No
     (root / "grid.yaml").write_text("grid:\n  mode: [ok, raise]\n  x: [1.5, 2.5]\n")
     project = find_project(root)
     plan = plan_batch(project, root / "nb" / "batch_faults.ipynb", root / "grid.yaml")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
         outcome = run_batch(plan, BatchOptions(executor="dask", scheduler=cluster.scheduler_address))
     assert outcome.exit_code == 7
     by_set = {(r.parameters["mode"], r.parameters["x"]): r for r in outcome.state.runs}

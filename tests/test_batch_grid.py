@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from runs_support import NOTEBOOKS
 
 from jupyter_dsl import parameters
 from jupyter_dsl.errors import ConfigError, InvalidInput
 from jupyter_dsl.runs.grid import read_grid
-from runs_support import NOTEBOOKS
 
 
 @pytest.fixture(scope="module")
@@ -121,13 +121,13 @@ def test_bad_yaml_and_missing_file_name_the_grid_file(tmp_path: Path, cell) -> N
     with pytest.raises(ConfigError) as caught:
         read_grid(path, cell)
     assert caught.value.message.startswith(f"grid file {path} is not valid YAML at line")
-    with pytest.raises(ConfigError, match="grid file .*missing.yaml not found"):
+    with pytest.raises(ConfigError, match=r"grid file .*missing\.yaml not found"):
         read_grid(tmp_path / "missing.yaml", cell)
 
 
 def test_p_cannot_also_be_varied(tmp_path: Path, cell) -> None:
     path = write(tmp_path, "grid: {epochs: [1, 2]}\n")
-    with pytest.raises(InvalidInput, match="-p epochs: also varied by grid.yaml"):
+    with pytest.raises(InvalidInput, match=r"-p epochs: also varied by grid\.yaml"):
         read_grid(path, cell, overrides=[("epochs", "3")])
 
 

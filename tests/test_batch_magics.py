@@ -8,9 +8,8 @@ from queue import Empty
 from typing import Any
 
 import pytest
-from jupyter_client.manager import KernelManager
-
 from batch_support import rows, statuses, wait_for
+from jupyter_client.manager import KernelManager
 from runs_support import ENV, make_project
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -91,11 +90,17 @@ def test_without_wait_the_cell_returns_while_the_batch_runs(kernel: Kernel, proj
     status, shown = kernel.run(f"%dsl batch hold.yaml -j 2 --notebook batch_hold.ipynb -p hold {hold}")
     assert status == "ok", shown
     assert any(WIDGET_MIME in data for kind, data in shown if kind == "display_data")
-    batch = wait_for(lambda: rows(project, "SELECT id, status FROM batches WHERE notebook = 'nb/batch_hold.ipynb'"), "the batch")
+    batch = wait_for(
+        lambda: rows(project, "SELECT id, status FROM batches WHERE notebook = 'nb/batch_hold.ipynb'"),
+        "the batch",
+    )
     assert batch[0]["status"] == "running"
     hold.unlink()
     wait_for(
-        lambda: rows(project, "SELECT status FROM batches WHERE id = ?", batch[0]["id"])[0]["status"] == "finished",
+        lambda: (
+            rows(project, "SELECT status FROM batches WHERE id = ?", batch[0]["id"])[0]["status"]
+            == "finished"
+        ),
         "the batch to finish",
     )
     done = rows(project, "SELECT status FROM runs WHERE batch_id = ?", batch[0]["id"])

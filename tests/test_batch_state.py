@@ -84,7 +84,12 @@ def test_states_follow_claims_and_records(store: RunStore) -> None:
     store.update(run)
     batches.release("b1", "id-a", "driver-1", run.id)
     first = batches.state("b1").runs[0]
-    assert (first.state, first.run_id, first.duration_s, first.error) == ("failed", run.id, 1.5, "ValueError: bad")
+    assert (first.state, first.run_id, first.duration_s, first.error) == (
+        "failed",
+        run.id,
+        1.5,
+        "ValueError: bad",
+    )
     assert first.metrics == {"auc": 0.7}
 
 

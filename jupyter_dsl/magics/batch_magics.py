@@ -210,7 +210,7 @@ def _plot_args(parser: MagicArgumentParser) -> None:
     "plot", "a batch's metric against a parameter: %dsl plot --batch ID --x PARAM --y METRIC", _plot_args
 )
 def plot(session: MagicSession, args: argparse.Namespace) -> Any:
-    from IPython.display import Image
+    from IPython.core.display import Image
 
     project = session.project(session.notebook_or(args.notebook).parent if args.notebook else None)
     return Image(

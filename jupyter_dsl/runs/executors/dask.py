@@ -39,7 +39,8 @@ def run_on_worker(
     plan: RunPlan, context: RunContext, timeout: float | None, cancel_event: str
 ) -> dict[str, Any]:
     """One run, on a Dask worker: a fresh kernel, artifacts to the artifact store, the record returned."""
-    from ..execute import RunControl, execute, prepare_run
+    from ..control import RunControl
+    from ..execute import execute, prepare_run
 
     distributed = _distributed()
     control = RunControl()

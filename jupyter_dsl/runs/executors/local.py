@@ -98,7 +98,8 @@ class LocalExecutor:
         shutil.rmtree(pending.prepared.staging, ignore_errors=True)
 
     def _run_one(self, job: BatchJob, batches: BatchStore, pending: _Pending) -> None:
-        from ..execute import RunControl, execute
+        from ..control import RunControl
+        from ..execute import execute
 
         control = RunControl()
         if not job.on_cancel(control.stop):
