@@ -173,3 +173,22 @@ def test_plot_one_line_per_other_parameter(finished_batch: tuple[Path, str]) -> 
     assert (root / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = dsl(root, "plot", "--batch", batch_id, "--x", "nope", "--y", "score", code=2)
     assert "--x 'nope' is not a parameter" in bad.stderr
+
+
+def test_two_batches_at_once_on_one_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "parameterized.ipynb")
+    (root / "a.yaml").write_text("grid:\n  alpha: [0.1, 0.2, 0.3]\n")
+    (root / "b.yaml").write_text("grid:\n  epochs: [4, 5, 6]\n")
+    drivers = [
+        start_driver(root, "nb/parameterized.ipynb", "--grid", g, "-j", "2") for g in ("a.yaml", "b.yaml")
+    ]
+    for driver in drivers:
+        _, err = driver.communicate(timeout=300)
+        assert driver.returncode == 0, err
+    batches = rows(root, "SELECT id, status, total FROM batches")
+    assert sorted((b["status"], b["total"]) for b in batches) == [("finished", 3), ("finished", 3)]
+    for batch in batches:
+        assert [
+            r["status"] for r in rows(root, "SELECT status FROM runs WHERE batch_id = ?", batch["id"])
+        ] == ["succeeded"] * 3
+    assert rows(root, "PRAGMA integrity_check")[0][0] == "ok"
