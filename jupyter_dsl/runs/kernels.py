@@ -1,9 +1,10 @@
 """Fresh kernels for runs: started ahead of need, connected and ready before a run asks for them.
 
-A kernel is *ready* when it answered ``kernel_info`` on the shell channel and its IOPub ``status``
-message for that request arrived on our subscription: that proves the subscription works without
-jupyter_client's fixed 0.2 s IOPub flush (``wait_for_ready``). Every kernel is a new process; a
-:class:`KernelLauncher` forks them from a pre-initialised zygote (``forkserver.py``) when it can.
+A kernel is *ready* when it answered ``kernel_info`` on the shell channel and our IOPub subscription
+is proven live, by ipykernel 7's ``iopub_welcome`` (JEP 65) or by the ``status`` message of that
+request, instead of jupyter_client's fixed 0.2 s IOPub flush (``wait_for_ready``). Every kernel is a
+new process; a :class:`KernelLauncher` forks them from a pre-initialised zygote (``forkserver.py``)
+when it can.
 """
 
 from __future__ import annotations
@@ -38,6 +39,21 @@ class StartedKernel:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _killed: bool = field(default=False, repr=False)
     _released: bool = field(default=False, repr=False)
+    _thread: int = field(default_factory=threading.get_ident, repr=False)
+
+    def for_this_thread(self, timeout: float = START_TIMEOUT) -> Any:
+        """The client, connected afresh if it was readied in another thread: zmq's asyncio sockets
+        belong to the event loop of the thread that made them (used from another loop, replies can
+        wait for the next poll timeout). A new client costs a subscription and one message."""
+        if self._thread != threading.get_ident():
+            with contextlib.suppress(Exception):
+                self.client.stop_channels()
+            self.client = self.manager.client()
+            self.client.allow_stdin = False
+            self._thread = threading.get_ident()
+            self.client.start_channels()
+            _run(_until_ready(self.manager, self.client, timeout))
+        return self.client
 
     def terminate(self) -> None:
         """SIGKILL the kernel's process group now. Safe from any thread; idempotent."""
@@ -157,6 +173,8 @@ async def _until_ready(manager: Any, client: Any, timeout: float) -> None:
                 msg = await client.get_iopub_msg(timeout=left)
             except Empty:
                 break
+            if msg["msg_type"] == "iopub_welcome":  # JEP 65: our subscription is live from now on
+                return
             if (
                 msg["msg_type"] == "status"
                 and msg["parent_header"].get("msg_id") == msg_id
