@@ -1,12 +1,14 @@
 """Sequential reruns of one notebook, fresh kernel process per run, through each way of starting it:
 
-    python benchmarks/engine.py [--runs 20] [--only tiny|pandas]
+    python benchmarks/engine.py [--runs 20] [--only tiny|pandas] [--jobs 1]
 
-(a) ``papermill.execute_notebook`` with its defaults; (b) ``execute()`` starting a plain kernel
+(a) ``papermill.execute_notebook`` with its defaults, one after the other (with ``--jobs N`` also a
+N-process pool calling it); (b) ``execute()`` starting a plain kernel
 itself; (c) ``execute()`` on plain kernels a ``KernelLauncher(fork=False)`` starts one run ahead;
 (d) the same with kernels forked from the zygote. The pandas notebook (numpy + a 10,000-row
 DataFrame, one recorded metric) adds (d) with the notebook's imports preloaded in the zygote.
-Prints runs/s and ratios against (a). Each engine run is a recorded run (git state and environment
+With ``--jobs N`` the engine runs go N at a time (threads sharing one launcher). Prints runs/s and
+ratios against (a). Each engine run is a recorded run (git state and environment
 captured once per series, as a batch does). The building blocks (``bench_project``,
 ``papermill_series``, ``engine_series``) are importable for the batch benchmark.
 """
@@ -23,12 +25,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import nbformat
 
 from jupyter_dsl.project import Project, find_project
-from jupyter_dsl.runs.execute import capture_context, execute, plan_run, prepare_run
+from jupyter_dsl.runs.execute import PreparedRun, capture_context, execute, plan_run, prepare_run
 from jupyter_dsl.runs.kernels import KernelLauncher, StartedKernel, notebook_imports
 from jupyter_dsl.runs.store import RunStore
 from jupyter_dsl.scaffold import init_project
@@ -78,69 +79,107 @@ def papermill_series(notebook: Path, runs: int, out: Path, parameter: str) -> fl
     return time.perf_counter() - started
 
 
+def _papermill_one(args: tuple[str, str, str, int]) -> None:
+    import papermill
+
+    notebook, output, parameter, value = args
+    papermill.execute_notebook(notebook, output, parameters={parameter: value}, progress_bar=False)
+
+
+def papermill_pool(notebook: Path, runs: int, out: Path, parameter: str, jobs: int) -> float:
+    """A ``jobs``-process pool, each process calling ``papermill.execute_notebook``; seconds."""
+    from multiprocessing import get_context
+
+    work = [(str(notebook), str(out / f"pool-{i}.ipynb"), parameter, i) for i in range(runs)]
+    started = time.perf_counter()
+    with get_context("spawn").Pool(jobs) as pool:
+        pool.map(_papermill_one, work, chunksize=1)
+    return time.perf_counter() - started
+
+
 def engine_series(
     project: Project,
     notebook: Path,
     runs: int,
     parameter: str,
     launcher: KernelLauncher | None,
+    jobs: int = 1,
 ) -> float:
-    """(b)-(d): recorded runs through ``execute``; with a launcher, the next run's kernel starts
-    while the current run executes. Checks every run succeeded; seconds."""
+    """(b)-(e): recorded runs through ``execute`` in ``jobs`` threads; with a launcher, each thread's
+    next kernel starts while its current run executes. Checks every run succeeded; seconds."""
     plan = plan_run(project, notebook)  # validated once (inspecting parameters costs ~0.5 s a plan)
     started = time.perf_counter()
     context = capture_context(plan)
-    plans = [replace(plan, parameters={parameter: i}) for i in range(runs)]
-    prepared = [prepare_run(p, context) for p in plans]
-    with RunStore(project.database_path) as store, ThreadPoolExecutor(1) as ahead:
-        start: Callable[[int], StartedKernel] | None = None
-        if launcher is not None:
-            start = lambda i: launcher.start(prepared[i].env, notebook.parent)  # noqa: E731
-        upcoming: Future[StartedKernel] | None = ahead.submit(start, 0) if start else None
-        for i, run in enumerate(prepared):
-            kernel = upcoming.result() if upcoming is not None else None
-            upcoming = ahead.submit(start, i + 1) if start and i + 1 < runs else None
-            record = execute(run, store=store, kernel=kernel)
-            assert record.status == "succeeded", (record.status, record.error)
+    prepared = [prepare_run(replace(plan, parameters={parameter: i}), context) for i in range(runs)]
+
+    def worker(share: list[PreparedRun]) -> None:
+        with RunStore(project.database_path) as store, ThreadPoolExecutor(1) as ahead:
+            start: Callable[[PreparedRun], StartedKernel] | None = None
+            if launcher is not None:
+                start = lambda run: launcher.start(run.env, notebook.parent)  # noqa: E731
+            upcoming: Future[StartedKernel] | None = ahead.submit(start, share[0]) if start else None
+            for i, run in enumerate(share):
+                kernel = upcoming.result() if upcoming is not None else None
+                upcoming = ahead.submit(start, share[i + 1]) if start and i + 1 < len(share) else None
+                record = execute(run, store=store, kernel=kernel)
+                assert record.status == "succeeded", (record.status, record.error)
+
+    with ThreadPoolExecutor(jobs) as workers:
+        list(workers.map(worker, [prepared[w::jobs] for w in range(jobs)]))
     return time.perf_counter() - started
 
 
-def _row(label: str, runs: int, seconds: float, base: float | None) -> str:
-    ratio = f"{base / seconds:5.1f}x papermill" if base else ""
+def _row(label: str, runs: int, seconds: float, base: float, pool: float | None) -> str:
+    ratio = f"{base / seconds:5.1f}x sequential papermill" if seconds is not base else ""
+    if pool is not None and seconds not in (base, pool):
+        ratio += f", {pool / seconds:4.1f}x the papermill pool"
     return f"{label:<52} {seconds / runs * 1000:7.0f} ms/run {runs / seconds:6.2f} runs/s  {ratio}"
 
 
 def _series(
-    project: Project, notebook: Path, runs: int, parameter: str, out: Path
+    project: Project, notebook: Path, runs: int, parameter: str, out: Path, jobs: int
 ) -> list[tuple[str, float]]:
     preload = notebook_imports(nbformat.read(notebook, as_version=4))
-    rows = [("(a) papermill.execute_notebook defaults", papermill_series(notebook, runs, out, parameter))]
+    j = f" x{jobs} threads" if jobs > 1 else ""
+    rows = [
+        (
+            "(a) papermill.execute_notebook defaults, sequential",
+            papermill_series(notebook, runs, out, parameter),
+        )
+    ]
+    if jobs > 1:
+        rows.append(
+            (
+                f"(a{jobs}) {jobs}-process pool calling papermill",
+                papermill_pool(notebook, runs, out, parameter, jobs),
+            )
+        )
     rows.append(
         (
-            "(b) execute(), plain kernel started in the run",
-            engine_series(project, notebook, runs, parameter, None),
+            f"(b) execute(), plain kernel started in the run{j}",
+            engine_series(project, notebook, runs, parameter, None, jobs),
         )
     )
     with KernelLauncher("python3", fork=False) as plain:
         rows.append(
             (
-                "(c) execute(), plain kernels started one ahead",
-                engine_series(project, notebook, runs, parameter, plain),
+                f"(c) execute(), plain kernels one ahead{j}",
+                engine_series(project, notebook, runs, parameter, plain, jobs),
             )
         )
     with KernelLauncher("python3") as forked:
         assert forked.forking, forked.note
         rows.append(
             (
-                "(d) execute(), forked kernels one ahead",
-                engine_series(project, notebook, runs, parameter, forked),
+                f"(d) execute(), forked kernels one ahead{j}",
+                engine_series(project, notebook, runs, parameter, forked, jobs),
             )
         )
     if notebook.name.startswith("pandas"):
         with KernelLauncher("python3", preload=preload) as preloaded:
             assert not preloaded.preload_notes, preloaded.preload_notes
-            label = f"(e) forked one ahead, zygote preloaded {', '.join(preload)}"
-            rows.append((label, engine_series(project, notebook, runs, parameter, preloaded)))
+            label = f"(e) as (d), zygote preloaded {', '.join(preload)}{j}"
+            rows.append((label, engine_series(project, notebook, runs, parameter, preloaded, jobs)))
     return rows
 
 
@@ -150,6 +189,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", choices=["tiny", "pandas"])
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="runs at a time (threads; a process pool for papermill)"
+    )
     args = parser.parse_args(argv)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     warnings.simplefilter("ignore")
@@ -158,15 +200,15 @@ def main(argv: list[str] | None = None) -> None:
         for name, notebook, parameter in (("tiny", tiny, "x"), ("pandas", frame, "seed")):
             if args.only and args.only != name:
                 continue
-            print(f"\n{notebook.name}: {args.runs} sequential runs, a fresh kernel process each")
-            rows = _series(project, notebook, args.runs, parameter, Path(tmp))
-            base = rows[0][1]
+            print(f"\n{notebook.name}: {args.runs} runs, -j {args.jobs}, a fresh kernel process each")
+            rows = _series(project, notebook, args.runs, parameter, Path(tmp), args.jobs)
+            base, pool = rows[0][1], rows[1][1] if args.jobs > 1 else None
             for label, seconds in rows:
-                print(_row(label, args.runs, seconds, None if seconds is base else base), flush=True)
+                print(_row(label, args.runs, seconds, base, pool), flush=True)
 
 
 if __name__ == "__main__":
     main()
 
 
-__all__: list[Any] = ["bench_project", "engine_series", "papermill_series"]
+__all__ = ["bench_project", "engine_series", "papermill_pool", "papermill_series"]

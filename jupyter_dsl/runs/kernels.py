@@ -63,10 +63,9 @@ class StartedKernel:
             self._killed = True
         kill_group(self.pid)
 
-    def kill(self) -> None:
-        """Kill the kernel at once and release what it held (channels, connection file, ports).
-
-        Call it from the thread that uses the client (the channels are not thread-safe)."""
+    def release(self) -> None:
+        """Kill the kernel and release what its process held: reap it, return its ports, remove its
+        connection file. Safe from any thread; idempotent."""
         self.terminate()
         with self._lock:
             if self._released:
@@ -78,11 +77,17 @@ class StartedKernel:
             with contextlib.suppress(Exception):
                 process.wait(timeout=5)  # reaps a plain kernel (SIGKILL is immediate)
         with contextlib.suppress(Exception):
-            self.client.stop_channels()
-        with contextlib.suppress(Exception):
             _run(provisioner.cleanup(restart=False))  # returns the cached ports
         with contextlib.suppress(Exception):
             self.manager.cleanup_connection_file()
+
+    def kill(self) -> None:
+        """Kill the kernel at once, release it and close the client's channels. Idempotent; call it
+        from the thread that uses the client (zmq sockets are not thread-safe)."""
+        self.release()
+        with contextlib.suppress(Exception):
+            if self.client.channels_running:
+                self.client.stop_channels()
 
 
 def kill_group(pid: int) -> None:
@@ -259,7 +264,9 @@ class KernelLauncher:
             self._closed = True
             alive, self._alive = self._alive, set()
         for kernel in alive:
-            kernel.terminate()
+            kernel.terminate()  # all at once, then reap them one by one
+        for kernel in alive:
+            kernel.release()  # channels stay with the thread using them (the run ends on its own)
         if self._server is not None:
             self._server.close()
 

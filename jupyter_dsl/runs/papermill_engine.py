@@ -136,5 +136,6 @@ def run_papermill(
         kernel_name=kernel_name,
         language=language,
         progress_bar=progress,
+        shutdown_kernel="immediate",  # nbclient's own Ctrl-C cleanup: never a graceful-shutdown wait
         **{_KERNEL_ARG: kernel, _PATH_ARG: str(input_path)},
     )
