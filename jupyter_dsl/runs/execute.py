@@ -10,58 +10,46 @@ record saying so.
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
-import os
 import re
-import signal
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from .. import gitrepo, notebooks, parameters, recording
+from .. import notebooks, parameters, recording
 from ..errors import ConfigError, DslError, InvalidInput
 from ..project import Project
-from . import environment
-from .artifacts import FILES_DIR, RECORD_NAME, VALUES_DIR, ArtifactStore, keep_out_of_git, open_artifacts
+from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
+from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
 from .kernels import StartedKernel, start_kernel
 from .outcome import read_outcome, strip_ansi
-from .records import (
-    Environment,
-    GitInfo,
-    IssueInfo,
-    RunError,
-    RunRecord,
-    new_run_id,
-    now_iso,
-    run_identity,
-)
+from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run
+from .records import RunError, RunRecord, now_iso
 from .store import RunStore
 
-DIRTY_WARNING = (
-    "the working tree has uncommitted changes: this run is recorded as dirty (DSLP: commit before you run)"
-)
-
+__all__ = [
+    "DIRTY_WARNING",
+    "PreparedRun",
+    "RunContext",
+    "RunControl",
+    "RunPlan",
+    "Terminated",
+    "capture_context",
+    "execute",
+    "plan_run",
+    "prepare_run",
+    "run_notebook",
+    "signals_deferred",
+    "stopped_record",
+    "terminate_raises",
+]
 
 KERNEL_DIED = "the kernel died (os._exit, a fatal signal or a crash in native code)"
-RECORD_ATTRIBUTE = "run_record"  # set on a re-raised KeyboardInterrupt / Terminated
-
-
-def stopped_record(exc: BaseException) -> RunRecord | None:
-    """The stored record of a run that an interrupt or SIGTERM stopped."""
-    record = getattr(exc, RECORD_ATTRIBUTE, None)
-    return record if isinstance(record, RunRecord) else None
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived while a run was executing."""
 
 
 @dataclass
@@ -123,94 +111,6 @@ def plan_run(
 
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "value"
-
-
-def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
-    try:
-        link = notebooks.get_link(path)
-    except DslError as exc:
-        return None, f"the notebook's issue link cannot be read: {exc.message}"
-    if link is None:
-        return None, None
-    ref = link.issue
-    return IssueInfo(ref.tracker, ref.number, ref.type, ref.title, ref.url), None
-
-
-@dataclass(frozen=True)
-class RunContext:
-    """What a batch captures ONCE and shares by all its runs."""
-
-    notebook_bytes: bytes  # the notebook read once: every run executes these bytes
-    notebook_hash: str  # sha256 of notebook_bytes
-    git: GitInfo | None
-    environment: Environment | None  # the kernel's environment fingerprint
-    issue: IssueInfo | None  # the notebook's link
-    warnings: tuple[str, ...]  # dirty tree, not a git repo, unreadable link, .gitignore additions
-
-
-def capture_context(plan: RunPlan) -> RunContext:
-    """Read the notebook, git state, issue link and environment once (also git-ignores the run index)."""
-    warnings = keep_out_of_git(plan.project, open_artifacts(plan.project))
-    content = plan.notebook.read_bytes()
-    state = gitrepo.state(plan.project.root)
-    git = GitInfo(state.commit, state.branch, state.dirty, state.diff_hash) if state else None
-    if state is None:
-        warnings.append("the project is not a git repository: the run has no commit to reproduce it from")
-    elif state.dirty:
-        warnings.append(DIRTY_WARNING)
-    issue, problem = _issue(plan.notebook)
-    if problem:
-        warnings.append(problem)
-    return RunContext(
-        notebook_bytes=content,
-        notebook_hash=hashlib.sha256(content).hexdigest(),
-        git=git,
-        environment=environment.for_kernel(plan.kernel),
-        issue=issue,
-        warnings=tuple(warnings),
-    )
-
-
-@dataclass
-class PreparedRun:
-    plan: RunPlan
-    record: RunRecord  # id allocated, status "queued"; NOT yet in the store
-    staging: Path  # the run's staging directory (artifacts)
-    env: dict[str, str]  # what the kernel process must have in its environment
-    context: RunContext
-
-
-def prepare_run(plan: RunPlan, context: RunContext | None = None) -> PreparedRun:
-    """Allocate the run id, staging dir and kernel env. Writes nothing to the store."""
-    context = context if context is not None else capture_context(plan)
-    record = RunRecord(
-        id=new_run_id(),
-        notebook=plan.relative,
-        notebook_hash=context.notebook_hash,
-        parameters=plan.parameters,
-        kernel=plan.kernel,
-        status="queued",
-        identity=run_identity(context.notebook_hash, plan.parameters),
-        batch_id=plan.batch_id,
-        rerun_of=plan.rerun_of,
-        parameter_sources=plan.sources,
-        git=context.git,
-        environment=context.environment,
-        issue=context.issue,
-        warnings=list(context.warnings),
-        host=socket.gethostname(),
-        pid=os.getpid(),
-    )
-    staging = open_artifacts(plan.project).staging(record.id)
-    files = staging / FILES_DIR
-    files.mkdir(parents=True, exist_ok=True)
-    env = {
-        recording.RUN_DIR_ENV: str(files),
-        recording.RUN_ID_ENV: record.id,
-        "JPY_SESSION_NAME": str(plan.notebook),  # `%dsl` magics in the run know their notebook
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
-    return PreparedRun(plan, record, staging, env, context)
 
 
 def _read_output(output: Path) -> Any:
@@ -276,44 +176,6 @@ def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) 
             data["value"] = None
             data["artifact"] = store.url_of(store.path(record.id, VALUES_DIR, target.name))
         record.values[name] = data
-
-
-@contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Finish writing a record even if SIGINT/SIGTERM arrive meanwhile (they are re-raised after)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in previous:
-        signal.signal(sig, lambda signum, frame: pending.append(signum))
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if signal.SIGTERM in pending:
-            raise Terminated()
-        if signal.SIGINT in pending:
-            raise KeyboardInterrupt()
-
-
-@contextlib.contextmanager
-def terminate_raises() -> Iterator[None]:
-    """While a run executes, SIGTERM raises :class:`Terminated` (as SIGINT raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:

@@ -1,9 +1,10 @@
 """Fresh kernels for runs: started ahead of need, connected and ready before a run asks for them.
 
-A kernel is *ready* when it answered ``kernel_info`` on the shell channel and its IOPub ``status``
-message for that request arrived on our subscription: that proves the subscription works without
-jupyter_client's fixed 0.2 s IOPub flush (``wait_for_ready``). Every kernel is a new process; a
-:class:`KernelLauncher` forks them from a pre-initialised zygote (``forkserver.py``) when it can.
+A kernel is *ready* when it answered ``kernel_info`` on the shell channel and our IOPub subscription
+is proven live, by ipykernel 7's ``iopub_welcome`` (JEP 65) or by the ``status`` message of that
+request, instead of jupyter_client's fixed 0.2 s IOPub flush (``wait_for_ready``). Every kernel is a
+new process; a :class:`KernelLauncher` forks them from a pre-initialised zygote (``forkserver.py``)
+when it can.
 """
 
 from __future__ import annotations
@@ -38,6 +39,21 @@ class StartedKernel:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _killed: bool = field(default=False, repr=False)
     _released: bool = field(default=False, repr=False)
+    _thread: int = field(default_factory=threading.get_ident, repr=False)
+
+    def for_this_thread(self, timeout: float = START_TIMEOUT) -> Any:
+        """The client, connected afresh if it was readied in another thread: zmq's asyncio sockets
+        belong to the event loop of the thread that made them (used from another loop, replies can
+        wait for the next poll timeout). A new client costs a subscription and one message."""
+        if self._thread != threading.get_ident():
+            with contextlib.suppress(Exception):
+                self.client.stop_channels()
+            self.client = self.manager.client()
+            self.client.allow_stdin = False
+            self._thread = threading.get_ident()
+            self.client.start_channels()
+            _run(_until_ready(self.manager, self.client, timeout))
+        return self.client
 
     def terminate(self) -> None:
         """SIGKILL the kernel's process group now. Safe from any thread; idempotent."""
@@ -47,10 +63,9 @@ class StartedKernel:
             self._killed = True
         kill_group(self.pid)
 
-    def kill(self) -> None:
-        """Kill the kernel at once and release what it held (channels, connection file, ports).
-
-        Call it from the thread that uses the client (the channels are not thread-safe)."""
+    def release(self) -> None:
+        """Kill the kernel and release what its process held: reap it, return its ports, remove its
+        connection file. Safe from any thread; idempotent."""
         self.terminate()
         with self._lock:
             if self._released:
@@ -62,11 +77,17 @@ class StartedKernel:
             with contextlib.suppress(Exception):
                 process.wait(timeout=5)  # reaps a plain kernel (SIGKILL is immediate)
         with contextlib.suppress(Exception):
-            self.client.stop_channels()
-        with contextlib.suppress(Exception):
             _run(provisioner.cleanup(restart=False))  # returns the cached ports
         with contextlib.suppress(Exception):
             self.manager.cleanup_connection_file()
+
+    def kill(self) -> None:
+        """Kill the kernel at once, release it and close the client's channels. Idempotent; call it
+        from the thread that uses the client (zmq sockets are not thread-safe)."""
+        self.release()
+        with contextlib.suppress(Exception):
+            if self.client.channels_running:
+                self.client.stop_channels()
 
 
 def kill_group(pid: int) -> None:
@@ -157,6 +178,8 @@ async def _until_ready(manager: Any, client: Any, timeout: float) -> None:
                 msg = await client.get_iopub_msg(timeout=left)
             except Empty:
                 break
+            if msg["msg_type"] == "iopub_welcome":  # JEP 65: our subscription is live from now on
+                return
             if (
                 msg["msg_type"] == "status"
                 and msg["parent_header"].get("msg_id") == msg_id
@@ -241,7 +264,9 @@ class KernelLauncher:
             self._closed = True
             alive, self._alive = self._alive, set()
         for kernel in alive:
-            kernel.terminate()
+            kernel.terminate()  # all at once, then reap them one by one
+        for kernel in alive:
+            kernel.release()  # channels stay with the thread using them (the run ends on its own)
         if self._server is not None:
             self._server.close()
 

@@ -28,7 +28,7 @@ _PATH_ARG = "dsl_input_path"
 class _StartedKernelClient(PapermillNotebookClient):  # type: ignore[misc]
     def __init__(self, nb_man: Any, *, kernel: StartedKernel, **kw: Any) -> None:
         super().__init__(nb_man, km=kernel.manager, **kw)
-        self.kc = kernel.client  # connected and ready: nbclient neither starts nor flushes a client
+        self.kc = kernel.for_this_thread()  # connected and ready: nbclient starts and flushes nothing
 
 
 class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
@@ -136,5 +136,6 @@ def run_papermill(
         kernel_name=kernel_name,
         language=language,
         progress_bar=progress,
+        shutdown_kernel="immediate",  # nbclient's own Ctrl-C cleanup: never a graceful-shutdown wait
         **{_KERNEL_ARG: kernel, _PATH_ARG: str(input_path)},
     )
