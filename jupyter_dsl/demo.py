@@ -210,6 +210,7 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
     report_ = DemoReport(root, ask.number, explore.number, NOTEBOOK, link.branch, steps)
     if runs:
         _record_runs(report_)
+        _record_batch(report_)
     _complete_exploration(report_)
     return report_
 
@@ -245,6 +246,22 @@ def _record_runs(report: DemoReport) -> None:
         report.steps.append(
             f"ran it with {CONFIG}{' -p region west' if overrides else ''}: {record.status} ({shown})"
         )
+
+
+def _record_batch(report: DemoReport) -> None:
+    """A small batch: min_tenure 0, 6 and 12 for the baseline config, two runs at a time."""
+    from .runs.batch import BatchOptions, plan_batch, run_batch
+
+    grid = report.root / "configs" / "tenure_grid.yaml"
+    grid.write_text("grid:\n  min_tenure: [0, 6, 12]\n", encoding="utf-8")
+    _commit(report.root, ["configs/tenure_grid.yaml"], "Add the tenure grid")
+    project = find_project(report.root)
+    plan = plan_batch(project, report.root / NOTEBOOK, grid, config_files=[report.root / CONFIG])
+    outcome = run_batch(plan, BatchOptions(workers=2))
+    report.steps.append(
+        f"ran a batch over configs/tenure_grid.yaml: {outcome.state.counts} "
+        f"(jupyter dsl runs --batch {plan.batch_id})"
+    )
 
 
 def _commit(root: Path, paths: list[str], message: str) -> None:

@@ -28,12 +28,14 @@ __all__ = [
     "ParametersCell",
     "ResolvedParameters",
     "TagResult",
+    "check_value",
     "inspect",
     "load_config",
     "parse_scalar",
     "resolve",
     "tag_cell",
     "tagged_cell",
+    "value_kind",
 ]
 
 # The types a parameter can have; "any" when the cell does not say (a None default, an expression).
@@ -313,6 +315,17 @@ def _check(param: Parameter, value: Any) -> tuple[bool, Any]:
     if kind == "list" and isinstance(value, tuple):
         return True, list(value)
     return _kind_of_value(value) == kind, value
+
+
+def check_value(param: Parameter, value: Any) -> tuple[bool, Any]:
+    """Whether ``value`` fits ``param`` (for grid files), and the value as a run would use it."""
+    return _check(param, value)
+
+
+def value_kind(value: Any) -> str:
+    """The parameter type a value has ("int", "str", ...), or its Python type name."""
+    kind = _kind_of_value(value)
+    return kind if kind != "any" else type(value).__name__
 
 
 def resolve(

@@ -50,6 +50,7 @@ class BranchSettings:
 class BatchSettings:
     workers: int = 0  # 0: one per core
     scheduler: str = ""  # Dask scheduler address for executor = "dask"
+    executor: str = ""  # "local" or "dask" (or an installed executor); empty: [runs] executor
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,12 @@ def test_demo_builds_a_linked_project(tmp_path: Path) -> None:
     assert all(r["parameters"]["min_tenure"] == 12 for r in report["runs"])
     listed = dsl_json(root, "runs")
     runs = listed["runs"] if isinstance(listed, dict) else listed
-    assert {r["id"] for r in runs} == {r["id"] for r in report["runs"]}
+    assert {r["id"] for r in runs if r["batch_id"] is None} == {r["id"] for r in report["runs"]}
     assert all(0 < r["metrics"]["churn_rate"] < 1 for r in report["runs"])
+    # and a small batch over configs/tenure_grid.yaml: min_tenure 0, 6, 12
+    batched = [r for r in runs if r["batch_id"] is not None]
+    assert sorted(r["parameters"]["min_tenure"] for r in batched) == [0, 6, 12]
+    assert {r["status"] for r in batched} == {"succeeded"}
+    assert any(f"--batch {batched[0]['batch_id']}" in step for step in report["steps"])
     human = dsl(tmp_path, "demo", "d", code=4)
     assert "not empty" in human.stderr

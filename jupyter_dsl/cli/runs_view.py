@@ -13,7 +13,7 @@ from ..errors import InvalidInput
 from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
 from ..runs.listing import list_runs, show_run
 from ..runs.store import notebook_key
-from ..runs.table import format_value
+from ..runs.table import format_value, sort_by_metric
 from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
 
 
@@ -110,7 +110,10 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
 @click.option(
     "--where", "conditions", multiple=True, metavar="METRIC>VALUE", help="Metric filter, e.g. auc>0.9."
 )
-@click.option("--limit", type=int, default=50, show_default=True, help="Newest N runs; 0 lists all.")
+@click.option("--limit", type=int, default=None, help="Newest N runs (default 50, all of a --batch); 0: all.")
+@click.option(
+    "--sort", "sort_key", metavar="METRIC", help="Order by a metric, lowest first; -METRIC: highest."
+)
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @json_option
 @click.pass_context
@@ -121,7 +124,8 @@ def runs(
     status: str | None,
     batch_id: str | None,
     conditions: tuple[str, ...],
-    limit: int,
+    limit: int | None,
+    sort_key: str | None,
     as_csv: bool,
     as_json: bool,
 ) -> None:
@@ -140,9 +144,11 @@ def runs(
         issue=issue,
         batch_id=batch_id,
         metrics=[MetricFilter.parse(c) for c in conditions],
-        limit=limit or None,
+        limit=(limit if limit is not None else (0 if batch_id else 50)) or None,
     )
     listing = list_runs(project.database_path, query)
+    if sort_key:
+        listing.table.runs = sort_by_metric(listing.table.runs, sort_key)
     table, total = listing.table, listing.total
     if as_csv:
         click.echo(table.to_csv(), nl=False)

@@ -108,9 +108,7 @@ class CommitSummary(Step):
         return not status.stdout.strip() and bool(tracked)
 
     def apply(self) -> None:
-        specs = self._pathspecs()
-        gitrepo.git(self.root, "add", "--all", "--", *specs)
-        gitrepo.git(self.root, "commit", "--quiet", "--only", "-m", self.message, "--", *specs)
+        gitrepo.commit_files(self.root, self._pathspecs(), self.message)
 
 
 @dataclass

@@ -1,53 +1,55 @@
 """One recorded run: validate, execute through papermill in a fresh kernel, record, keep the artifacts.
 
 ``plan_run`` does everything that can fail on bad input (missing notebook, unknown parameter, wrong
-type, bad YAML, unknown kernel) before any kernel starts. ``execute`` stores a ``running`` record
-first, so a run that is interrupted or killed still leaves a record saying so.
+type, bad YAML, unknown kernel) before any kernel starts. ``capture_context`` reads what a batch
+shares (notebook bytes, git state, environment) once; ``prepare_run`` allocates a run;
+``execute`` stores a ``running`` record first, so a run that is interrupted or killed still leaves a
+record saying so.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
-import os
 import re
-import signal
-import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from .. import gitrepo, notebooks, parameters, recording
+from .. import notebooks, parameters, recording
 from ..errors import ConfigError, DslError, InvalidInput
 from ..project import Project
-from . import environment
-from .artifacts import FILES_DIR, RECORD_NAME, VALUES_DIR, ArtifactStore, keep_out_of_git, open_artifacts
+from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
+from .control import RunControl
+from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
+from .kernels import StartedKernel, start_kernel
 from .outcome import read_outcome, strip_ansi
-from .records import GitInfo, IssueInfo, RunError, RunRecord, new_run_id, now_iso, run_identity
+from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run
+from .records import RunError, RunRecord, now_iso
 from .store import RunStore
 
-DIRTY_WARNING = (
-    "the working tree has uncommitted changes: this run is recorded as dirty (DSLP: commit before you run)"
-)
+__all__ = [
+    "DIRTY_WARNING",
+    "PreparedRun",
+    "RunContext",
+    "RunControl",
+    "RunPlan",
+    "Terminated",
+    "capture_context",
+    "execute",
+    "plan_run",
+    "prepare_run",
+    "run_notebook",
+    "signals_deferred",
+    "stopped_record",
+    "terminate_raises",
+]
 
-
-RECORD_ATTRIBUTE = "run_record"  # set on a re-raised KeyboardInterrupt / Terminated
-
-
-def stopped_record(exc: BaseException) -> RunRecord | None:
-    """The stored record of a run that an interrupt or SIGTERM stopped."""
-    record = getattr(exc, RECORD_ATTRIBUTE, None)
-    return record if isinstance(record, RunRecord) else None
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived while a run was executing."""
+KERNEL_DIED = "the kernel died (os._exit, a fatal signal or a crash in native code)"
 
 
 @dataclass
@@ -107,93 +109,8 @@ def plan_run(
     )
 
 
-def _manager_class(extra_env: dict[str, str]) -> type:
-    """A kernel manager that starts its kernel with ``extra_env`` on top of this process's environment."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class RunKernelManager(AsyncKernelManager):  # type: ignore[misc]
-        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            kw["env"] = {**os.environ, **(kw.get("env") or {}), **extra_env}
-            if self._kernel_supports_curve_encryption():  # encrypted when the kernel can do it
-                kw.setdefault("transport_encryption", "auto")
-            return await super()._async_pre_start_kernel(**kw)
-
-    return RunKernelManager
-
-
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "value"
-
-
-def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
-    try:
-        link = notebooks.get_link(path)
-    except DslError as exc:
-        return None, f"the notebook's issue link cannot be read: {exc.message}"
-    if link is None:
-        return None, None
-    ref = link.issue
-    return IssueInfo(ref.tracker, ref.number, ref.type, ref.title, ref.url), None
-
-
-def new_record(plan: RunPlan, warnings: list[str]) -> RunRecord:
-    content = plan.notebook.read_bytes()
-    notebook_hash = hashlib.sha256(content).hexdigest()
-    state = gitrepo.state(plan.project.root)
-    git = GitInfo(state.commit, state.branch, state.dirty, state.diff_hash) if state else None
-    if state is None:
-        warnings.append("the project is not a git repository: the run has no commit to reproduce it from")
-    elif state.dirty:
-        warnings.append(DIRTY_WARNING)
-    issue, problem = _issue(plan.notebook)
-    if problem:
-        warnings.append(problem)
-    return RunRecord(
-        id=new_run_id(),
-        notebook=plan.relative,
-        notebook_hash=notebook_hash,
-        parameters=plan.parameters,
-        kernel=plan.kernel,
-        identity=run_identity(notebook_hash, plan.parameters),
-        batch_id=plan.batch_id,
-        rerun_of=plan.rerun_of,
-        parameter_sources=plan.sources,
-        git=git,
-        environment=environment.for_kernel(plan.kernel),
-        issue=issue,
-        warnings=warnings,
-        host=socket.gethostname(),
-        pid=os.getpid(),
-    )
-
-
-def _papermill(plan: RunPlan, output: Path, files: Path, run_id: str, progress: bool) -> list[str]:
-    """Execute; returns what papermill warned about (its parameter-parsing notes left out)."""
-    with parameters.papermill_warnings() as messages:
-        _execute_notebook(plan, output, files, run_id, progress)
-    return [m for m in messages if not m.startswith("Unable to parse line")]
-
-
-def _execute_notebook(plan: RunPlan, output: Path, files: Path, run_id: str, progress: bool) -> None:
-    import papermill
-
-    env = {
-        recording.RUN_DIR_ENV: str(files),
-        recording.RUN_ID_ENV: run_id,
-        "JPY_SESSION_NAME": str(plan.notebook),  # `%dsl` magics in the run know their notebook
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
-    papermill.execute_notebook(
-        str(plan.notebook),
-        str(output),
-        parameters=plan.parameters or None,
-        kernel_name=plan.kernel,
-        language=parameters.kernel_language(plan.kernel),
-        progress_bar=progress,
-        cwd=str(plan.notebook.parent),
-        shutdown_kernel="immediate",  # a graceful shutdown costs up to seconds per run for nothing
-        kernel_manager_class=_manager_class(env),
-    )
 
 
 def _read_output(output: Path) -> tuple[Any, RunError | None]:
@@ -232,17 +149,23 @@ def _apply_outcome(
     if record.error is not None and record.error.ename == "KeyboardInterrupt":
         record.status = "interrupted"
     if raised is not None and record.error is None:
-        cell = outcome.last_started if outcome is not None else None
-        if _is_cell_error(raised):
-            ename, evalue = str(getattr(raised, "ename", "")), str(getattr(raised, "evalue", ""))
-            traceback = [strip_ansi(str(line)) for line in getattr(raised, "traceback", []) or []]
-            record.error = RunError(cell, ename, strip_ansi(evalue), traceback)
-        elif isinstance(raised, (KeyboardInterrupt, Terminated)):
-            message = "interrupted (SIGINT)" if isinstance(raised, KeyboardInterrupt) else "killed (SIGTERM)"
-            record.error = RunError(cell, type(raised).__name__, message)
-        else:
-            evalue = str(raised).strip() or type(raised).__name__
-            record.error = RunError(cell, type(raised).__name__, evalue)
+        record.error = _raised_error(raised, outcome.last_started if outcome is not None else None)
+
+
+def _raised_error(raised: BaseException, cell: int | None) -> RunError:
+    """The error of a run that papermill (or starting its kernel) raised out of."""
+    if _is_cell_error(raised):
+        ename, evalue = str(getattr(raised, "ename", "")), str(getattr(raised, "evalue", ""))
+        traceback = [strip_ansi(str(line)) for line in getattr(raised, "traceback", []) or []]
+        return RunError(cell, ename, strip_ansi(evalue), traceback)
+    if isinstance(raised, (KeyboardInterrupt, Terminated)):
+        message = "interrupted (SIGINT)" if isinstance(raised, KeyboardInterrupt) else "killed (SIGTERM)"
+        return RunError(cell, type(raised).__name__, message)
+    if type(raised).__name__ == "DeadKernelError":
+        return RunError(cell, "DeadKernelError", KERNEL_DIED)
+    if isinstance(raised, DslError):
+        return RunError(cell, type(raised).__name__, raised.message)
+    return RunError(cell, type(raised).__name__, str(raised).strip() or type(raised).__name__)
 
 
 def _is_cell_error(exc: BaseException) -> bool:
@@ -263,44 +186,6 @@ def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) 
         record.values[name] = data
 
 
-@contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Finish writing a record even if SIGINT/SIGTERM arrive meanwhile (they are re-raised after)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in previous:
-        signal.signal(sig, lambda signum, frame: pending.append(signum))
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if signal.SIGTERM in pending:
-            raise Terminated()
-        if signal.SIGINT in pending:
-            raise KeyboardInterrupt()
-
-
-@contextlib.contextmanager
-def terminate_raises() -> Iterator[None]:
-    """While a run executes, SIGTERM raises :class:`Terminated` (as SIGINT raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
     if not plan.project.settings.runs.mlflow_tracking_uri:
         return
@@ -312,46 +197,139 @@ def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
         record.warnings.append(f"MLflow mirror failed: {exc.message}")
 
 
-def execute(plan: RunPlan, *, store: RunStore | None = None, progress: bool = False) -> RunRecord:
-    """Run the plan in a fresh kernel and record it. KeyboardInterrupt and :class:`Terminated` are
-    re-raised after the record (status ``interrupted`` / ``killed``) is stored."""
-    project = plan.project
+def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progress: bool) -> list[str]:
+    """Execute the captured notebook bytes on ``kernel``; returns what papermill warned about (its
+    parameter-parsing notes left out)."""
+    from .papermill_engine import papermill_notes, run_papermill
+
+    plan = prepared.plan
+    node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
+    with papermill_notes() as messages:
+        run_papermill(
+            node,
+            plan.notebook,
+            output,
+            kernel=kernel,
+            kernel_name=plan.kernel,
+            language=parameters.kernel_language(plan.kernel),
+            parameters=plan.parameters,
+            progress=progress,
+        )
+    return [m for m in messages if not m.startswith("Unable to parse line")]
+
+
+def _apply_stop(record: RunRecord, node: Any, reason: str, timeout: float | None) -> None:
+    """A run another thread stopped (its kernel was killed): the status and error say so."""
+    outcome = read_outcome(node) if node is not None else None
+    cell = outcome.last_started if outcome is not None else None
+    if reason == "timeout":
+        record.status = "failed"
+        limit = f"{timeout:g} s" if timeout is not None else "its time"
+        record.error = RunError(
+            cell, "Timeout", f"the run exceeded its time limit ({limit}): its kernel was killed"
+        )
+    else:
+        record.status = reason
+        record.error = RunError(cell, "RunStopped", f"the run was stopped ({reason}): its kernel was killed")
+
+
+def execute(
+    plan: RunPlan | PreparedRun,
+    *,
+    store: RunStore | None = None,
+    progress: bool = False,
+    kernel: StartedKernel | None = None,
+    timeout: float | None = None,
+    control: RunControl | None = None,
+    on_start: Callable[[RunRecord], None] | None = None,
+) -> RunRecord:
+    """Run in a fresh kernel (``kernel``, started for this run, else one started here), record it and
+    keep its artifacts. The kernel is always killed at the end, never shut down gracefully. A failed,
+    timed-out or stopped run is recorded, not raised; KeyboardInterrupt and :class:`Terminated` in
+    the calling thread are re-raised after the record (``interrupted`` / ``killed``) is stored."""
+    prepared = plan if isinstance(plan, PreparedRun) else prepare_run(plan)
+    run_plan, record = prepared.plan, prepared.record
     own_store = store is None
-    runs = store if store is not None else RunStore(project.database_path)
-    artifacts = open_artifacts(project)
+    runs = store if store is not None else RunStore(run_plan.project.database_path)
+    control = control if control is not None else RunControl()
     try:
-        record = new_record(plan, keep_out_of_git(project, artifacts))
+        record.status, record.started_at = "running", now_iso()
         runs.insert(record)
-        staging = artifacts.staging(record.id)
-        files = staging / FILES_DIR
-        files.mkdir(parents=True, exist_ok=True)
-        output = staging / plan.notebook.name
+        if on_start is not None:
+            on_start(record)
         started = time.monotonic()
-        raised: BaseException | None = None
-        try:
-            record.warnings += _papermill(plan, output, files, record.id, progress)
-        except (Exception, KeyboardInterrupt, Terminated) as exc:
-            raised = exc
+        raised = _run(prepared, kernel, control, timeout, progress)
         with signals_deferred():
             record.duration_s = round(time.monotonic() - started, 3)
             record.finished_at = now_iso()
-            node, unreadable = _read_output(output)
-            _apply_outcome(record, node, raised, unreadable)
-            if node is not None:
-                _harvest(record, node, staging, artifacts)
-            record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
-            runs.update(record)
-            _mirror(plan, record, output if output.exists() else None)
-            runs.update(record)
-            artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
-            artifacts.discard(staging)
+            _finish(prepared, runs, raised, control.stopped, timeout)
         if isinstance(raised, (KeyboardInterrupt, Terminated)):
             setattr(raised, RECORD_ATTRIBUTE, record)  # the caller reports the stored record
             raise raised
         return record
     finally:
+        if kernel is not None:
+            kernel.kill()  # (already killed, unless on_start or the store failed)
         if own_store:
             runs.close()
+
+
+def _run(
+    prepared: PreparedRun,
+    kernel: StartedKernel | None,
+    control: RunControl,
+    timeout: float | None,
+    progress: bool,
+) -> BaseException | None:
+    """Execute on ``kernel`` (or a kernel started now) under ``timeout``; the kernel is killed after."""
+    plan = prepared.plan
+    timer: threading.Timer | None = None
+    try:
+        if timeout is not None:
+            timer = threading.Timer(timeout, control.stop, ("timeout",))
+            timer.daemon = True
+            timer.start()
+        if kernel is None and control.stopped is None:
+            kernel = start_kernel(plan.kernel, prepared.env, plan.notebook.parent)
+        if kernel is not None:
+            control.attach(kernel)
+            if control.stopped is None:
+                output = prepared.staging / plan.notebook.name
+                prepared.record.warnings += _papermill(prepared, output, kernel, progress)
+    except (Exception, KeyboardInterrupt, Terminated) as exc:
+        return exc
+    finally:
+        if timer is not None:
+            timer.cancel()
+        control.finish()
+        if kernel is not None:
+            kernel.kill()
+    return None
+
+
+def _finish(
+    prepared: PreparedRun,
+    runs: RunStore,
+    raised: BaseException | None,
+    stopped: str | None,
+    timeout: float | None,
+) -> None:
+    """Read what happened from the output notebook, store the record, publish the artifacts."""
+    plan, record, staging = prepared.plan, prepared.record, prepared.staging
+    artifacts = open_artifacts(plan.project)
+    output = staging / plan.notebook.name
+    node, unreadable = _read_output(output)
+    _apply_outcome(record, node, raised, None if stopped is not None else unreadable)
+    if stopped is not None:
+        _apply_stop(record, node, stopped, timeout)
+    if node is not None:
+        _harvest(record, node, staging, artifacts)
+    record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
+    runs.update(record)
+    _mirror(plan, record, output if output.exists() else None)
+    runs.update(record)
+    artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
+    artifacts.discard(staging)
 
 
 def _record_text(record: RunRecord) -> str:

@@ -10,9 +10,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 # running: the kernel is working; succeeded; failed: a cell raised, the kernel died or could not start;
-# interrupted: SIGINT / KeyboardInterrupt; killed: SIGTERM, or the recording process is gone.
-STATUSES = ("running", "succeeded", "failed", "interrupted", "killed")
-FINISHED = ("succeeded", "failed", "interrupted", "killed")
+# interrupted: SIGINT / KeyboardInterrupt; killed: SIGTERM, or the recording process is gone;
+# lost: the batch driver recording it died (``queued`` exists only in a batch's state, never as a record).
+STATUSES = ("running", "succeeded", "failed", "interrupted", "killed", "lost")
+FINISHED = ("succeeded", "failed", "interrupted", "killed", "lost")
 
 
 def now_iso() -> str:

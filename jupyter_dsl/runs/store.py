@@ -333,17 +333,19 @@ class RunStore:
         return found
 
     def reap(self) -> list[str]:
-        """Mark runs of this host whose recording process is gone (killed hard) as ``killed``."""
+        """Mark runs of this host whose recording process is gone (killed hard) as ``killed`` (``lost`` for
+        a batch's runs: its driver died)."""
         host = socket.gethostname()
         rows = self.conn.execute(
-            "SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", (host,)
+            "SELECT id, pid, batch_id FROM runs WHERE status = 'running' AND host = ?", (host,)
         ).fetchall()
+        in_batch = {r["id"] for r in rows if r["batch_id"]}
         dead = [r["id"] for r in rows if r["pid"] is None or not pid_alive(int(r["pid"]))]
         for run_id in dead:
             record = self.get(run_id)
             if record.status != "running":
                 continue
-            record.status = "killed"
+            record.status = "lost" if run_id in in_batch else "killed"  # a batch's driver died
             record.finished_at = record.finished_at or now_iso()
             record.warnings.append("the process recording this run ended without finishing the record")
             self.update(record)

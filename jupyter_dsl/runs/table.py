@@ -40,6 +40,21 @@ def varying_parameters(runs: list[RunSummary]) -> list[str]:
     ]
 
 
+def sort_by_metric(runs: list[RunSummary], key: str) -> list[RunSummary]:
+    """Runs ordered by a metric, lowest first (``-auc``: highest first); runs without it last."""
+    from ..errors import InvalidInput
+
+    name = key.removeprefix("-")
+    if runs and name not in metric_names(runs):
+        raise InvalidInput(
+            f"--sort {key!r}: no listed run has the metric {name!r}",
+            hint=f"Metrics: {', '.join(metric_names(runs)) or 'none'}; -NAME sorts highest first.",
+        )
+    having = [run for run in runs if name in run.metrics]
+    having.sort(key=lambda run: run.metrics[name], reverse=key.startswith("-"))
+    return having + [run for run in runs if name not in run.metrics]
+
+
 def metric_names(runs: list[RunSummary]) -> list[str]:
     names: list[str] = []
     for run in runs:

@@ -1,0 +1,218 @@
+"""`%dsl batch | plot`: a batch in the background with a live widget, and a batch's metric as a chart.
+
+The batch runs in a thread of this kernel, which only drives it: every run is in a fresh kernel
+process of its own. The display is an ipywidgets box (counts, a bar, failed runs with their error)
+whose plain-text form is the same summary, for front ends without widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..runs.batch import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
+from ..runs.executors import BatchProgress
+from ..runs.plot import batch_figure, figure_png
+from ..runs.table import format_value
+from .base import MagicArgumentParser, MagicSession, add_json_argument, add_notebook_argument, subcommand
+from .run_magics import TableView
+
+RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
+
+
+def _shown(values: dict[str, Any]) -> str:
+    return " ".join(f"{k}={format_value(v)}" for k, v in values.items())
+
+
+def summary(batch_id: str, progress: BatchProgress) -> str:
+    state = (
+        "cancelled" if progress.cancelled else ("finished" if progress.done >= progress.total else "running")
+    )
+    lines = [
+        f"batch {batch_id} {state}: {progress.done}/{progress.total} done, {progress.succeeded} succeeded, "
+        f"{progress.failed} failed, {len(progress.running)} running"
+    ]
+    lines += [f"  failed: {_shown(values)}: {error}" for values, error in progress.failures[-10:]]
+    return "\n".join(lines)
+
+
+class BatchDisplay:
+    """The live display of one batch: an ipywidgets box when ipywidgets is installed, else text."""
+
+    def __init__(self, batch_id: str, total: int) -> None:
+        from IPython.display import display
+
+        self.batch_id = batch_id
+        self.progress = BatchProgress(total)
+        self.error = ""
+        self._lock = threading.Lock()
+        try:
+            import ipywidgets
+        except ImportError:
+            self.widget = None
+            self.handle = display(_Text(self.text()), display_id=True)
+            return
+        self.header = ipywidgets.HTML()
+        self.bar = ipywidgets.IntProgress(min=0, max=max(total, 1), bar_style="info")
+        self.failures = ipywidgets.HTML()
+        self.widget = _box_class()(self, [self.header, self.bar, self.failures])
+        self._render()
+        self.handle = display(self.widget, display_id=True)
+
+    def text(self) -> str:
+        error = f"\nerror: {self.error}" if self.error else ""
+        return summary(self.batch_id, self.progress) + error
+
+    def update(self, progress: BatchProgress) -> None:
+        with self._lock:
+            self.progress = progress
+            if self.widget is None:
+                return
+            self._render()
+
+    def _render(self) -> None:
+        p = self.progress
+        first = html.escape(self.text().splitlines()[0])
+        self.header.value = f"<b>{first}</b>"
+        self.bar.max, self.bar.value = max(p.total, 1), p.done
+        self.bar.bar_style = "danger" if p.failed else ("success" if p.done >= p.total else "info")
+        self.failures.value = "".join(
+            f"<div>failed: {html.escape(_shown(values))}: <code>{html.escape(error)}</code></div>"
+            for values, error in p.failures[-10:]
+        )
+
+    def close(self) -> None:
+        """The final state, also as plain text (what a front end without widgets shows)."""
+        if self.widget is None:
+            self.handle.update(_Text(self.text()))
+        else:
+            self.handle.update(self.widget)
+
+
+class _Text(str):
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+@functools.cache
+def _box_class() -> Any:
+    """A VBox whose plain-text form is the batch summary (ipywidgets is imported only when shown)."""
+    import ipywidgets
+
+    class Box(ipywidgets.VBox):  # type: ignore[misc]
+        def __init__(self, owner: BatchDisplay, children: list[Any]) -> None:
+            super().__init__(children)
+            self._owner = owner
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, dict):
+                bundle["text/plain"] = self._owner.text()
+            return bundle
+
+    return Box
+
+
+def _batch_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("grid", nargs="?", help="The grid file (YAML); optional with --resume.")
+    add_notebook_argument(parser)
+    parser.add_argument(
+        "-f", "--config", action="append", default=[], help="A YAML file of parameter values."
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="Set a value.",
+    )
+    parser.add_argument("-j", "--jobs", type=int, default=0, help="Runs at once.")
+    parser.add_argument("--timeout", type=float, default=None, help="Per-run limit in seconds.")
+    parser.add_argument(
+        "--resume", default=None, metavar="BATCH_ID", help="Run the sets that never succeeded."
+    )
+    parser.add_argument("--executor", default="", help="local or dask.")
+    parser.add_argument("--scheduler", default="", help="The Dask scheduler address.")
+    parser.add_argument("--wait", action="store_true", help="Block until the batch is done.")
+    add_json_argument(parser)
+
+
+@subcommand(
+    "batch",
+    "rerun this notebook over a grid in fresh kernels: %dsl batch GRID.yaml [-j N] [--wait]",
+    _batch_args,
+)
+def batch(session: MagicSession, args: argparse.Namespace) -> Any:
+    notebook = session.notebook_or(args.notebook)
+    project = session.project(notebook.parent)
+    base = Path.cwd()
+
+    def path(text: str) -> Path:
+        return Path(text) if Path(text).is_absolute() else base / text
+
+    plan = plan_batch(
+        project,
+        notebook,
+        path(args.grid) if args.grid else None,
+        config_files=[path(c) for c in args.config],
+        overrides=[(p[0], p[1]) for p in args.parameter],
+        resume=args.resume,
+    )
+    options = BatchOptions(args.jobs, args.timeout, args.executor, args.scheduler)
+    display = BatchDisplay(plan.batch_id, len(plan.to_run))
+    outcome: list[BatchOutcome] = []
+    errors: list[BaseException] = []
+
+    def drive() -> None:
+        try:
+            outcome.append(run_batch(plan, options, observer=display.update))
+        except Exception as exc:  # raised by --wait; shown in the display either way
+            errors.append(exc)
+            display.error = str(exc)
+        finally:
+            display.close()
+            RUNNING.pop(plan.batch_id, None)
+
+    thread = threading.Thread(target=drive, name=f"dsl-batch-{plan.batch_id}", daemon=True)
+    RUNNING[plan.batch_id] = thread
+    thread.start()
+    if not args.wait:
+        return None
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        cancel_batch(project, plan.batch_id)  # the driver sees it at its next heartbeat
+        thread.join()
+    if errors:
+        raise errors[0]
+    state = outcome[0].state if outcome else batch_state(project, plan.batch_id)
+    if args.json:
+        return state.to_json()
+    rows = [[str(r.position + 1), r.state, _shown(r.parameters), r.error or ""] for r in state.runs]
+    return TableView(f"batch {state.id} {state.status}", ["#", "state", "parameters", "error"], rows)
+
+
+def _plot_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("--batch", required=True, metavar="ID", help="The batch.")
+    parser.add_argument("--x", required=True, metavar="PARAM", help="The parameter on the x axis.")
+    parser.add_argument("--y", required=True, metavar="METRIC", help="The metric on the y axis.")
+    add_notebook_argument(parser)
+
+
+@subcommand(
+    "plot", "a batch's metric against a parameter: %dsl plot --batch ID --x PARAM --y METRIC", _plot_args
+)
+def plot(session: MagicSession, args: argparse.Namespace) -> Any:
+    from IPython.core.display import Image
+
+    project = session.project(session.notebook_or(args.notebook).parent if args.notebook else None)
+    return Image(
+        data=figure_png(batch_figure(project.database_path, args.batch, args.x, args.y)), format="png"
+    )

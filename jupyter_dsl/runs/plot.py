@@ -1,0 +1,100 @@
+"""A batch's metric against one parameter: one line per combination of the other varying parameters.
+
+Built on ``matplotlib.figure.Figure`` (no pyplot, no GUI backend, safe in any thread); the CLI saves
+it as PNG, the magic shows it inline.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidInput
+from .records import canonical_json
+from .store import RunQuery, RunStore, RunSummary
+from .table import format_value, metric_names, varying_parameters
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _series(runs: list[RunSummary], x: str, y: str) -> dict[str, list[tuple[Any, float]]]:
+    """Label of the other parameters' values -> (x value, metric) points, in x order."""
+    others = [name for name in varying_parameters(runs) if name != x]
+    lines: dict[str, list[tuple[Any, float]]] = {}
+    for run in runs:
+        if y not in run.metrics or x not in run.parameters:
+            continue
+        label = ", ".join(f"{n}={format_value(run.parameters.get(n))}" for n in others)
+        lines.setdefault(label, []).append((run.parameters[x], run.metrics[y]))
+    numeric = all(_number(v) is not None for points in lines.values() for v, _ in points)
+    for points in lines.values():
+        if numeric:
+            points.sort(key=lambda p: _number(p[0]) or 0.0)
+    return lines
+
+
+def batch_figure(database: Path, batch_id: str, x: str, y: str) -> Figure:
+    """The chart of metric ``y`` against parameter ``x`` over the batch's succeeded runs."""
+    from matplotlib.figure import Figure
+
+    with RunStore(database) as store:
+        runs = store.query(RunQuery(batch_id=batch_id, status="succeeded", limit=None))
+    if not runs:
+        raise InvalidInput(
+            f"batch {batch_id!r} has no succeeded runs to plot",
+            hint="`jupyter dsl runs --batch ID` lists its runs; `jupyter dsl batches` lists the batches.",
+        )
+    names = sorted({n for run in runs for n in run.parameters})
+    if x not in names:
+        raise InvalidInput(
+            f"--x {x!r} is not a parameter of batch {batch_id}", hint=f"Parameters: {', '.join(names)}."
+        )
+    metrics = metric_names(runs)
+    if y not in metrics:
+        raise InvalidInput(
+            f"--y {y!r} is not a metric of batch {batch_id}",
+            hint=f"Metrics: {', '.join(metrics) or 'none recorded (jupyter_dsl.record(name, number))'}.",
+        )
+    lines = _series(runs, x, y)
+    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    axes = figure.add_subplot()
+    for label, points in lines.items():
+        xs = [p[0] if _number(p[0]) is not None else format_value(p[0]) for p in points]
+        if any(isinstance(v, (list, dict)) for v in xs):
+            xs = [canonical_json(v) for v in xs]
+        axes.plot(xs, [p[1] for p in points], marker="o", label=label or None)
+    axes.set_xlabel(x)
+    axes.set_ylabel(y)
+    axes.set_title(f"{y} by {x} (batch {batch_id})")
+    if len(lines) > 1 or next(iter(lines), ""):
+        axes.legend(fontsize="small")
+    axes.grid(visible=True, alpha=0.3)
+    return figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()
+
+
+def save_figure(figure: Figure, path: Path) -> None:
+    """Write the PNG atomically (a temporary file beside it, then a rename)."""
+    target = path.resolve()
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        tmp.write_bytes(figure_png(figure))
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,112 @@
+"""What a run needs before its kernel starts: the context a batch captures once (notebook bytes, git
+state, environment, issue link) and, per run, its id, staging folder and kernel environment."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import gitrepo, notebooks, recording
+from ..errors import DslError
+from . import environment
+from .artifacts import FILES_DIR, keep_out_of_git, open_artifacts
+from .records import Environment, GitInfo, IssueInfo, RunRecord, new_run_id, run_identity
+
+if TYPE_CHECKING:
+    from .execute import RunPlan
+
+DIRTY_WARNING = (
+    "the working tree has uncommitted changes: this run is recorded as dirty (DSLP: commit before you run)"
+)
+
+
+def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
+    try:
+        link = notebooks.get_link(path)
+    except DslError as exc:
+        return None, f"the notebook's issue link cannot be read: {exc.message}"
+    if link is None:
+        return None, None
+    ref = link.issue
+    return IssueInfo(ref.tracker, ref.number, ref.type, ref.title, ref.url), None
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a batch captures ONCE and shares by all its runs."""
+
+    notebook_bytes: bytes  # the notebook read once: every run executes these bytes
+    notebook_hash: str  # sha256 of notebook_bytes
+    git: GitInfo | None
+    environment: Environment | None  # the kernel's environment fingerprint
+    issue: IssueInfo | None  # the notebook's link
+    warnings: tuple[str, ...]  # dirty tree, not a git repo, unreadable link, .gitignore additions
+
+
+def capture_context(plan: RunPlan) -> RunContext:
+    """Read the notebook, git state, issue link and environment once (also git-ignores the run index)."""
+    warnings = keep_out_of_git(plan.project, open_artifacts(plan.project))
+    content = plan.notebook.read_bytes()
+    state = gitrepo.state(plan.project.root)
+    git = GitInfo(state.commit, state.branch, state.dirty, state.diff_hash) if state else None
+    if state is None:
+        warnings.append("the project is not a git repository: the run has no commit to reproduce it from")
+    elif state.dirty:
+        warnings.append(DIRTY_WARNING)
+    issue, problem = _issue(plan.notebook)
+    if problem:
+        warnings.append(problem)
+    return RunContext(
+        notebook_bytes=content,
+        notebook_hash=hashlib.sha256(content).hexdigest(),
+        git=git,
+        environment=environment.for_kernel(plan.kernel),
+        issue=issue,
+        warnings=tuple(warnings),
+    )
+
+
+@dataclass
+class PreparedRun:
+    plan: RunPlan
+    record: RunRecord  # id allocated, status "queued"; NOT yet in the store
+    staging: Path  # the run's staging directory (artifacts)
+    env: dict[str, str]  # what the kernel process must have in its environment
+    context: RunContext
+
+
+def prepare_run(plan: RunPlan, context: RunContext | None = None) -> PreparedRun:
+    """Allocate the run id, staging dir and kernel env. Writes nothing to the store."""
+    context = context if context is not None else capture_context(plan)
+    record = RunRecord(
+        id=new_run_id(),
+        notebook=plan.relative,
+        notebook_hash=context.notebook_hash,
+        parameters=plan.parameters,
+        kernel=plan.kernel,
+        status="queued",
+        identity=run_identity(context.notebook_hash, plan.parameters),
+        batch_id=plan.batch_id,
+        rerun_of=plan.rerun_of,
+        parameter_sources=plan.sources,
+        git=context.git,
+        environment=context.environment,
+        issue=context.issue,
+        warnings=list(context.warnings),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
+    staging = open_artifacts(plan.project).staging(record.id)
+    files = staging / FILES_DIR
+    files.mkdir(parents=True, exist_ok=True)
+    env = {
+        recording.RUN_DIR_ENV: str(files),
+        recording.RUN_ID_ENV: record.id,
+        "JPY_SESSION_NAME": str(plan.notebook),  # `%dsl` magics in the run know their notebook
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    return PreparedRun(plan, record, staging, env, context)
