@@ -4,7 +4,9 @@ Which lines run (read from README.md at test time, so new sections are picked up
   * lines of ```bash blocks that start with ``jupyter dsl`` (a ``\\`` continues a line);
   * optional parts in brackets are dropped: ``issue show 2 [--no-comments]`` runs ``issue show 2``;
   * a line whose comment starts with ``syntax`` (``# syntax: ...``) only shows syntax and is skipped;
-  * the run id of ``runs show ID`` and ``rerun ID`` stands for the latest recorded run's id;
+  * the run id of ``runs show ID`` and ``rerun ID`` stands for the latest recorded run's id, and ``ID``
+    after ``--batch`` / ``--resume`` (or as ``batches ID``) for the latest batch's id;
+  * a ```yaml block whose first line is ``# PATH`` (``# grid.yaml``) is written to PATH first;
   * every example must exit 0, unless its comment says ``exit N``.
 The scratch project is made by the README's first ``jupyter dsl init DIR ...`` example (run first,
 whatever its place), plus what the examples name: ``notebooks/churn.ipynb`` (the demo's notebook,
@@ -46,6 +48,33 @@ def readme_examples(text: str) -> list[tuple[str, list[str], int]]:
     return examples
 
 
+BATCH_ID_AFTER = ("--batch", "--resume")
+
+
+def readme_files(text: str) -> dict[str, str]:
+    """The ```yaml blocks that name their file on their first line (``# grid.yaml``)."""
+    files = {}
+    for block in re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        first = block.splitlines()[0] if block else ""
+        found = re.fullmatch(r"#\s*([\w./-]+\.ya?ml)\s*", first)
+        if found:
+            files[found.group(1)] = block
+    return files
+
+
+def with_batch_id(root: Path, argv: list[str]) -> list[str]:
+    at = [i + 1 for i, word in enumerate(argv) if word in BATCH_ID_AFTER and i + 1 < len(argv)]
+    if argv[:1] == ["batches"] and len(argv) > 1 and not argv[1].startswith("-"):
+        at.append(1)
+    if not at:
+        return argv
+    import json
+
+    listed = json.loads(dsl(root, ["batches", "--json"]).stdout)["batches"]
+    latest = str(max(listed, key=lambda b: b["created_at"])["id"])
+    return [latest if i in at else word for i, word in enumerate(argv)]
+
+
 def scratch_notebook() -> nbformat.NotebookNode:
     nb = demo_notebook()
     parameters = nb.cells[1]
@@ -75,7 +104,8 @@ def latest_run(root: Path) -> str:
 
 
 def test_readme_examples_run_as_written(tmp_path: Path) -> None:
-    examples = readme_examples(README.read_text(encoding="utf-8"))
+    text = README.read_text(encoding="utf-8")
+    examples = readme_examples(text)
     inits = [example for example in examples if example[1][0] == "init"]
     assert inits, "the README has no `jupyter dsl init DIR` example to make the scratch project with"
     init_line, init, _ = inits[0]
@@ -85,6 +115,8 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
     nbformat.write(scratch_notebook(), root / "notebooks" / "churn.ipynb")
     (root / "configs").mkdir()
     (root / "configs" / "base.yaml").write_text("region: all\nmin_tenure: 6\n")
+    for name, content in readme_files(text).items():
+        (root / name).write_text(content, encoding="utf-8")
     git(root, "add", "configs/base.yaml")
     git(root, "commit", "-q", "-m", "config")
 
@@ -95,6 +127,7 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
         for prefix, at in RUN_ID_AT.items():
             if tuple(argv[: len(prefix)]) == prefix and len(argv) > at:
                 argv = [*argv[:at], latest_run(root), *argv[at + 1 :]]
+        argv = with_batch_id(root, argv)
         result = dsl(root, argv)
         assert result.returncode == code, (
             f"{line}\nexited {result.returncode}, not {code}\n{result.stdout}\n{result.stderr}\nafter: {ran}"
