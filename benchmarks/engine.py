@@ -92,7 +92,7 @@ def papermill_pool(notebook: Path, runs: int, out: Path, parameter: str, jobs: i
 
     work = [(str(notebook), str(out / f"pool-{i}.ipynb"), parameter, i) for i in range(runs)]
     started = time.perf_counter()
-    with get_context("spawn").Pool(jobs) as pool:
+    with get_context().Pool(jobs) as pool:
         pool.map(_papermill_one, work, chunksize=1)
     return time.perf_counter() - started
 
