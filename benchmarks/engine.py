@@ -23,7 +23,6 @@ import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -92,7 +91,7 @@ def papermill_pool(notebook: Path, runs: int, out: Path, parameter: str, jobs: i
 
     work = [(str(notebook), str(out / f"pool-{i}.ipynb"), parameter, i) for i in range(runs)]
     started = time.perf_counter()
-    with get_context("spawn").Pool(jobs) as pool:
+    with get_context().Pool(jobs) as pool:
         pool.map(_papermill_one, work, chunksize=1)
     return time.perf_counter() - started
 
@@ -107,10 +106,10 @@ def engine_series(
 ) -> float:
     """(b)-(e): recorded runs through ``execute`` in ``jobs`` threads; with a launcher, each thread's
     next kernel starts while its current run executes. Checks every run succeeded; seconds."""
-    plan = plan_run(project, notebook)  # validated once (inspecting parameters costs ~0.5 s a plan)
     started = time.perf_counter()
-    context = capture_context(plan)
-    prepared = [prepare_run(replace(plan, parameters={parameter: i}), context) for i in range(runs)]
+    plans = [plan_run(project, notebook, values={parameter: i}) for i in range(runs)]
+    context = capture_context(plans[0])
+    prepared = [prepare_run(plan, context) for plan in plans]
 
     def worker(share: list[PreparedRun]) -> None:
         with RunStore(project.database_path) as store, ThreadPoolExecutor(1) as ahead:

@@ -127,6 +127,22 @@ def test_plain_start_is_the_fallback_with_a_note(tmp_path: Path, monkeypatch: py
         assert not launcher.forking and launcher.note is not None
 
 
+def test_kernels_start_plainly_when_the_zygote_is_gone(tmp_path: Path) -> None:
+    with KernelLauncher("python3") as launcher:
+        first = launcher.start({}, tmp_path)
+        zygote = psutil.Process(first.pid).ppid()
+        os.kill(zygote, signal.SIGKILL)
+        assert all_gone([first.pid])  # a forked kernel dies with its zygote
+        first.kill()
+        second = launcher.start({"DSL_TEST_VALUE": "after"}, tmp_path)
+        try:
+            assert not second.forked and not launcher.forking
+            assert launcher.note is not None and "fork server stopped" in launcher.note
+            assert run_code(second, "import os; print(os.environ['DSL_TEST_VALUE'])").strip() == "after"
+        finally:
+            second.kill()
+
+
 def test_close_kills_every_kernel_and_the_zygote(tmp_path: Path) -> None:
     launcher = KernelLauncher("python3")
     kernels = [launcher.start({}, tmp_path) for _ in range(2)]

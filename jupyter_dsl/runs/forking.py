@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -115,9 +116,12 @@ class ForkServer:
 
     def _ready(self) -> dict[str, Any]:
         if self._hello is None and self._error is None:
-            line = self._responses.readline()
+            ready, _, _ = select.select([self._response_read], [], [], READY_TIMEOUT)
+            line = self._responses.readline() if ready else ""
+            if not ready:
+                self._process.kill()  # stuck importing the preload list: kernels start plainly
             try:
-                hello = json.loads(line) if line else {"error": "the fork server exited at start"}
+                hello = json.loads(line) if line else {"error": "the fork server did not start"}
             except ValueError:
                 hello = {"error": f"the fork server said {line!r}"}
             if "error" in hello:
