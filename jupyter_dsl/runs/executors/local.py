@@ -33,9 +33,9 @@ class _Pending:
 
 
 def _kill_when_started(future: Future[Any]) -> None:
-    def kill(done: Future[Any]) -> None:
+    def kill(done: Future[Any]) -> None:  # runs in whichever thread finishes the start: release()
         if not done.cancelled() and done.exception() is None:
-            done.result().kill()
+            done.result().release()
 
     future.add_done_callback(kill)
 
