@@ -152,8 +152,9 @@ class GitHubTracker:
         params: dict[str, str | int] = {"state": query.state, "per_page": _PAGE}
         if labels:
             params["labels"] = ",".join(dict.fromkeys(labels))
-        items = self.http.get_all(f"{self._base}/issues", params, what=f"the issues of {self.repo}")
-        return [_issue(item) for item in items if "pull_request" not in item]
+        return self.http.get_all_as(
+            f"{self._base}/issues", _issue_only, params, what=f"the issues of {self.repo}"
+        )
 
     def comments(self, number: int) -> builtins.list[Comment]:
         self._issue_data(number)
@@ -347,6 +348,11 @@ def _issue(data: dict[str, Any]) -> Issue:
         author=user.get("login", ""),
         comments=int(data.get("comments") or 0),
     )
+
+
+def _issue_only(data: dict[str, Any]) -> Issue | None:
+    """An issue of a listing; None for a pull request (the issues endpoint returns those too)."""
+    return None if "pull_request" in data else _issue(data)
 
 
 def _comment(number: int, data: dict[str, Any]) -> Comment:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -25,6 +25,7 @@ from ..errors import NotFound, TrackerError
 from .response_cache import CacheEntry, ResponseCache
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NextUrl = Callable[[httpx.Response], "str | None"]
 Params = Mapping[str, "str | int"]
@@ -118,6 +119,7 @@ class ForgeHttp:
         self.requests_made = 0
         self._token = token or ""
         self.cache = ResponseCache(cache_dir)
+        self._converted: dict[str, tuple[Any, Callable[[Any], Any], list[Any]]] = {}
         sent = {"User-Agent": user_agent, "Accept": "application/json", **(headers or {})}
         if token:
             sent[auth_header] = f"{auth_prefix}{token}"
@@ -144,8 +146,21 @@ class ForgeHttp:
         self, path: str, params: Params | None = None, *, what: str = "", allow_offline: bool = True
     ) -> list[Any]:
         """Every item of a paginated list, page after page as ``next_url`` names them."""
+        return self.get_all_as(path, _same, params, what=what, allow_offline=allow_offline)
+
+    def get_all_as(
+        self,
+        path: str,
+        convert: Callable[[Any], T | None],
+        params: Params | None = None,
+        *,
+        what: str = "",
+        allow_offline: bool = True,
+    ) -> list[T]:
+        """Every item of a paginated list through ``convert`` (None drops an item). A page that is
+        unchanged (304) and still in memory is not converted again: that keeps a refresh cheap."""
         self.offline_as_of = None
-        items: list[Any] = []
+        items: list[T] = []
         url: str | None = self.url(path, params)
         seen: set[str] = set()
         offline = False
@@ -154,7 +169,11 @@ class ForgeHttp:
             entry, offline = self._get_entry(url, what, allow_offline, offline=offline)
             if not isinstance(entry.body, list):
                 raise TrackerError(f"{self.name} answered {what or url} with something other than a list")
-            items.extend(entry.body)
+            done = self._converted.get(url)
+            if done is None or done[0] is not entry.body or done[1] is not convert:
+                page = [c for c in map(convert, entry.body) if c is not None]
+                done = self._converted[url] = (entry.body, convert, page)
+            items.extend(done[2])
             url = entry.next
         return items
 
@@ -363,6 +382,10 @@ class ForgeHttp:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
+
+
+def _same(item: Any) -> Any:
+    return item
 
 
 def _json(response: httpx.Response, name: str) -> Any:
