@@ -233,3 +233,15 @@ def test_offline_reads_are_cached_and_writes_change_nothing(server: GitHubServer
     server.start()
     assert server.issue(number)["state"] == "open" and server.comments(number) == []
     assert offline.list(IssueQuery()) == listed and offline.offline_as_of is None
+
+
+def test_a_refresh_sees_a_change_made_on_github(server: GitHubServer, tracker: GitHubTracker) -> None:
+    for n in range(120):
+        server.seed_issue(f"issue {n}")
+    assert tracker.list(IssueQuery())[0].title == "issue 119"
+    server.exchanges.clear()
+    assert tracker.list(IssueQuery())[0].title == "issue 119"
+    assert [e.status for e in server.exchanges] == [304, 304]
+    server.state.issues[120].title = "renamed on GitHub"
+    server.changed()
+    assert tracker.list(IssueQuery())[0].title == "renamed on GitHub"
