@@ -27,9 +27,11 @@ STATE_DIR = ".dsl"
 @dataclass(frozen=True)
 class TrackerSettings:
     kind: str = "local"
-    repo: str = ""  # "owner/name" (GitHub) or "group/project" (GitLab)
+    repo: str = ""  # "owner/name" (GitHub)
+    project: str = ""  # "group/name" or a numeric id (GitLab)
     api_url: str = ""  # empty: the forge's public API; set it for GitHub Enterprise / self-managed GitLab
     timeout: float = 30.0
+    rate_limit_wait: float = 60.0  # seconds to wait in total for a rate limit to reset before failing
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,18 @@ class PullRequest:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A label of the tracker (repository or project), as forges define it."""
+
+    name: str
+    color: str  # 6 hex digits, no '#'
+    description: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class IssueQuery:
     type: IssueType | None = None
     state: StateFilter = "open"
