@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from importlib.metadata import entry_points
 
 from ..errors import ConfigError
@@ -33,6 +34,7 @@ def register(kind: str, factory: TrackerFactory) -> None:
 
 
 register("local", lambda project: LocalTracker(project.database_path))
+register("gitlab", lambda project: import_module(".gitlab", __name__).GitLabTracker.from_project(project))  # noqa: PLW0108 - lazy
 
 
 def open_tracker(project: Project) -> Tracker:

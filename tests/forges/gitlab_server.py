@@ -27,8 +27,10 @@ listens on the same port.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -83,6 +85,7 @@ class GitLabServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
+        self._connections: set[socket.socket] = set()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -98,9 +101,15 @@ class GitLabServer:
         return self
 
     def stop(self) -> None:
-        """Stop listening: connections are refused until ``start()``. The project state is kept."""
+        """Stop listening and cut open (keep-alive) connections: clients get connection errors until
+        ``start()``. The project state is kept."""
         if self._httpd is not None:
             self._httpd.shutdown()
+            with self._lock:
+                open_ones, self._connections = set(self._connections), set()
+            for conn in open_ones:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
             self._httpd.server_close()
             self._httpd = None
         if self._thread is not None:
@@ -163,6 +172,17 @@ Route = Callable[["_Handler", list[str]], tuple[int, JSONish]]
 class _Handler(BaseHTTPRequestHandler):
     server_api: GitLabServer
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server_api._lock:
+            self.server_api._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server_api._lock:
+            self.server_api._connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: pytest shows failures itself
         pass
