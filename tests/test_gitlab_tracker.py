@@ -151,7 +151,7 @@ def test_not_planned_closes_and_notes_it_once(gitlab: GitLabServer, tracker: Git
 
 
 def test_labels_and_save_label(gitlab: GitLabServer, tracker: GitLabTracker) -> None:
-    gitlab.project.add_label("Ask", "#FF0000", "old")
+    gitlab.seed(labels=[("Ask", "FF0000", "old")])
     tracker.save_label(Label("Ask", "c9ecff", "Define and scope problem and solution"), exists=True)
     tracker.save_label(Label("blocked - need access", "ed9a53", "Waiting for access"), exists=False)
     assert tracker.labels() == [
@@ -196,8 +196,9 @@ def test_the_related_pr_line_wins_and_a_merged_request_is_not_closed(
     gitlab: GitLabServer, tracker: GitLabTracker
 ) -> None:
     gitlab.project.add_merge_request("explore/1-churn", "main", "by branch")
-    gitlab.project.add_merge_request("elsewhere", "main", "named", state="merged")
-    gitlab.project.add_issue("Churn", "***Related PR:*** !2", ["Explore"])
+    gitlab.project.add_merge_request("elsewhere", "main", "named")
+    gitlab.project.merge_merge_request(2)
+    assert gitlab.seed(issues=[("Churn", "***Related PR:*** !2", ["Explore"])]) == [1]
     pull = tracker.pull_request(1)
     assert pull is not None and (pull.number, pull.merged) == (2, True)
     with pytest.raises(Conflict, match="already merged"):

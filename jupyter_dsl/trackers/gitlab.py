@@ -140,6 +140,20 @@ class GitLabTracker:
         except TrackerError as exc:
             if exc.status == 409:
                 raise Conflict(exc.message, hint="Nothing was changed.") from None
+            if exc.status == 403 and "insufficient_scope" in exc.message:
+                raise TrackerError(
+                    f"GitLab refused {what}: the token lacks the `api` scope (it may only read)",
+                    status=403,
+                    hint=ACCESS_HINT,
+                ) from None
+            if (
+                exc.status == 400
+            ):  # GitLab's validation errors (``{"message": {field: [...]}}``, ``{"error"}``)
+                raise TrackerError(
+                    exc.message.replace("answered 400 for", "rejected", 1),
+                    status=400,
+                    hint="Nothing was changed: correct what GitLab names and try again.",
+                ) from None
             raise
 
     # -- issues --------------------------------------------------------------------------------

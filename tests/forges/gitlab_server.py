@@ -3,11 +3,14 @@
 Usage (a context manager, or ``start()`` / ``stop()``)::
 
     with GitLabServer() as gitlab:                      # 127.0.0.1, a random free port, threaded
-        gitlab.project.add_label("Ask", "#c9ecff", "Define and scope problem and solution")
-        issue = gitlab.project.add_issue("Why do customers churn?", "...", ["Ask"])
+        gitlab.seed(labels=[("Ask", "c9ecff", "Define and scope problem and solution")],
+                    issues=[("Why do customers churn?", "...", ["Ask"])])   # or gitlab.project.add_*()
         tracker = GitLabTracker(gitlab.project_path, api_url=gitlab.base_url, token=gitlab.token, ...)
+        # or a project's dsl.toml: [tracker] kind = "gitlab", project = gitlab.project_path,
+        # api_url = gitlab.root_url (or base_url), with GITLAB_TOKEN=gitlab.token in the environment
         ...
         assert gitlab.project.issues[1]["state"] == "closed"      # inspect the state directly
+        gitlab.project.merge_merge_request(1)                    # act as a GitLab user would
         assert [r.method for r in gitlab.requests] == [...]      # and every request received
 
 What it implements, as GitLab documents it: ``PRIVATE-TOKEN`` (or ``Authorization: Bearer``) auth with
@@ -33,7 +36,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -141,6 +144,18 @@ class GitLabServer:
         return self.project.path
 
     # -- test controls -------------------------------------------------------------------------
+
+    def seed(
+        self,
+        *,
+        labels: Iterable[tuple[str, str, str]] = (),
+        issues: Iterable[tuple[str, str, Sequence[str]]] = (),
+    ) -> list[int]:
+        """Put ``labels`` (name, colour as 6 hex digits, description) and then ``issues`` (title,
+        description, label names) in the project as if made on GitLab; returns the new issues' iids."""
+        for name, color, description in labels:
+            self.project.add_label(name, f"#{color.removeprefix('#')}", description)
+        return [self.project.add_issue(title, body, list(names))["iid"] for title, body, names in issues]
 
     def fail(self, *faults: Fault) -> None:
         """Queue faults; each matching request consumes one use of the first fault that matches it."""

@@ -290,6 +290,17 @@ class GitLabProject:
             mr["updated_at"] = now()
             return dict(mr)
 
+    def merge_merge_request(self, iid: int) -> dict[str, Any]:
+        """Merge an open merge request, as a maintainer would on GitLab."""
+        with self.lock:
+            mr = self.merge_requests.get(iid)
+            if mr is None:
+                raise not_found()
+            if mr["state"] != "opened":
+                raise ApiError(405, {"message": "405 Method Not Allowed"})
+            mr |= {"state": "merged", "merged_at": now(), "updated_at": now()}
+            return dict(mr)
+
     def merge_requests_matching(self, state: str, source_branch: str | None) -> list[dict[str, Any]]:
         with self.lock:
             found = [
