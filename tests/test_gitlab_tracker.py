@@ -89,7 +89,8 @@ def test_comments_are_the_users_notes_oldest_first(gitlab: GitLabServer, tracker
     gitlab.project.add_issue("Ask", labels=["Ask"])
     for n in range(1, 131):
         gitlab.project.add_note(1, f"note {n}")
-    gitlab.project.update_issue(1, {"add_labels": "on hold"})  # leaves a system note
+    gitlab.project.update_issue(1, {"description": "edited"})  # leaves a system note
+    assert gitlab.project.notes[1][-1]["system"] is True
     comments = tracker.comments(1)
     assert [c.body for c in comments] == [f"note {n}" for n in range(1, 131)]
     assert comments[0].url == f"{gitlab.root_url}/data-team/churn/-/issues/1#note_{comments[0].id}"

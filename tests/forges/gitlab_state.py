@@ -2,8 +2,9 @@
 
 Shapes follow GitLab's REST API v4 documentation (issues, notes, labels, merge requests): issues are
 numbered by ``iid``, ``state`` is ``opened``/``closed`` (merge requests also ``merged``), ``labels`` are
-names, label colors are ``#rrggbb``, ``description`` may be ``null``, and state changes and label changes
-leave *system* notes next to the users' notes, as GitLab does.
+names, label colors are ``#rrggbb``, ``description`` may be ``null``, and title and description edits
+leave *system* notes next to the users' notes, as GitLab does (label and state changes are resource
+events there, not notes).
 """
 
 from __future__ import annotations
@@ -153,24 +154,23 @@ class GitLabProject:
             event = changes.get("state_event")
             if event not in (None, "close", "reopen"):
                 raise ApiError(400, {"error": "state_event does not have a valid value"})
-            for key in ("title", "description"):
-                if key in changes:
-                    issue[key] = changes[key]
-            before = list(issue["labels"])
+            if "title" in changes and changes["title"] != issue["title"]:
+                self._system_note(iid, f"changed title from **{issue['title']}** to **{changes['title']}**")
+                issue["title"] = changes["title"]
+            if "description" in changes and changes["description"] != issue["description"]:
+                self._system_note(iid, "changed the description")
+                issue["description"] = changes["description"]
             if "labels" in changes:
                 issue["labels"] = _names(changes["labels"])
             added = [n for n in _names(changes.get("add_labels", "")) if n not in issue["labels"]]
             removed = _names(changes.get("remove_labels", ""))
             issue["labels"] = [n for n in issue["labels"] + added if n not in removed]
             self._ensure_labels(issue["labels"])
-            if issue["labels"] != before:
-                self._system_note(iid, "changed labels")
+            # label and state changes are resource events on today's GitLab, not notes
             if event == "close" and issue["state"] == "opened":
                 issue |= {"state": "closed", "closed_at": now(), "closed_by": self._author()}
-                self._system_note(iid, "closed")
             elif event == "reopen" and issue["state"] == "closed":
                 issue |= {"state": "opened", "closed_at": None, "closed_by": None}
-                self._system_note(iid, "reopened")
             issue["updated_at"] = now()
             return dict(issue)
 
