@@ -14,6 +14,7 @@ import pytest
 from jupyter_dsl.errors import NotFound, TrackerError
 from jupyter_dsl.trackers.http import ForgeHttp, next_from_link, next_from_x_next_page
 from tests.forges.github_server import GitHubServer
+from tests.forges.github_spec import checked_server
 
 TOKEN = "ghp_PLANTEDfakeTOKEN0123456789abcdefABCD"
 ISSUES = "/repos/octo/demo/issues"
@@ -21,7 +22,7 @@ ISSUES = "/repos/octo/demo/issues"
 
 @pytest.fixture
 def server() -> Iterator[GitHubServer]:
-    with GitHubServer("octo/demo", token=TOKEN) as running:
+    with checked_server("octo/demo", token=TOKEN) as running:
         yield running
 
 
@@ -162,7 +163,7 @@ def test_401_says_how_to_provide_a_token(server: GitHubServer, tmp_path: Path) -
 
 
 def test_403_names_the_missing_scope(tmp_path: Path) -> None:
-    with GitHubServer("octo/demo", token=TOKEN, scopes="read:org") as server:
+    with checked_server("octo/demo", token=TOKEN, scopes="read:org") as server:
         server.seed_issue("one")
         with pytest.raises(TrackerError) as caught:
             client(server, tmp_path).write("PATCH", f"{ISSUES}/1", {"title": "x"}, what="issue #1")

@@ -37,6 +37,15 @@ register("local", lambda project: LocalTracker(project.database_path))
 register("gitlab", lambda project: import_module(".gitlab", __name__).GitLabTracker.from_project(project))  # noqa: PLW0108 - lazy
 
 
+def _github(project: Project) -> Tracker:
+    from .github import GitHubTracker  # httpx and the forge code load only for a GitHub project
+
+    return GitHubTracker.from_project(project)
+
+
+register("github", _github)
+
+
 def open_tracker(project: Project) -> Tracker:
     """The tracker a project's ``dsl.toml`` names."""
     kind = project.settings.tracker.kind

@@ -68,8 +68,16 @@ class GitHubServer:
     """The API root is ``base_url`` (like ``https://api.github.com``); ``token`` (if set) is the only
     one accepted, and without any token reads work (a public repository) but writes answer 401."""
 
-    def __init__(self, repo: str = "octo/demo", *, token: str | None = None, scopes: str = "repo") -> None:
+    def __init__(
+        self,
+        repo: str = "octo/demo",
+        *,
+        token: str | None = None,
+        scopes: str = "repo",
+        enterprise: bool = False,
+    ) -> None:
         owner, name = repo.split("/")
+        self.prefix = "/api/v3" if enterprise else ""  # GitHub Enterprise serves the API under /api/v3
         self.state = RepoState(owner, name)
         self.token = token
         self.scopes = scopes
@@ -96,6 +104,7 @@ class GitHubServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.state.api = self.base_url
+        self.state.web = self.web_url
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
@@ -120,6 +129,12 @@ class GitHubServer:
 
     @property
     def base_url(self) -> str:
+        """The API root: ``api_url`` in dsl.toml."""
+        return f"{self.web_url}{self.prefix}"
+
+    @property
+    def web_url(self) -> str:
+        """Where issues are shown (``html_url``): the host itself, as on GitHub Enterprise."""
         return f"http://127.0.0.1:{self.port}"
 
     # -- seeding and inspecting ----------------------------------------------------------------
@@ -231,6 +246,8 @@ class GitHubServer:
     def handle(self, request: _Handler) -> None:
         split = urlsplit(request.path)
         method, path = request.command, split.path
+        if self.prefix and path.startswith(self.prefix + "/"):
+            path = path[len(self.prefix) :]
         query = parse_qs(split.query, keep_blank_values=True)
         raw = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         body = json.loads(raw) if raw else None
