@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 from importlib.metadata import entry_points
 
 from ..errors import ConfigError
@@ -34,7 +33,6 @@ def register(kind: str, factory: TrackerFactory) -> None:
 
 
 register("local", lambda project: LocalTracker(project.database_path))
-register("gitlab", lambda project: import_module(".gitlab", __name__).GitLabTracker.from_project(project))  # noqa: PLW0108 - lazy
 
 
 def _github(project: Project) -> Tracker:
@@ -44,6 +42,15 @@ def _github(project: Project) -> Tracker:
 
 
 register("github", _github)
+
+
+def _gitlab(project: Project) -> Tracker:
+    from .gitlab import GitLabTracker  # httpx and the forge code load only for a GitLab project
+
+    return GitLabTracker.from_project(project)
+
+
+register("gitlab", _gitlab)
 
 
 def open_tracker(project: Project) -> Tracker:
