@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 
 from ..errors import ConfigError
 from ..project import Project
-from .base import CloseReason, Comment, Issue, IssueQuery, PullRequest, Tracker
+from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest, Tracker
 from .local import LocalTracker
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Comment",
     "Issue",
     "IssueQuery",
+    "Label",
     "LocalTracker",
     "PullRequest",
     "Tracker",
@@ -41,6 +42,15 @@ def _github(project: Project) -> Tracker:
 
 
 register("github", _github)
+
+
+def _gitlab(project: Project) -> Tracker:
+    from .gitlab import GitLabTracker  # httpx and the forge code load only for a GitLab project
+
+    return GitLabTracker.from_project(project)
+
+
+register("gitlab", _gitlab)
 
 
 def open_tracker(project: Project) -> Tracker:
