@@ -27,9 +27,11 @@ STATE_DIR = ".dsl"
 @dataclass(frozen=True)
 class TrackerSettings:
     kind: str = "local"
-    repo: str = ""  # "owner/name" (GitHub) or "group/project" (GitLab)
+    repo: str = ""  # "owner/name" (GitHub)
+    project: str = ""  # "group/name" or a numeric id (GitLab)
     api_url: str = ""  # empty: the forge's public API; set it for GitHub Enterprise / self-managed GitLab
     timeout: float = 30.0
+    rate_limit_wait: float = 60.0  # seconds to wait in total for a rate limit to reset before failing
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class RunsSettings:
 @dataclass(frozen=True)
 class BranchSettings:
     base: str = "main"
+    remote: str = "origin"  # where `jupyter dsl pr` pushes the DSLP branch
 
 
 @dataclass(frozen=True)
@@ -184,8 +187,14 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
             raise ConfigError(f"{source}: [{key}] must be a table")
         kwargs[key] = _section(_SECTIONS[key], key, table, source)
     settings = Settings(**kwargs)
-    if settings.tracker.kind in ("github", "gitlab") and not settings.tracker.repo:
-        raise ConfigError(f'{source}: [tracker] kind = {settings.tracker.kind!r} needs repo = "owner/name"')
+    if settings.tracker.kind == "github" and not settings.tracker.repo:
+        raise ConfigError(f'{source}: [tracker] kind = "github" needs repo = "owner/name"')
+    if settings.tracker.kind == "gitlab" and not (settings.tracker.project or settings.tracker.repo):
+        raise ConfigError(
+            f'{source}: [tracker] kind = "gitlab" needs project = "group/name" (or its numeric id)'
+        )
+    if settings.tracker.rate_limit_wait < 0:
+        raise ConfigError(f"{source}: [tracker] rate_limit_wait must be 0 or more seconds")
     if settings.tracker.timeout <= 0:
         raise ConfigError(f"{source}: [tracker] timeout must be a positive number of seconds")
     if settings.batch.workers < 0:
@@ -226,8 +235,10 @@ name = "{name}"
 [tracker]
 # "local" keeps issues in .dsl/dsl.sqlite (no account, no network); "github" or "gitlab" use the forge.
 kind = "local"
-# repo = "owner/name"
+# repo = "owner/name"      # GitHub
+# project = "group/name"  # GitLab (or its numeric id)
 # api_url = ""            # GitHub Enterprise or self-managed GitLab API base URL
+# rate_limit_wait = 60    # seconds to wait for a forge's rate limit to reset before failing
 
 [runs]
 # store = ".dsl/dsl.sqlite"   # run index (SQLite)
@@ -236,4 +247,5 @@ kind = "local"
 
 [branches]
 base = "main"
+# remote = "origin"       # where `jupyter dsl pr` pushes the branch
 """

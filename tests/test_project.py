@@ -198,7 +198,8 @@ def test_unreadable_bytes_are_a_config_error(tmp_path: Path) -> None:
         ("tracker = 'local'\n", ["[tracker]", "table"]),
         ("project = 'x'\n", ["[project]", "table"]),
         ("[tracker]\nkind = 'github'\n", ["repo"]),
-        ("[tracker]\nkind = 'gitlab'\n", ["repo"]),
+        ("[tracker]\nkind = 'gitlab'\n", ["project"]),
+        ("[tracker]\nrate_limit_wait = -1\n", ["rate_limit_wait"]),
         ("[batch]\nworkers = -1\n", ["workers"]),
         ("[tracker]\ntimeout = 0\n", ["timeout"]),
     ],
@@ -226,3 +227,15 @@ def test_relative_paths_inside_and_outside_the_root(project: Project, tmp_path: 
     with pytest.raises(InvalidInput) as err:
         project.relative(tmp_path / "elsewhere.ipynb")
     assert "outside" in err.value.message
+
+
+def test_forge_settings_project_rate_limit_wait_and_remote(tmp_path: Path) -> None:
+    text = (
+        "[tracker]\nkind = 'gitlab'\nproject = 'group/name'\nrate_limit_wait = 5\n"
+        "[branches]\nremote = 'upstream'\n"
+    )
+    settings = load_settings(write_config(tmp_path, text))
+    assert settings.tracker.project == "group/name" and settings.tracker.rate_limit_wait == 5.0
+    assert settings.branches.remote == "upstream"
+    defaults = load_settings(write_config(tmp_path / "d", "[project]\nname = 'x'\n"))
+    assert defaults.tracker.rate_limit_wait == 60.0 and defaults.branches.remote == "origin"

@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 
 from ..errors import ConfigError
 from ..project import Project
-from .base import CloseReason, Comment, Issue, IssueQuery, PullRequest, Tracker
+from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest, Tracker
 from .local import LocalTracker
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Comment",
     "Issue",
     "IssueQuery",
+    "Label",
     "LocalTracker",
     "PullRequest",
     "Tracker",

@@ -69,6 +69,18 @@ class PullRequest:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A label of the tracker (repository or project), as forges define it."""
+
+    name: str
+    color: str  # 6 hex digits, no '#'
+    description: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class IssueQuery:
     type: IssueType | None = None
     state: StateFilter = "open"
@@ -84,6 +96,9 @@ class Tracker(Protocol):
     """
 
     kind: str
+    offline_as_of: str | None
+    """Set when the last read came from the cache because the forge was unreachable (ISO time of the
+    cached copy); None when online, and always None for the local tracker."""
 
     def create(self, title: str, body: str, labels: Sequence[str]) -> Issue: ...
 
@@ -100,7 +115,14 @@ class Tracker(Protocol):
         ...
 
     def pull_request(self, number: int) -> PullRequest | None:
-        """The pull (merge) request of issue ``number`` (its Related PR), or None when it has none."""
+        """The pull (merge) request of issue ``number``: the one on its Related PR line if any, else an
+        open one whose head branch is the issue's DSLP branch, else None."""
+        ...
+
+    def open_pull_request(
+        self, *, head: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest:
+        """Open a pull (merge) request from branch ``head`` into ``base``."""
         ...
 
     def close_pull_request(self, pull: int) -> PullRequest:
@@ -121,3 +143,15 @@ class Tracker(Protocol):
     def close(self, number: int, reason: CloseReason = "completed") -> Issue: ...
 
     def reopen(self, number: int) -> Issue: ...
+
+    def labels(self) -> builtins.list[Label]:
+        """Every label of the repository (project), DSLP or not."""
+        ...
+
+    def save_label(self, label: Label, *, exists: bool) -> None:
+        """Create ``label`` (``exists=False``) or update the label of that name (colour, description)."""
+        ...
+
+    def url_of(self, number: int) -> str:
+        """The web address of issue ``number`` ("" when the tracker has no web pages, like local)."""
+        ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -11,8 +12,8 @@ from pathlib import Path
 
 from ..database import connect, ensure_schema, transaction
 from ..errors import ConfigError, InvalidInput, NotFound
-from ..lifecycle import LABELS_BY_NAME
-from .base import CloseReason, Comment, Issue, IssueQuery, PullRequest
+from ..lifecycle import LABELS, LABELS_BY_NAME
+from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS issues (
@@ -44,6 +45,28 @@ _SCHEMA = [
 ]
 
 
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# The label table starts with the eleven DSLP labels (as a forge has them after `labels sync`);
+# users add their own with save_label. A label put on an issue without a row is listed too.
+_LABEL_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS labels (
+        name TEXT PRIMARY KEY,
+        color TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT ''
+    )""",
+    *(
+        f"INSERT OR IGNORE INTO labels (name, color, description) VALUES ({_sql_text(label.name)}, "  # noqa: S608
+        f"{_sql_text(label.color)}, {_sql_text(label.description)})"
+        for label in LABELS
+    ),
+]
+_UNDEFINED_LABEL_COLOR = "ededed"  # what GitHub gives a label made by putting it on an issue
+_HEX6 = re.compile(r"^[0-9a-fA-F]{6}$")
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -61,6 +84,7 @@ class LocalTracker:
     """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE)."""
 
     kind = "local"
+    offline_as_of: str | None = None  # never offline: the database is on this machine
 
     def __init__(self, database: Path) -> None:
         self.database = database
@@ -76,6 +100,7 @@ class LocalTracker:
             conn = connect(self.database)
             try:
                 ensure_schema(conn, "local_tracker", 1, _SCHEMA)
+                ensure_schema(conn, "local_labels", 1, _LABEL_SCHEMA)
             except sqlite3.Error as exc:
                 conn.close()
                 raise ConfigError(f"cannot use the jupyter-dsl database {self.database}: {exc}") from exc
@@ -210,6 +235,49 @@ class LocalTracker:
 
     def close_pull_request(self, pull: int) -> PullRequest:
         raise NotFound(f"the local tracker has no pull request {pull}")
+
+    def open_pull_request(
+        self, *, head: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest:
+        """Pull requests live on a forge: a local record of one would be reviewed by nobody and merged
+        by nothing, so the local tracker refuses instead of pretending."""
+        raise InvalidInput(
+            "the local tracker has no pull requests; use a forge",
+            hint='Set [tracker] kind = "github" or "gitlab" in dsl.toml, or merge the branch with git.',
+        )
+
+    def url_of(self, number: int) -> str:
+        return ""
+
+    # -- labels ------------------------------------------------------------------------------
+
+    def labels(self) -> builtins.list[Label]:
+        defined = {
+            row["name"]: Label(row["name"], row["color"], row["description"])
+            for row in self.conn.execute("SELECT * FROM labels")
+        }
+        for row in self.conn.execute("SELECT DISTINCT label FROM issue_labels"):
+            defined.setdefault(row["label"], Label(row["label"], _UNDEFINED_LABEL_COLOR, ""))
+        return sorted(defined.values(), key=lambda label: label.name.lower())
+
+    def save_label(self, label: Label, *, exists: bool) -> None:
+        name = _label(label.name)
+        if not _HEX6.match(label.color):
+            raise InvalidInput(f"label colour {label.color!r} is not 6 hex digits", hint="e.g. 'c9ecff'")
+        with transaction(self.conn) as conn:
+            stored = conn.execute("SELECT 1 FROM labels WHERE name = ?", (name,)).fetchone()
+            if exists and stored is None:
+                # a label only used on issues has no row yet: updating it defines it
+                used = conn.execute("SELECT 1 FROM issue_labels WHERE label = ?", (name,)).fetchone()
+                if used is None:
+                    raise NotFound(f"the local tracker has no label {name!r}")
+            if not exists and stored is not None:
+                raise InvalidInput(f"the label {name!r} already exists", hint="Update it instead.")
+            conn.execute(
+                "INSERT INTO labels (name, color, description) VALUES (?, ?, ?) ON CONFLICT(name) "
+                "DO UPDATE SET color = excluded.color, description = excluded.description",
+                (name, label.color.lower(), label.description),
+            )
 
     def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue:
         self.get(number)
