@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import links
 from ..errors import InvalidInput, NotFound
-from ..issues import close_issue, issue_with_ask
+from ..issues import close_issue, edit_issue, issue_with_ask, reopen_issue
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
 from .base import cli, console, emit, json_option, open_project_tracker, resolve_path
@@ -209,7 +209,7 @@ def issue_edit(
     if title is None and text is None:
         raise InvalidInput("nothing to change", hint="Give --title, --body or --body-file.")
     _, tracker = open_project_tracker()
-    item = tracker.edit(number, title=title, body=text)
+    item = edit_issue(tracker, number, title=title, body=text)
     emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"edited {issue_line(item)}"))
 
 
@@ -251,5 +251,5 @@ def issue_close(number: int, reason: str, text: str | None, as_json: bool) -> No
 def issue_reopen(number: int, as_json: bool) -> None:
     """Reopen a closed issue."""
     _, tracker = open_project_tracker()
-    item = tracker.reopen(number)
+    item = reopen_issue(tracker, number)
     emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"reopened #{number}"))

@@ -67,7 +67,7 @@ def link(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
     tracker = session.tracker(session.project(path.parent))
     previous = notebooks.get_link(path)
-    new = links.link_for(tracker.get(args.number), previous)
+    new = links.prepare_link(tracker, tracker.get(args.number), previous)
     _apply_link(path, new, edits_in_editor(path, session.current_notebook(), args.write))
     return None
 
