@@ -8,7 +8,7 @@ import sys
 # installed (1.5 s on every command here). Notebook schemas use no IRI formats, so the CLI skips it.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from . import findings_commands, issue_commands, project_commands, run_commands  # noqa: E402, F401  (they register their commands)
+from . import findings_commands, forge_commands, issue_commands, project_commands, run_commands  # noqa: E402, F401  (they register their commands)
 from .base import cli, run  # noqa: E402
 
 __all__ = ["cli", "main"]
