@@ -35,6 +35,15 @@ def register(kind: str, factory: TrackerFactory) -> None:
 register("local", lambda project: LocalTracker(project.database_path))
 
 
+def _github(project: Project) -> Tracker:
+    from .github import GitHubTracker  # httpx and the forge code load only for a GitHub project
+
+    return GitHubTracker.from_project(project)
+
+
+register("github", _github)
+
+
 def open_tracker(project: Project) -> Tracker:
     """The tracker a project's ``dsl.toml`` names."""
     kind = project.settings.tracker.kind
