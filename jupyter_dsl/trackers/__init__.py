@@ -44,6 +44,15 @@ def _github(project: Project) -> Tracker:
 register("github", _github)
 
 
+def _gitlab(project: Project) -> Tracker:
+    from .gitlab import GitLabTracker  # httpx and the forge code load only for a GitLab project
+
+    return GitLabTracker.from_project(project)
+
+
+register("gitlab", _gitlab)
+
+
 def open_tracker(project: Project) -> Tracker:
     """The tracker a project's ``dsl.toml`` names."""
     kind = project.settings.tracker.kind
