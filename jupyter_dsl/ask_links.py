@@ -83,12 +83,12 @@ def _change_body(tracker: Tracker, ask: int, change: Callable[[str], str], descr
 
 def list_in_ask(tracker: Tracker, issue: Issue) -> AskUpdate | None:
     """Make the Ask that ``issue`` names list it (``- [ ] #N title``, ticked if it is closed as
-    completed); an existing line for ``#N`` is left as the user wrote it. None: no Ask to keep."""
+    done); an existing line for ``#N`` is left as the user wrote it. None: no Ask to keep."""
     target = _target(tracker, issue)
     if target is None:
         return None
     ask, section = target
-    line = ask_line(issue, done=issue.state == "closed" and issue.state_reason == "completed")
+    line = ask_line(issue, done=issue.state == "closed" and issue.state_reason != "not_planned")
 
     def add(body: str) -> str:
         if ask_sections.issue_line(body, section, issue.number) is not None:

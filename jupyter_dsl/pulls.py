@@ -46,8 +46,10 @@ def pull_body(issue: Issue) -> str:
     return f"{keyword} #{issue.number}\n"
 
 
-def pull_reference(pull: PullRequest) -> str:
-    return pull.url or f"#{pull.number}"
+def pull_reference(tracker: Tracker, pull: PullRequest) -> str:
+    """How the issue names its pull request: ``#7`` (GitHub numbers them with the issues), ``!7`` for
+    a GitLab merge request (``#7`` there would be issue 7)."""
+    return f"!{pull.number}" if tracker.kind == "gitlab" else f"#{pull.number}"
 
 
 def with_related_pr(body: str, reference: str) -> str:
@@ -112,7 +114,7 @@ def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool
             body=pull_body(issue),
             draft=draft,
         )
-    body = with_related_pr(issue.body, pull_reference(pull))
+    body = with_related_pr(issue.body, pull_reference(tracker, pull))
     if body != issue.body:
         issue = tracker.edit(issue.number, body=body)
     return PullResult(issue, pull, branch, remote, created)
