@@ -203,3 +203,83 @@ def test_the_dslp_flow(forge: Forge, tmp_path: Path) -> None:
         assert dsl_json(root, forge, "issue", "show", str(ask))["offline_as_of"]
         refused = dsl(root, forge, "issue", "close", "2", code=6)  # writes need the forge
         assert "cannot be reached" in refused.stderr or "offline" in refused.stderr
+
+
+def test_the_flow_through_the_magics_in_a_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ast
+
+    import test_magics  # the real-kernel driver of the magics tests
+
+    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
+        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
+        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
+        root, origin = make_project(tmp_path, forge)
+        notebook = root / "nb" / "churn.ipynb"
+        monkeypatch.setitem(test_magics.ENV, "GITHUB_TOKEN", GITHUB_TOKEN)
+        kernel = test_magics.Kernel(root / "nb", str(notebook))
+        try:
+
+            def run(line: str) -> Any:
+                status, outputs, text = kernel.run(line)
+                assert status == "ok", text
+                return ast.literal_eval(test_magics.plain(outputs)) if "--json" in line else text
+
+            assert run("%load_ext jupyter_dsl") == ""
+            synced = run("%dsl labels sync --json")
+            assert [(c["name"], c["action"]) for c in synced] == [(n, "created") for n in DSLP_LABELS]
+            assert {c["action"] for c in run("%dsl labels sync --json")} == {"unchanged"}
+            dsl(root, forge, "issue", "new", "Ask", "Why do customers churn?")
+            run('%dsl new Explore "Churn by region" --ask 1 --link --write')
+            assert ask_line_of(server.issue(1)["body"], 2) == ["- [ ] #2 Churn by region"]
+            git(root, "commit", "--quiet", "-am", "link the notebook")
+            run("%dsl branch")
+            server.seed_branch(BRANCH)
+            opened = run("%dsl pr --json")
+            assert opened["created"] is True and opened["branch"] == BRANCH
+            assert git(origin, "rev-parse", BRANCH) == git(root, "rev-parse", "HEAD")
+            assert server.state.issues[opened["pull"]["number"]].body == "Related to #2\n"
+            assert f"***Related PR:*** #{opened['pull']['number']}" in (server.issue(2)["body"] or "")
+            server.stop()  # offline: the status shows the cached issue and says so
+            _, outputs, _ = kernel.run("%dsl status")
+            assert test_magics.plain(outputs).startswith("offline, as of ")
+            server.start()
+        finally:
+            kernel.close()
+
+
+def test_a_refused_pr_pushes_nothing_opens_nothing_edits_nothing(tmp_path: Path) -> None:
+    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
+        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
+        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
+        root, origin = make_project(tmp_path, forge)
+        dsl(root, forge, "issue", "new", "Ask", "Why do customers churn?")
+        dsl(
+            root,
+            forge,
+            "issue",
+            "new",
+            "Explore",
+            "Churn by region",
+            "--ask",
+            "1",
+            "--link",
+            "nb/churn.ipynb",
+        )
+        git(root, "commit", "--quiet", "-am", "link the notebook")
+        server.seed_branch(BRANCH)
+        before = (server.issue(1), server.issue(2))
+        writes = len([e for e in server.exchanges if e.method != "GET"])
+
+        on_main = dsl(root, forge, "pr", "nb/churn.ipynb", code=4)  # not on the notebook's branch
+        assert f"git is on main, not on {BRANCH}" in on_main.stderr
+        dsl(root, forge, "branch", "nb/churn.ipynb")
+        git(root, "remote", "remove", "origin")
+        no_remote = dsl(root, forge, "pr", "nb/churn.ipynb", code=3)
+        assert "the git remote 'origin' does not exist; nothing was pushed" in no_remote.stderr
+        unlinked = root / "nb" / "other.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(), unlinked)
+        assert "is not linked to an issue" in dsl(root, forge, "pr", "nb/other.ipynb", code=3).stderr
+
+        assert git(origin, "branch", "--list") == ""
+        assert len([e for e in server.exchanges if e.method != "GET"]) == writes  # no PR, no edit
+        assert (server.issue(1), server.issue(2)) == before
