@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidInput, NotFound
+from . import ask_links
+from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import (
     ASK_REFERENCE,
     BASED_ON_EXPERIMENT,
@@ -30,13 +32,16 @@ def new_issue(
 ) -> Issue:
     """Create an issue of ``issue_type`` with its template's body and its type label.
 
-    ``ask`` fills the Ask Reference (Experiment, Model) or Prompted by (Explore) line and must name
-    an existing issue; ``experiment`` fills a Model's Based on Experiment line.
+    ``ask`` fills the Ask Reference (Data, Experiment, Model) or Prompted by (Explore) line and must
+    name an existing issue, and the Ask gets the new issue's ``- [ ] #N title`` line (``ask_links``);
+    ``experiment`` fills a Model's Based on Experiment line.
     """
     if not title.strip():
         raise InvalidInput("an issue needs a title")
     if ask is not None and not issue_type.links_ask:
-        raise InvalidInput(f"--ask applies to Explore, Experiment and Model issues, not {issue_type.value}")
+        raise InvalidInput(
+            f"--ask applies to Data, Explore, Experiment and Model issues, not {issue_type.value}"
+        )
     if experiment is not None and issue_type is not IssueType.MODEL:
         raise InvalidInput("--experiment applies to Model issues only")
     for number, what in ((ask, IssueType.ASK), (experiment, IssueType.EXPERIMENT)):
@@ -55,7 +60,33 @@ def new_issue(
     marker = PROMPTED_BY if issue_type is IssueType.EXPLORE else ASK_REFERENCE
     references: dict[str, int | str | None] = {marker: ask, BASED_ON_EXPERIMENT: experiment}
     body = render_body(template, sections, references=references)
-    return tracker.create(title, body, [issue_type.value, *labels])
+    created = tracker.create(title, body, [issue_type.value, *labels])
+    _keep_ask(lambda: ask_links.list_in_ask(tracker, created), f"created #{created.number}")
+    return created
+
+
+def _keep_ask(update: Callable[[], object], done: str) -> None:
+    """Run an Ask update after the issue's own change, saying what did happen when it fails."""
+    try:
+        update()
+    except Conflict as exc:
+        raise Conflict(f"{done}, but {exc.message}", hint=exc.hint) from exc
+
+
+def edit_issue(tracker: Tracker, number: int, *, title: str | None = None, body: str | None = None) -> Issue:
+    """Change an issue's title or body; a body that names a new Ask gets the issue listed there."""
+    before = tracker.get(number)
+    edited = tracker.edit(number, title=title, body=body)
+    if edited.ask is not None and edited.ask != before.ask:
+        _keep_ask(lambda: ask_links.list_in_ask(tracker, edited), f"edited #{number}")
+    return edited
+
+
+def reopen_issue(tracker: Tracker, number: int) -> Issue:
+    """Reopen an issue and untick its line in its Ask."""
+    reopened = tracker.reopen(number)
+    _keep_ask(lambda: ask_links.tick_in_ask(tracker, reopened, False), f"reopened #{number}")
+    return reopened
 
 
 @dataclass(frozen=True)
@@ -108,4 +139,7 @@ def close_issue(
     tracker.get(number)
     if comment is not None:
         tracker.comment(number, comment)
-    return tracker.close(number, reason)
+    closed = tracker.close(number, reason)
+    if reason == "completed":  # work not planned stays unticked: the Ask's ticks count what was done
+        _keep_ask(lambda: ask_links.tick_in_ask(tracker, closed, True), f"closed #{number}")
+    return closed

@@ -2,7 +2,8 @@
 
 Pure data and string functions: no I/O, no surfaces. DSLP.md (shared) is the reference; the
 templates follow its section tables, with our ``***Prompted by:***`` / ``***Related PR:***`` lines
-added to the Explore description.
+added to the Explore description and an ``***Ask Reference:***`` line to the Data templates' Reference
+(the Ask lists its Data issues under Datasets, so a Data issue names its Ask like an Experiment does).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class IssueType(str, Enum):
 
     @property
     def links_ask(self) -> bool:
-        return self in (IssueType.EXPLORE, IssueType.EXPERIMENT, IssueType.MODEL)
+        """Whether the type names an Ask (and the Ask lists it): every type but the Ask itself."""
+        return self is not IssueType.ASK
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ TEMPLATES: tuple[Template, ...] = (
              "Get a dataset from a source system", "Get [name] Dataset", (
         _S(2, "Dataset Description", "What the dataset holds, its grain, its time range and its version."),
         _S(2, "Source system", "Where it comes from and how it is accessed."),
-        _S(2, "Reference", "Links to documentation, owners, access requests."),
+        _S(2, "Reference", "Links to documentation, owners, access requests.", (ASK_REFERENCE,)),
         _S(2, "Known Issues", "Quality problems, gaps, caveats."),
     )),
     Template("Data.Create", IssueType.DATA, "Data (creation)",
@@ -142,7 +144,7 @@ TEMPLATES: tuple[Template, ...] = (
         _S(1, "Dataset Name"),
         _S(2, "Dataset Description", "What the dataset holds, its grain, its time range and its version."),
         _S(2, "Parent Sources", "The datasets it is built from, as - [ ] #N lines."),
-        _S(2, "Reference", "Links to the pipeline code and documentation."),
+        _S(2, "Reference", "Links to the pipeline code and documentation.", (ASK_REFERENCE,)),
         _S(2, "Known Issues", "Quality problems, gaps, caveats."),
     )),
     Template("Explore", IssueType.EXPLORE, "Explore",

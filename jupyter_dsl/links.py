@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import gitrepo, notebooks
+from . import ask_links, gitrepo, notebooks
 from .errors import DslError, InvalidInput, NotFound
 from .issues import issue_with_ask, new_issue
 from .lifecycle import IssueType, branch_name
@@ -54,10 +54,23 @@ def _previous_link(notebook: Path) -> NotebookLink | None:
 
 
 def link(tracker: Tracker, notebook: Path, number: int) -> NotebookLink:
-    """Link ``notebook`` to issue ``number``: only its ``metadata.jupyter_dsl`` changes."""
+    """Link ``notebook`` to issue ``number``: only its ``metadata.jupyter_dsl`` changes, and the Ask
+    the issue names lists the issue (``ask_links``)."""
     previous = _previous_link(notebook)  # validates the file before we ask the tracker
-    new = link_for(tracker.get(number), previous)
+    new = prepare_link(tracker, tracker.get(number), previous, notebook)
     notebooks.set_link(notebook, new)
+    return new
+
+
+def prepare_link(
+    tracker: Tracker, issue: Issue, previous: NotebookLink | None, notebook: Path | None = None
+) -> NotebookLink:
+    """The link to write for ``issue``, after checking the notebook can take it (``notebook``) and
+    listing the issue in its Ask: the one tracker write a link makes, done before the notebook's."""
+    new = link_for(issue, previous)
+    if notebook is not None:
+        notebooks.set_link(notebook, new, write=False)
+    ask_links.list_in_ask(tracker, issue)
     return new
 
 

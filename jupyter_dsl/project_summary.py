@@ -24,6 +24,7 @@ class ProjectSummary:
     branch_issue: int | None  # the issue number the current DSLP branch names
     open_issues: dict[str, int] | None  # open issues per type ("other": untyped); None: not asked
     notebooks: list[tuple[str, NotebookLink]] | None  # (path relative to the root, link); None: not asked
+    offline_as_of: str | None = None  # the tracker answered from its cache (forge unreachable): as of when
 
     def to_json(self, path_of: PathOf = str) -> dict[str, Any]:
         """``path_of`` shows the root and dsl.toml (the server gives API paths: None above its root)."""
@@ -32,7 +33,11 @@ class ProjectSummary:
             "root": path_of(project.root),
             "name": settings.name or project.root.name,
             "config": path_of(project.config_path) if project.config_path else None,
-            "tracker": {"kind": settings.tracker.kind, "repo": settings.tracker.repo},
+            "tracker": {
+                "kind": settings.tracker.kind,
+                "repo": settings.tracker.repo or settings.tracker.project,
+            },
+            "offline_as_of": self.offline_as_of,
             "branch": {
                 "current": self.current_branch,
                 "base": settings.branches.base,
@@ -62,4 +67,5 @@ def summarize(project: Project, tracker: Tracker | None = None) -> ProjectSummar
             key = item.type.value if item.type else "other"
             counts[key] = counts.get(key, 0) + 1
         linked = linked_notebooks(project.root)
-    return ProjectSummary(project, current, parsed.number if parsed else None, counts, linked)
+    offline = tracker.offline_as_of if tracker is not None else None
+    return ProjectSummary(project, current, parsed.number if parsed else None, counts, linked, offline)

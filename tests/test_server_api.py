@@ -43,6 +43,7 @@ def test_project_from_root_and_from_a_notebook(api: Api, notebook: Path, jp_root
         "name": jp_root_dir.name,
         "config": "dsl.toml",
         "tracker": {"kind": "local", "repo": ""},
+        "offline_as_of": None,  # the local tracker is never offline
         "branch": {"current": "main", "base": "main", "issue": None},
     }
     assert api.get("project") == expected
@@ -130,6 +131,7 @@ def test_create_list_and_show_issues(api: Api, notebook: Path) -> None:
             "ask": tracker.get(1).to_json(),
             "ask_missing": False,
             "link": link_for(tracker.get(2)).to_json(),
+            "offline_as_of": None,
         }
         assert api.get("issues/1", path=NOTEBOOK)["ask"] is None
     finally:
@@ -155,6 +157,7 @@ def test_link_and_unlink_a_notebook(api: Api, notebook: Path, jp_serverapp: obje
         "ask_missing": False,
         "branch": {"current": "main", "expected": None, "matches": False, "title_changed": False},
         "issue_error": None,
+        "offline_as_of": None,
     }
 
     reply = api.call("PUT", f"links/{NOTEBOOK}", {"number": 2})

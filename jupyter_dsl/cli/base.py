@@ -62,6 +62,12 @@ def open_project_tracker(near: Path | None = None) -> tuple[Project, Tracker]:
     return project, open_tracker(project)
 
 
+def show_offline(tracker: Tracker) -> None:
+    """Say so when the tracker answered from its cache because the forge was unreachable."""
+    if tracker.offline_as_of:
+        console.print(f"offline, as of {tracker.offline_as_of}", style="yellow", markup=False)
+
+
 def emit(as_json: bool, payload: Any, human: Callable[[], None]) -> None:
     """Print ``payload`` as JSON for scripts, or call ``human`` to print the readable report."""
     if as_json:

@@ -11,10 +11,10 @@ from rich.table import Table
 
 from .. import links
 from ..errors import InvalidInput, NotFound
-from ..issues import close_issue, issue_with_ask
+from ..issues import close_issue, edit_issue, issue_with_ask, reopen_issue
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
-from .base import cli, console, emit, json_option, open_project_tracker, resolve_path
+from .base import cli, console, emit, json_option, open_project_tracker, resolve_path, show_offline
 
 TYPE_NAMES = [t.value for t in IssueType]
 
@@ -127,12 +127,15 @@ def issue_list(issue_type: str | None, state: str, labels: tuple[str, ...], as_j
     items = tracker.list(query)
 
     def human() -> None:
+        show_offline(tracker)
         if items:
             console.print(issue_table(items))
         else:
             console.print("no issues match", style="dim")
 
-    emit(as_json, {"issues": [item.to_json() for item in items]}, human)
+    emit(
+        as_json, {"issues": [item.to_json() for item in items], "offline_as_of": tracker.offline_as_of}, human
+    )
 
 
 @issue.command("show")
@@ -147,6 +150,7 @@ def issue_show(number: int, comments: bool, as_json: bool) -> None:
     notes = tracker.comments(number) if comments else []
 
     def human() -> None:
+        show_offline(tracker)
         console.print(issue_line(item))
         meta = [f"state: {item.state}" + (f" ({item.state_reason})" if item.state_reason else "")]
         if item.labels:
@@ -161,7 +165,11 @@ def issue_show(number: int, comments: bool, as_json: bool) -> None:
             console.rule(f"{note.author} {note.created_at}", style="dim")
             console.print(Markdown(note.body))
 
-    payload = {**found.to_json(), "comments": [c.to_json() for c in notes]}
+    payload = {
+        **found.to_json(),
+        "comments": [c.to_json() for c in notes],
+        "offline_as_of": tracker.offline_as_of,
+    }
     emit(as_json, payload, human)
 
 
@@ -209,7 +217,7 @@ def issue_edit(
     if title is None and text is None:
         raise InvalidInput("nothing to change", hint="Give --title, --body or --body-file.")
     _, tracker = open_project_tracker()
-    item = tracker.edit(number, title=title, body=text)
+    item = edit_issue(tracker, number, title=title, body=text)
     emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"edited {issue_line(item)}"))
 
 
@@ -251,5 +259,5 @@ def issue_close(number: int, reason: str, text: str | None, as_json: bool) -> No
 def issue_reopen(number: int, as_json: bool) -> None:
     """Reopen a closed issue."""
     _, tracker = open_project_tracker()
-    item = tracker.reopen(number)
+    item = reopen_issue(tracker, number)
     emit(as_json, {"issue": item.to_json()}, lambda: console.print(f"reopened #{number}"))

@@ -10,8 +10,11 @@ import click
 from .. import gitrepo, links
 from ..demo import make_demo
 from ..lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
+from ..labels_sync import sync_labels
+from ..project import CONFIG_NAME, find_project
 from ..project_summary import summarize
 from ..scaffold import init_project
+from ..trackers import open_tracker
 from .base import (
     cli,
     console,
@@ -19,7 +22,9 @@ from .base import (
     json_option,
     open_project_tracker,
     resolve_path,
+    show_offline,
 )
+from .forge_commands import print_label_changes
 
 
 @cli.command()
@@ -29,15 +34,23 @@ from .base import (
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist and differ.")
 @click.option("--no-git", is_flag=True, help="Do not run `git init` when DIRECTORY is not a repository.")
+@click.option("--labels", "sync", is_flag=True, help="Also create or update the DSLP labels on the tracker.")
 @json_option
-def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_json: bool) -> None:
+def init(
+    directory: Path | None, templates: bool, force: bool, no_git: bool, sync: bool, as_json: bool
+) -> None:
     """Make DIRECTORY (default: here) a DSLP project: dsl.toml, .gitignore entries, templates.
 
     Never overwrites a file of yours without --force; running it twice changes nothing. Commits only in
     a repository it made, and only the files it wrote.
     """
     root = resolve_path(directory or ".")
+    # a forge named by an existing dsl.toml is opened first: a missing token fails before init writes
+    tracker = open_tracker(find_project(root)) if sync and (root / CONFIG_NAME).is_file() else None
     report = init_project(root, templates=templates, force=force, git=not no_git, commit=True)
+    project = find_project(report.root)
+    forge = project.settings.tracker.kind != "local"
+    changes = sync_labels(tracker or open_tracker(project)) if sync else None
 
     def human() -> None:
         if report.git_initialized:
@@ -59,6 +72,11 @@ def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_
         elif not report.committed and report.changed_files and gitrepo.is_repo(report.root):
             to_add = " ".join(report.changed_files)
             console.print(f"commit them: git add {to_add} && git commit", style="dim", markup=False)
+        if changes is not None:
+            print_label_changes(changes)
+        elif forge:
+            kind = project.settings.tracker.kind
+            console.print(f"the {kind} tracker needs the DSLP labels: jupyter dsl labels sync", markup=False)
 
     payload = {
         "root": str(report.root),
@@ -69,6 +87,8 @@ def init(directory: Path | None, templates: bool, force: bool, no_git: bool, as_
         "git_initialized": report.git_initialized,
         "committed": report.committed,
         "changed": report.changed,
+        "labels": [c.to_json() for c in changes] if changes is not None else None,
+        "labels_suggested": forge and changes is None,
     }
     emit(as_json, payload, human)
 
@@ -115,6 +135,7 @@ def status(notebook: Path | None, as_json: bool) -> None:
     state = links.status(project, tracker, path)
 
     def human() -> None:
+        show_offline(tracker)
         if state.link is None:
             console.print(f"{state.path} is not linked to an issue", markup=False)
             console.print(
@@ -152,7 +173,7 @@ def status(notebook: Path | None, as_json: bool) -> None:
                 f"  tracker: {state.issue_error} (showing the cached link)", style="yellow", markup=False
             )
 
-    emit(as_json, state.to_json(), human)
+    emit(as_json, {**state.to_json(), "offline_as_of": tracker.offline_as_of}, human)
 
 
 def _project_status(as_json: bool) -> None:
@@ -161,6 +182,7 @@ def _project_status(as_json: bool) -> None:
     counts, linked = summary.open_issues or {}, summary.notebooks or []
 
     def human() -> None:
+        show_offline(tracker)
         console.print(f"project  {project.root}", markup=False)
         console.print(f"config   {project.config_path or '(none: defaults)'}", markup=False)
         console.print(f"tracker  {project.settings.tracker.kind}", markup=False)

@@ -11,7 +11,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from ..errors import DslError
-from . import batch_magics, findings_magics, issue_magics, run_magics  # noqa: F401  (they register their subcommands)
+from . import batch_magics, findings_magics, forge_magics, issue_magics, run_magics  # noqa: F401  (they register their subcommands)
 from .base import MagicSession, dispatch
 
 __all__ = ["DslMagics", "register"]

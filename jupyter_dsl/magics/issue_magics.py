@@ -34,8 +34,11 @@ def _status_args(parser: MagicArgumentParser) -> None:
 def status(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
     project = session.project(path.parent)
-    state = links.status(project, session.tracker(project), path)
-    return state.to_json() if args.json else StatusView(state)
+    tracker = session.tracker(project)
+    state = links.status(project, tracker, path)
+    if args.json:
+        return {**state.to_json(), "offline_as_of": tracker.offline_as_of}
+    return StatusView(state, tracker.offline_as_of)
 
 
 def _link_args(parser: MagicArgumentParser) -> None:
@@ -67,7 +70,7 @@ def link(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
     tracker = session.tracker(session.project(path.parent))
     previous = notebooks.get_link(path)
-    new = links.link_for(tracker.get(args.number), previous)
+    new = links.prepare_link(tracker, tracker.get(args.number), previous)
     _apply_link(path, new, edits_in_editor(path, session.current_notebook(), args.write))
     return None
 
@@ -135,8 +138,13 @@ def issues(session: MagicSession, args: argparse.Namespace) -> Any:
     query = IssueQuery(
         type=IssueType.parse(args.type) if args.type else None, state=args.state, labels=tuple(args.label)
     )
-    items: list[Issue] = session.tracker(project).list(query)
-    return [item.to_json() for item in items] if args.json else IssueList(items)
+    tracker = session.tracker(project)
+    items: list[Issue] = tracker.list(query)
+    return (
+        [item.to_json() for item in items]
+        if args.json
+        else IssueList(items, offline_as_of=tracker.offline_as_of)
+    )
 
 
 def _show_args(parser: MagicArgumentParser) -> None:
@@ -147,8 +155,11 @@ def _show_args(parser: MagicArgumentParser) -> None:
 @subcommand("show", "show issue N", _show_args)
 def show(session: MagicSession, args: argparse.Namespace) -> Any:
     project = session.project()
-    item = session.tracker(project).get(args.number)
-    return item.to_json() if args.json else IssueList([item], bodies=True)
+    tracker = session.tracker(project)
+    item = tracker.get(args.number)
+    return (
+        item.to_json() if args.json else IssueList([item], bodies=True, offline_as_of=tracker.offline_as_of)
+    )
 
 
 def _branch_args(parser: MagicArgumentParser) -> None:

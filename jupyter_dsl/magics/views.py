@@ -24,11 +24,16 @@ def _type_of(issue: Issue) -> str:
     return issue.type.value if issue.type else "-"
 
 
+def offline_line(offline_as_of: str | None) -> list[str]:
+    return [f"offline, as of {offline_as_of}"] if offline_as_of else []
+
+
 @dataclass
 class IssueList:
     items: list[Issue]
     heading: str | None = None
     bodies: bool = False
+    offline_as_of: str | None = None  # the tracker answered from its cache
 
     def _lines(self) -> list[tuple[Issue, str]]:
         return [
@@ -37,7 +42,7 @@ class IssueList:
         ]
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        lines = [self.heading] if self.heading else []
+        lines = offline_line(self.offline_as_of) + ([self.heading] if self.heading else [])
         if not self.items:
             lines.append("no issues match")
         for issue, line in self._lines():
@@ -47,9 +52,12 @@ class IssueList:
         printer.text("\n".join(lines))
 
     def _repr_markdown_(self) -> str:
+        out = [f"_{md_escape(line)}_" for line in offline_line(self.offline_as_of)] + (
+            [""] if self.offline_as_of else []
+        )
         if not self.items:
-            return "_no issues match_"
-        out = [f"**{md_escape(self.heading)}**", ""] if self.heading else []
+            return "\n".join([*out, "_no issues match_"])
+        out += [f"**{md_escape(self.heading)}**", ""] if self.heading else []
         out += ["| # | type | state | title | ask |", "|---|---|---|---|---|"]
         for issue in self.items:
             ask = f"#{issue.ask}" if issue.ask else ""
@@ -65,8 +73,12 @@ class IssueList:
 @dataclass
 class StatusView:
     state: LinkStatus
+    offline_as_of: str | None = None
 
     def _lines(self) -> list[str]:
+        return offline_line(self.offline_as_of) + self._status_lines()
+
+    def _status_lines(self) -> list[str]:
         s = self.state
         if s.link is None:
             return [

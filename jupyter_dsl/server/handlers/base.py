@@ -31,11 +31,17 @@ T = TypeVar("T")
 
 
 def with_tracker(start: Path, work: Callable[[Project, Tracker], T]) -> T:
-    """Find the project holding ``start``, open its tracker, run ``work``; blocking (run it in a thread)."""
+    """Find the project holding ``start``, open its tracker, run ``work``; blocking (run it in a thread).
+
+    A JSON object answer gets ``offline_as_of``: when the forge was unreachable, the time of the cached
+    copy it shows (None when the answer is fresh)."""
     project = find_project(start)
     tracker = open_tracker(project)
     try:
-        return work(project, tracker)
+        result = work(project, tracker)
+        if isinstance(result, dict):
+            result.setdefault("offline_as_of", getattr(tracker, "offline_as_of", None))
+        return result
     finally:
         close = getattr(tracker, "close_connection", None)
         if callable(close):

@@ -1,0 +1,120 @@
+"""`pr`: push a notebook's DSLP branch and open its pull (merge) request on the forge.
+
+Everything is checked before the push (the notebook is linked, git is on its branch, the remote
+exists, the tracker is a forge); an open pull request of the issue is reused, so running it again
+only pushes new commits. The request says ``Closes #N`` for Data, Experiment and Model work (merged)
+and ``Related to #N`` for an Explore (closed unmerged) or an Ask; the issue's Related PR line names it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import gitrepo, notebooks
+from .errors import Conflict, InvalidInput, NotFound
+from .lifecycle import RELATED_PR, IssueType, branch_name
+from .project import Project
+from .trackers import Issue, PullRequest, Tracker
+
+CLOSES = (IssueType.DATA, IssueType.EXPERIMENT, IssueType.MODEL)
+_RELATED_LINE = re.compile(rf"^(?P<marker>[ \t]*{re.escape(RELATED_PR)})(?P<value>[^\r\n]*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PullResult:
+    issue: Issue
+    pull: PullRequest
+    branch: str
+    remote: str
+    created: bool  # False: an open pull request of the issue was reused
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue.number,
+            "pull": {"number": self.pull.number, "state": self.pull.state, "url": self.pull.url},
+            "branch": self.branch,
+            "remote": self.remote,
+            "created": self.created,
+        }
+
+
+def pull_body(issue: Issue) -> str:
+    keyword = "Closes" if issue.type in CLOSES else "Related to"
+    return f"{keyword} #{issue.number}\n"
+
+
+def pull_reference(tracker: Tracker, pull: PullRequest) -> str:
+    """How the issue names its pull request: ``#7`` (GitHub numbers them with the issues), ``!7`` for
+    a GitLab merge request (``#7`` there would be issue 7)."""
+    return f"!{pull.number}" if tracker.kind == "gitlab" else f"#{pull.number}"
+
+
+def with_related_pr(body: str, reference: str) -> str:
+    """The body with its Related PR line naming ``reference`` (a line is added at the end when the
+    body has none); every other byte stays."""
+    match = _RELATED_LINE.search(body)
+    if match is None:
+        ending = "" if not body or body.endswith("\n") else "\n"
+        return f"{body}{ending}\n{RELATED_PR} {reference}\n"
+    return body[: match.start("value")] + f" {reference}" + body[match.end("value") :]
+
+
+def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, str, str]:
+    link = notebooks.get_link(notebook)
+    if link is None:
+        raise NotFound(
+            f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`."
+        )
+    if tracker.kind == "local":
+        raise InvalidInput(
+            "the local tracker has no pull requests; use a forge",
+            hint='Set [tracker] kind = "github" or "gitlab" in dsl.toml, or merge the branch with git.',
+        )
+    issue = tracker.get(link.issue.number)
+    branch = link.branch or branch_name(issue.type, issue.number, issue.title)
+    root = project.root
+    if not gitrepo.is_repo(root):
+        raise InvalidInput(f"{root} is not a git repository: there is no branch to push")
+    current = gitrepo.current_branch(root)
+    if current != branch:
+        raise Conflict(
+            f"git is on {current or 'a detached HEAD'}, not on {branch}, the branch of #{issue.number}",
+            hint=f"Switch first: `jupyter dsl branch {notebook.name}`; nothing was pushed.",
+        )
+    remote = project.settings.branches.remote
+    if gitrepo.git(root, "remote", "get-url", "--", remote, check=False).returncode != 0:
+        raise NotFound(
+            f"the git remote {remote!r} does not exist; nothing was pushed",
+            hint=f"Add it (`git remote add {remote} URL`) or name another in dsl.toml: [branches] remote.",
+        )
+    return issue, branch, remote
+
+
+def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool = False) -> PullResult:
+    """Push the notebook's branch to ``[branches] remote`` and open (or reuse) its pull request."""
+    issue, branch, remote = _check(project, tracker, notebook)
+    existing = tracker.pull_request(issue.number)
+    try:
+        gitrepo.git(project.root, "push", "--quiet", "-u", remote, branch)
+    except gitrepo.GitError as exc:
+        raise gitrepo.GitError(
+            exc.message, hint="No pull request was opened; fix what git says, then run pr again."
+        ) from exc
+    created = existing is None or existing.state != "open"
+    if existing is not None and existing.state == "open":
+        pull = existing
+    else:
+        pull = tracker.open_pull_request(
+            head=branch,
+            base=project.settings.branches.base,
+            title=issue.title,
+            body=pull_body(issue),
+            draft=draft,
+        )
+    body = with_related_pr(issue.body, pull_reference(tracker, pull))
+    if body != issue.body:
+        issue = tracker.edit(issue.number, body=body)
+    return PullResult(issue, pull, branch, remote, created)
