@@ -28,6 +28,7 @@ import {
   RunsReply,
   TemplatesReply
 } from './api';
+import { BranchSwitch } from './wire';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
 
 /** Set a link on (or, with null, remove it from) an open notebook's document model. */
@@ -70,6 +71,40 @@ export class DslModel implements IDisposable {
   /** Emitted whenever anything a widget shows may have changed. */
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+
+  /**
+   * Emitted when what the saved notebook holds may have changed: another notebook, a save, a
+   * rename, a refresh. The sections that read the saved file fetch again on it.
+   */
+  get reloaded(): ISignal<this, void> {
+    return this._reloaded;
+  }
+
+  /** Whether the open notebook has unsaved changes (the server reads the saved file). */
+  get dirty(): boolean {
+    return this._panel !== null && this._panel.context.model.dirty;
+  }
+
+  /** An error for actions that read the saved file, when the notebook has unsaved changes. */
+  requireSaved(what: string): NotebookPanel {
+    const panel = this._requirePanel();
+    if (panel.context.model.dirty) {
+      throw new DslApiError(
+        0,
+        `save the notebook first: ${what} uses the saved file`,
+        'Save it (Ctrl+S), then try again.'
+      );
+    }
+    return panel;
+  }
+
+  /** Switch git to the notebook's DSLP branch (created from the base branch when missing). */
+  async switchBranch(force = false): Promise<BranchSwitch> {
+    const panel = this.requireSaved('switching to its branch');
+    const result = await this.api.switchBranch(panel.context.localPath, force);
+    void this._refreshIssue();
+    return result;
   }
 
   /** Emitted when a command asks the sidebar to show the new-issue form. */
@@ -136,8 +171,17 @@ export class DslModel implements IDisposable {
     return this._runLoading;
   }
 
+  /** `#12 Explore · explore/12-churn-by-region`: the link and its DSLP branch. */
   get statusText(): string {
-    return this._panel ? statusText(this._link) : '';
+    if (this._panel === null) {
+      return '';
+    }
+    const text = statusText(this._link);
+    const branch =
+      this._link.kind === 'linked'
+        ? this._details?.link.branch || this._link.link.branch
+        : '';
+    return branch ? `${text} · ${branch}` : text;
   }
 
   get isDisposed(): boolean {
@@ -167,6 +211,7 @@ export class DslModel implements IDisposable {
   async refreshRuns(): Promise<void> {
     const generation = ++this._runsGeneration;
     const path = this.path;
+    this._reloaded.emit();
     if (path === null) {
       this._params = { value: null, error: null };
       this._runs = { value: null, error: null };
@@ -331,6 +376,7 @@ export class DslModel implements IDisposable {
       old.context.pathChanged.disconnect(this._onPathChanged, this);
       old.context.fileChanged.disconnect(this._onFileChanged, this);
       old.disposed.disconnect(this._onPanelDisposed, this);
+      old.context.model.stateChanged.disconnect(this._onStateChanged, this);
     }
     this._panel = panel;
     if (panel !== null) {
@@ -338,6 +384,7 @@ export class DslModel implements IDisposable {
       panel.context.pathChanged.connect(this._onPathChanged, this);
       panel.context.fileChanged.connect(this._onFileChanged, this);
       panel.disposed.connect(this._onPanelDisposed, this);
+      panel.context.model.stateChanged.connect(this._onStateChanged, this);
       void panel.context.ready.then(() => {
         if (this._panel === panel) {
           this._readLink(true);
@@ -351,6 +398,12 @@ export class DslModel implements IDisposable {
     this._runLoading = false;
     ++this._runGeneration;
     this._readLink(true);
+  }
+
+  private _onStateChanged(_: unknown, change: { name: string }): void {
+    if (change.name === 'dirty') {
+      this._changed.emit();
+    }
   }
 
   private _onPanelDisposed(): void {
@@ -411,9 +464,11 @@ export class DslModel implements IDisposable {
   private _isDisposed = false;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _newIssueRequested = new Signal<this, void>(this);
+  private readonly _reloaded = new Signal<this, void>(this);
 }
 
-function settled<T>(result: PromiseSettledResult<T>): IFetched<T> {
+/** A settled fetch as the value or its error. */
+export function settled<T>(result: PromiseSettledResult<T>): IFetched<T> {
   return result.status === 'fulfilled'
     ? { value: result.value, error: null }
     : { value: null, error: asApiError(result.reason) };
