@@ -487,16 +487,15 @@ export class DslApi {
     return this.request('POST', `goals/${encodeApiPath(path)}`, {}, { question });
   }
 
-  tickGoal(path: string, number: number, done: boolean): Promise<GoalsReply> {
-    return this.request(
-      'PUT',
-      `goals/${encodeApiPath(path)}`,
-      {},
-      {
-        number: checkNumber(number),
-        done
-      }
-    );
+  async tickGoal(path: string, number: number, done: boolean): Promise<GoalsReply> {
+    if (!Number.isInteger(number) || number < 1) {
+      throw new DslApiError(
+        400,
+        `${String(number)} is not a goal number`,
+        'Goals count from 1.'
+      );
+    }
+    return this.request('PUT', `goals/${encodeApiPath(path)}`, {}, { number, done });
   }
 
   /** The findings summary of the saved notebook, rendered as HTML or Markdown. */

@@ -7,8 +7,11 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DslApiError } from './api';
-import { applyLink, DslModel, IFetched, settled } from './model';
+import { INotebookModel } from '@jupyterlab/notebook';
+
+import { DslApi, DslApiError } from './api';
+import { ParsedLink } from './link';
+import { applyLink, IFetched, settled } from './model';
 import {
   CompleteReply,
   CompleteRequest,
@@ -19,9 +22,27 @@ import {
 
 export type Outcome = NonNullable<CompleteRequest['outcome']>;
 
+/** What the Findings section needs of the sidebar's model (DslModel; a fake in the unit tests). */
+export interface IFindingsHost {
+  readonly path: string | null;
+  readonly link: ParsedLink;
+  readonly reloaded: ISignal<unknown, void>;
+  readonly changed: ISignal<unknown, void>;
+  readonly api: Pick<
+    DslApi,
+    'getFindings' | 'getGoals' | 'addGoal' | 'tickGoal' | 'complete'
+  >;
+  /** The open notebook, or an error when it has unsaved changes. */
+  requireSaved(what: string): {
+    isDisposed: boolean;
+    context: { localPath: string; model: INotebookModel };
+  };
+  refresh(): Promise<void>;
+}
+
 export class FindingsModel implements IDisposable {
   constructor(
-    readonly model: DslModel,
+    readonly model: IFindingsHost,
     format: SummaryFormat = 'html'
   ) {
     this._format = format;

@@ -7,8 +7,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DslApiError, NotebookParameter } from './api';
-import { asApiError, DslModel, IFetched } from './model';
+import { DslApi, DslApiError, NotebookParameter, ParamsReply } from './api';
+import { asApiError, IFetched } from './model';
 import { Job, RunValues, ValuesReply } from './wire';
 
 export const CHECK_DELAY_MS = 400;
@@ -19,9 +19,20 @@ export interface IParamsFormOptions {
   pollMs?: number;
 }
 
+/** What the form needs of the sidebar's model (DslModel; a fake in the unit tests). */
+export interface IFormHost {
+  readonly path: string | null;
+  readonly params: IFetched<ParamsReply>;
+  readonly reloaded: ISignal<unknown, void>;
+  readonly api: Pick<DslApi, 'checkValues' | 'startRun' | 'listJobs' | 'listConfigs'>;
+  /** The open notebook, or an error when it has unsaved changes. */
+  requireSaved(what: string): { context: { localPath: string } };
+  refreshRuns(): Promise<void>;
+}
+
 export class ParamsFormModel implements IDisposable {
   constructor(
-    readonly model: DslModel,
+    readonly model: IFormHost,
     options: IParamsFormOptions = {}
   ) {
     this._checkDelay = options.checkDelayMs ?? CHECK_DELAY_MS;
