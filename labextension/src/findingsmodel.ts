@@ -27,6 +27,8 @@ export interface IFindingsHost {
   readonly path: string | null;
   readonly link: ParsedLink;
   readonly reloaded: ISignal<unknown, void>;
+  /** Settles when the model's own fetches of the latest refresh are in. */
+  readonly loaded: Promise<void>;
   readonly changed: ISignal<unknown, void>;
   readonly api: Pick<
     DslApi,
@@ -172,7 +174,13 @@ export class FindingsModel implements IDisposable {
       this._result = null;
     }
     this._linked = this._linkedNumber();
-    void this.refresh();
+    const path = this.model.path;
+    ++this._generation; // an answer for the notebook before is not shown
+    void this.model.loaded.then(() => {
+      if (this.model.path === path) {
+        void this.refresh();
+      }
+    });
   }
 
   /** A link set or removed in the document changes what there is to show. */

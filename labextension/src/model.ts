@@ -11,6 +11,7 @@
  * full record is fetched for the details view.
  */
 import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { PromiseDelegate } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -204,7 +205,22 @@ export class DslModel implements IDisposable {
 
   /** Fetch everything the sidebar shows again. */
   async refresh(): Promise<void> {
-    await Promise.all([this._refreshIssue(), this.refreshRuns()]);
+    const loaded = new PromiseDelegate<void>();
+    this._loaded = loaded.promise; // before refreshRuns tells the other sections to reload
+    const done = Promise.all([this._refreshIssue(), this.refreshRuns()]);
+    void done.then(
+      () => loaded.resolve(),
+      () => loaded.resolve()
+    );
+    await done;
+  }
+
+  /**
+   * Settles when the issue, the parameters and the runs of the latest refresh are in: the other
+   * sections wait for it, so switching notebooks shows these first instead of competing with them.
+   */
+  get loaded(): Promise<void> {
+    return this._loaded;
   }
 
   /** Fetch the parameters cell and the latest runs again. */
@@ -385,11 +401,14 @@ export class DslModel implements IDisposable {
       panel.context.fileChanged.connect(this._onFileChanged, this);
       panel.disposed.connect(this._onPanelDisposed, this);
       panel.context.model.stateChanged.connect(this._onStateChanged, this);
-      void panel.context.ready.then(() => {
-        if (this._panel === panel) {
-          this._readLink(true);
-        }
-      });
+      if (!panel.context.isReady) {
+        // Its content is not loaded yet: read the link again once it is (once, not on every switch).
+        void panel.context.ready.then(() => {
+          if (this._panel === panel) {
+            this._readLink(true);
+          }
+        });
+      }
     }
     this._params = { value: null, error: null };
     this._runs = { value: null, error: null };
@@ -461,6 +480,7 @@ export class DslModel implements IDisposable {
   private _runLoading = false;
   private _runGeneration = 0;
   private _templates: Promise<TemplatesReply> | null = null;
+  private _loaded: Promise<void> = Promise.resolve();
   private _isDisposed = false;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _newIssueRequested = new Signal<this, void>(this);

@@ -24,6 +24,8 @@ export interface IFormHost {
   readonly path: string | null;
   readonly params: IFetched<ParamsReply>;
   readonly reloaded: ISignal<unknown, void>;
+  /** Settles when the model's own fetches of the latest refresh are in. */
+  readonly loaded: Promise<void>;
   readonly api: Pick<DslApi, 'checkValues' | 'startRun' | 'listJobs' | 'listConfigs'>;
   /** The open notebook, or an error when it has unsaved changes. */
   requireSaved(what: string): { context: { localPath: string } };
@@ -224,8 +226,12 @@ export class ParamsFormModel implements IDisposable {
       ++this._checkGeneration;
       this._clearTimer();
       if (path !== null) {
-        void this._loadConfigs(path);
-        void this.refreshJobs();
+        void this.model.loaded.then(() => {
+          if (this.model.path === path) {
+            void this._loadConfigs(path);
+            void this.refreshJobs();
+          }
+        });
       }
       this._changed.emit();
     } else if (path !== null && (this._check !== null || this._configs.length > 0)) {

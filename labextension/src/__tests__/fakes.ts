@@ -94,6 +94,7 @@ export class FakeHost {
   notebook = new NotebookModel();
   params: IFetched<ParamsReply> = { value: null, error: null };
   link: ParsedLink = { kind: 'none' };
+  loaded: Promise<void> = Promise.resolve();
   refreshes = 0;
   runRefreshes = 0;
 
