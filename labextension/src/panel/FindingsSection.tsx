@@ -15,6 +15,15 @@ import { ISidebarActions, ISidebarContext } from './context';
 import { isWebUrl } from './IssueView';
 import { Markdown } from './Markdown';
 
+/**
+ * The body of a whole HTML document (the summary's `<title>` and styles are not content). Parsed in
+ * an inert document (nothing runs); the result is still rendered through the sanitizer.
+ */
+export function htmlBody(html: string): string {
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  return parsed.body.innerHTML;
+}
+
 function Goals(props: {
   findings: FindingsModel;
   onError: (error: DslApiError | null) => void;
@@ -301,7 +310,7 @@ export function FindingsSection(props: {
           <details className="jp-dsl-preview" open>
             <summary>Summary preview ({preview.format})</summary>
             <Markdown
-              source={preview.text}
+              source={preview.format === 'html' ? htmlBody(preview.text) : preview.text}
               rendermime={rendermime}
               mimeType={preview.format === 'html' ? 'text/html' : 'text/markdown'}
               testid="dsl-summary-preview"

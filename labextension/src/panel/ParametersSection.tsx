@@ -212,9 +212,10 @@ export function ParametersSection(props: {
           className="jp-mod-styled"
           onClick={() => actions.makeParametersCell()}
           title="Tag the notebook's active cell `parameters` (the tag leaves any other cell)"
+          aria-label="Make the notebook's active cell the parameters cell"
           data-testid="dsl-make-params-cell"
         >
-          Make the active cell the parameters cell
+          Make this the parameters cell
         </button>
       </div>
       {params !== null && params.cell !== null ? (

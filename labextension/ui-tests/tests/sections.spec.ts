@@ -58,6 +58,17 @@ async function sectionPictures(
   if (!process.env.DSL_UI_SCREENSHOTS) {
     return;
   }
+  // A wider sidebar than the default, as a reader would drag it to.
+  const handle = page
+    .locator('#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)')
+    .last();
+  const box = await handle.boundingBox();
+  if (box !== null && (await sidebar.boundingBox())!.width < 400) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x - 180, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
   for (const [theme, suffix] of [
     ['JupyterLab Light', 'light'],
     ['JupyterLab Dark', 'dark']
