@@ -136,6 +136,11 @@ export class DslModel implements IDisposable {
     return this._error;
   }
 
+  /** The project's tracker kind ("local", "github", "gitlab"...), once known. */
+  get trackerKind(): string | null {
+    return this._trackerKind;
+  }
+
   get currentBranch(): string | null {
     return this._currentBranch;
   }
@@ -311,6 +316,9 @@ export class DslModel implements IDisposable {
     this._details = details.status === 'fulfilled' ? details.value : null;
     this._currentBranch =
       project.status === 'fulfilled' ? project.value.branch.current : null;
+    if (project.status === 'fulfilled') {
+      this._trackerKind = project.value.tracker.kind;
+    }
     const failed =
       details.status === 'rejected'
         ? details.reason
@@ -469,6 +477,7 @@ export class DslModel implements IDisposable {
   private _details: IssueReply | null = null;
   private _error: DslApiError | null = null;
   private _currentBranch: string | null = null;
+  private _trackerKind: string | null = null;
   private _loading = false;
   private _generation = 0;
   private _params: IFetched<ParamsReply> = { value: null, error: null };

@@ -8,13 +8,14 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 
-import { Issue, IssueReply, ParamsReply } from '../api';
+import { DslApiError, Issue, IssueReply, ParamsReply } from '../api';
 import { DslModel } from '../model';
 import { ISidebarContext } from '../panel/context';
-import { PlanBody } from '../panel/FindingsSection';
+import { htmlBody, PlanBody } from '../panel/FindingsSection';
 import { IssueView } from '../panel/IssueView';
 import { matchesSearch } from '../panel/LinkPicker';
 import { ParametersSection } from '../panel/ParametersSection';
+import { LifecyclePanel } from '../panel/Sidebar';
 import { ParamsFormModel } from '../paramsform';
 import { CompleteReply } from '../wire';
 import { FakeApi, FakeHost, settle } from './fakes';
@@ -218,5 +219,33 @@ describe('ParametersSection', () => {
       true
     );
     form.dispose();
+  });
+});
+
+describe('LifecyclePanel', () => {
+  it('says the server extension is missing instead of showing empty sections', async () => {
+    const host = new FakeHost(new FakeApi());
+    const api = {
+      version: () => Promise.reject(new DslApiError(404, 'Not Found'))
+    };
+    const context = { model: { ...host, changed: host.changed, path: 'a.ipynb', api } };
+    const node = await render(
+      <LifecyclePanel context={context as unknown as ISidebarContext} />
+    );
+    for (let i = 0; i < 100 && byTestId(node, 'dsl-server-problem').length === 0; i++) {
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    expect(byTestId(node, 'dsl-server-problem')[0].textContent).toContain(
+      'The jupyter_dsl server extension is not enabled on this Jupyter server.'
+    );
+    expect(node.querySelector('[data-section]')).toBeNull();
+  });
+});
+
+describe('htmlBody', () => {
+  it('keeps the body of a whole document, not its title', () => {
+    const html =
+      '<html><head><title>T</title><style>p{}</style></head><body><h1>S</h1></body></html>';
+    expect(htmlBody(html)).toBe('<h1>S</h1>');
   });
 });

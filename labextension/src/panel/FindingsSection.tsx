@@ -27,12 +27,17 @@ export function htmlBody(html: string): string {
 function Goals(props: {
   findings: FindingsModel;
   onError: (error: DslApiError | null) => void;
+  /** Asks before an edit of an issue on a forge (null: a local tracker, no question). */
+  confirmForge: ((what: string) => Promise<boolean>) | null;
 }): JSX.Element | null {
-  const { findings, onError } = props;
+  const { findings, onError, confirmForge } = props;
   const [question, setQuestion] = React.useState('');
   const [busy, setBusy] = React.useState(false);
   const goals = findings.goals.value?.goals ?? null;
-  const act = async (work: () => Promise<void>): Promise<void> => {
+  const act = async (what: string, work: () => Promise<void>): Promise<void> => {
+    if (confirmForge && !(await confirmForge(what))) {
+      return;
+    }
     setBusy(true);
     onError(null);
     try {
@@ -67,7 +72,9 @@ function Goals(props: {
                   data-testid="dsl-goal-tick"
                   onChange={e => {
                     const done = e.target.checked;
-                    void act(() => findings.tickGoal(goal.number, done));
+                    void act(`${done ? 'tick' : 'untick'} goal ${goal.number}`, () =>
+                      findings.tickGoal(goal.number, done)
+                    );
                   }}
                 />{' '}
                 {goal.text}
@@ -80,7 +87,7 @@ function Goals(props: {
         className="jp-dsl-number-form"
         onSubmit={e => {
           e.preventDefault();
-          void act(async () => {
+          void act(`add the goal “${question.trim()}”`, async () => {
             await findings.addGoal(question);
             setQuestion('');
           });
@@ -284,7 +291,21 @@ export function FindingsSection(props: {
         </p>
       ) : null}
       {issueType === 'Explore' || preview?.type === 'Explore' ? (
-        <Goals findings={findings} onError={setError} />
+        <Goals
+          findings={findings}
+          onError={setError}
+          confirmForge={
+            model.trackerKind === null || model.trackerKind === 'local'
+              ? null
+              : what =>
+                  props.context.actions.confirm({
+                    title: `Edit the issue on ${model.trackerKind}`,
+                    body: `This will ${what} in the issue's Goals on ${model.trackerKind}.`,
+                    accept: 'Edit the issue',
+                    warn: true
+                  })
+          }
+        />
       ) : null}
       <ErrorBox error={findings.preview.error} context="Could not read the findings" />
       {preview ? (

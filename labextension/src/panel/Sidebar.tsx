@@ -39,7 +39,13 @@ export function LifecyclePanel(props: { context: ISidebarContext }): JSX.Element
   const [server, retry] = useServerCheck(context);
   const path = model.path;
   let body: React.ReactNode;
-  if (server !== null && !server.ok) {
+  if (server === null) {
+    body = (
+      <p className="jp-dsl-muted" data-testid="dsl-server-checking">
+        Connecting to the jupyter_dsl server extension…
+      </p>
+    );
+  } else if (!server.ok) {
     body = (
       <div data-testid="dsl-server-problem">
         <ErrorBox error={new DslApiError(0, server.message, server.hint)} />
@@ -55,7 +61,13 @@ export function LifecyclePanel(props: { context: ISidebarContext }): JSX.Element
   } else {
     body = SECTIONS.filter(section => path !== null || !section.needsNotebook).map(
       section => (
-        <div key={section.id} className="jp-dsl-section-slot" data-section={section.id}>
+        <div
+          key={section.id}
+          className="jp-dsl-section-slot"
+          role="region"
+          aria-label={section.label}
+          data-section={section.id}
+        >
           <section.component context={context} />
         </div>
       )

@@ -42,6 +42,8 @@ export interface ISidebarContext {
 export interface ISectionSpec {
   /** Stable id (data-section attribute, tests). */
   id: string;
+  /** The section's name for assistive technology (the region's label). */
+  label: string;
   /** Shown only while a notebook is active (the Issue section also shows without one). */
   needsNotebook: boolean;
   component: (props: { context: ISidebarContext }) => JSX.Element | null;

@@ -37,8 +37,13 @@ function RunsOfNotebook(props: { context: ISidebarContext }): JSX.Element | null
 }
 
 export const SECTIONS: ISectionSpec[] = [
-  { id: 'issue', needsNotebook: false, component: IssueSection },
-  { id: 'parameters', needsNotebook: true, component: ParametersSection },
-  { id: 'runs', needsNotebook: true, component: RunsOfNotebook },
-  { id: 'findings', needsNotebook: true, component: FindingsSection }
+  { id: 'issue', label: 'Issue', needsNotebook: false, component: IssueSection },
+  {
+    id: 'parameters',
+    label: 'Parameters',
+    needsNotebook: true,
+    component: ParametersSection
+  },
+  { id: 'runs', label: 'Runs', needsNotebook: true, component: RunsOfNotebook },
+  { id: 'findings', label: 'Findings', needsNotebook: true, component: FindingsSection }
 ];
