@@ -126,7 +126,8 @@ class TestBranch:
     ) -> None:
         root = explore["notebook"].parents[1]
         expected = f"explore/{explore['issue']}-churn-by-region"
-        assert api.get(f"branch/{NOTEBOOK}") == {"current": "main", "expected": expected, "exists": False}
+        state = api.get(f"branch/{NOTEBOOK}")
+        assert (state["current"], state["expected"], state["exists"]) == ("main", expected, False)
         reply = api.call("POST", f"branch/{NOTEBOOK}", {})
         assert reply.code == 200, reply.body
         assert (reply.json["branch"], reply.json["created"], reply.json["previous"]) == (
