@@ -38,6 +38,17 @@ DOCUMENTED = {
     ("/jupyter-dsl/runs", "GET"),
     ("/jupyter-dsl/runs/{n}", "GET"),
     ("/jupyter-dsl/runs/{n}/notebook", "GET"),
+    ("/jupyter-dsl/values/{path}", "GET"),
+    ("/jupyter-dsl/configs", "GET"),
+    ("/jupyter-dsl/jobs", "GET"),
+    ("/jupyter-dsl/jobs", "POST"),
+    ("/jupyter-dsl/branch/{path}", "GET"),
+    ("/jupyter-dsl/branch/{path}", "POST"),
+    ("/jupyter-dsl/goals/{path}", "GET"),
+    ("/jupyter-dsl/goals/{path}", "POST"),
+    ("/jupyter-dsl/goals/{path}", "PUT"),
+    ("/jupyter-dsl/findings/{path}", "GET"),
+    ("/jupyter-dsl/findings/{path}", "POST"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

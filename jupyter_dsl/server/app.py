@@ -5,6 +5,8 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 
 from .handlers import routes
+from .handlers.jobs import SETTING
+from .jobs import RunJobs
 
 
 class DslExtension(ExtensionApp):
@@ -15,3 +17,9 @@ class DslExtension(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(routes())
+
+    async def stop_extension(self) -> None:
+        """Stop the executor of sidebar runs: runs under way finish their records, queued ones never start."""
+        jobs = self.serverapp.web_app.settings.get(SETTING) if self.serverapp else None
+        if isinstance(jobs, RunJobs):
+            jobs.shutdown()

@@ -9,6 +9,22 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { INotebookContent } from '@jupyterlab/nbformat';
 import { ServerConnection } from '@jupyterlab/services';
 
+import {
+  BranchState,
+  BranchSwitch,
+  CompleteReply,
+  CompleteRequest,
+  FindingsReply,
+  GoalsReply,
+  Job,
+  RunValues,
+  SummaryFormat,
+  ValuesReply
+} from './wire';
+
+/** The version of this labextension; the server extension must answer the same (`GET version`). */
+export const EXTENSION_VERSION = '0.1.0';
+
 /** The URL namespace of the server extension. */
 export const API_NAMESPACE = 'jupyter-dsl';
 
@@ -322,6 +338,7 @@ export function errorFromBody(
 }
 
 export class DslApi {
+  /** Pass the application's `serviceManager.serverSettings` (base URL, token, XSRF). */
   constructor(
     readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
   ) {}
@@ -413,6 +430,82 @@ export class DslApi {
     return isRunId(id)
       ? this.request('GET', `runs/${encodeURIComponent(id)}/notebook`, { path })
       : Promise.reject(notARunId(id));
+  }
+
+  // -- the sidebar's sections (wire types in wire.ts) ----------------------------------------
+
+  /** Check typed values and config files against the saved notebook's parameters cell. */
+  checkValues(path: string, values: RunValues): Promise<ValuesReply> {
+    const set = Object.entries(values.set).map(([name, text]) => `${name}=${text}`);
+    return this.request('GET', `values/${encodeApiPath(path)}`, {
+      set,
+      config: values.config
+    });
+  }
+
+  /** The project's YAML config files (API paths). */
+  async listConfigs(path: string): Promise<string[]> {
+    const reply = await this.request<{ configs: string[] }>('GET', 'configs', { path });
+    return reply.configs;
+  }
+
+  /** Start one recorded run of the saved notebook in the server's executor. */
+  async startRun(path: string, values: RunValues): Promise<Job> {
+    const reply = await this.request<{ job: Job }>(
+      'POST',
+      'jobs',
+      {},
+      {
+        path,
+        set: values.set,
+        config: values.config
+      }
+    );
+    return reply.job;
+  }
+
+  /** The runs the server started (for one notebook), newest first. */
+  async listJobs(path?: string): Promise<Job[]> {
+    const reply = await this.request<{ jobs: Job[] }>('GET', 'jobs', { path });
+    return reply.jobs;
+  }
+
+  getBranch(path: string): Promise<BranchState> {
+    return this.request('GET', `branch/${encodeApiPath(path)}`);
+  }
+
+  /** Switch git to the notebook's DSLP branch (created when missing). */
+  switchBranch(path: string, force = false): Promise<BranchSwitch> {
+    return this.request('POST', `branch/${encodeApiPath(path)}`, {}, { force });
+  }
+
+  getGoals(path: string): Promise<GoalsReply> {
+    return this.request('GET', `goals/${encodeApiPath(path)}`);
+  }
+
+  addGoal(path: string, question: string): Promise<GoalsReply> {
+    return this.request('POST', `goals/${encodeApiPath(path)}`, {}, { question });
+  }
+
+  async tickGoal(path: string, number: number, done: boolean): Promise<GoalsReply> {
+    if (!Number.isInteger(number) || number < 1) {
+      throw new DslApiError(
+        400,
+        `${String(number)} is not a goal number`,
+        'Goals count from 1.'
+      );
+    }
+    return this.request('PUT', `goals/${encodeApiPath(path)}`, {}, { number, done });
+  }
+
+  /** The findings summary of the saved notebook, rendered as HTML or Markdown. */
+  getFindings(path: string, to: SummaryFormat = 'html'): Promise<FindingsReply> {
+    return this.request('GET', `findings/${encodeApiPath(path)}`, { to });
+  }
+
+  /** Complete the notebook's issue (or, with `dry_run`, say exactly what that would do). */
+  complete(path: string, request: CompleteRequest): Promise<CompleteReply> {
+    return this.request('POST', `findings/${encodeApiPath(path)}`, {}, request);
   }
 
   private async request<T>(

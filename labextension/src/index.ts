@@ -1,6 +1,7 @@
 /**
- * jupyter-dsl's JupyterLab extension: the Lifecycle sidebar, the status bar item, the commands,
- * and the bridge that applies `%dsl link` / `%dsl unlink` from a kernel to its notebook.
+ * jupyter-dsl's JupyterLab extension: the Lifecycle sidebar, the status bar item, the commands
+ * (palette, notebook toolbar, cell context menu), the settings, and the bridge that applies
+ * `%dsl link` / `%dsl unlink` from a kernel to its notebook.
  */
 import {
   ILayoutRestorer,
@@ -8,46 +9,42 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
+  Dialog,
   ICommandPalette,
-  InputDialog,
   MainAreaWidget,
-  showErrorMessage,
+  showDialog,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
+import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
 import { DslApi, isRunId } from './api';
-import { lifecycleIcon } from './icon';
+import { addCommands, CommandIDs, showError } from './commands';
+import { FindingsModel } from './findingsmodel';
 import { watchKernelLinks } from './kernelbridge';
-import { asApiError, DslModel } from './model';
+import { DslModel } from './model';
+import { ParamsFormModel } from './paramsform';
+import { IConfirmOptions, ISidebarActions, ISidebarContext } from './panel/context';
 import {
   createRunNotebook,
   ReadOnlyNotebook,
   runNotebookId
 } from './panel/RunNotebook';
 import { LifecycleSidebar, SIDEBAR_ID } from './panel/Sidebar';
+import { readSettings, SidebarSettings } from './settings';
 import { LinkStatusItem } from './statusbar';
 
-export namespace CommandIDs {
-  export const openSidebar = 'jupyter-dsl:open-sidebar';
-  export const link = 'jupyter-dsl:link';
-  export const unlink = 'jupyter-dsl:unlink';
-  export const newIssue = 'jupyter-dsl:new-issue';
-  export const refresh = 'jupyter-dsl:refresh';
-}
+export { CommandIDs } from './commands';
 
 /** Not in the palette: it needs a run id (the sidebar's run details call it). */
 export const OPEN_RUN_NOTEBOOK = 'jupyter-dsl:open-run-notebook';
 
+const PLUGIN_ID = 'jupyter-dsl:plugin';
 const CATEGORY = 'Data Science Lifecycle';
-
-function showError(title: string, error: unknown): void {
-  const e = asApiError(error);
-  void showErrorMessage(title, e.hint ? `${e.message}\n\n${e.hint}` : e.message);
-}
 
 /** `OPEN_RUN_NOTEBOOK {id, path?}`: the run's output notebook in a read-only tab (one per run). */
 function addRunNotebookCommand(
@@ -94,70 +91,48 @@ function addRunNotebookCommand(
   });
 }
 
-function addCommands(app: JupyterFrontEnd, model: DslModel): void {
-  const { commands, shell } = app;
-  const hasNotebook = (): boolean => model.panel !== null;
+async function confirm(options: IConfirmOptions): Promise<boolean> {
+  const result = await showDialog({
+    title: options.title,
+    body: options.body,
+    buttons: [
+      Dialog.cancelButton(),
+      options.warn
+        ? Dialog.warnButton({ label: options.accept })
+        : Dialog.okButton({ label: options.accept })
+    ]
+  });
+  return result.button.accept;
+}
 
-  commands.addCommand(CommandIDs.openSidebar, {
-    label: 'Open the Lifecycle Sidebar',
-    caption: "Show the active notebook's DSLP issue",
-    icon: lifecycleIcon,
-    execute: () => shell.activateById(SIDEBAR_ID)
-  });
-  commands.addCommand(CommandIDs.link, {
-    label: 'Link Notebook to Issue…',
-    caption: 'Link the active notebook to a DSLP issue by number',
-    isEnabled: hasNotebook,
-    execute: async args => {
-      let number = typeof args.number === 'number' ? args.number : null;
-      if (number === null) {
-        const answer = await InputDialog.getNumber({ title: 'Link to issue number' });
-        if (!answer.button.accept || answer.value === null) {
-          return;
+/** Refresh the runs (and with them the findings) every `seconds` while a notebook is active. */
+function startRefresher(model: DslModel, settings: SidebarSettings): void {
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const restart = (): void => {
+    if (timer !== null) {
+      clearInterval(timer);
+      timer = null;
+    }
+    const seconds = settings.value.refreshInterval;
+    if (seconds > 0) {
+      timer = setInterval(() => {
+        if (model.path !== null && document.visibilityState === 'visible') {
+          void model.refreshRuns();
         }
-        number = answer.value;
-      }
-      try {
-        await model.linkTo(number);
-      } catch (error) {
-        showError('Could not link the notebook', error);
-      }
+      }, seconds * 1000);
     }
-  });
-  commands.addCommand(CommandIDs.unlink, {
-    label: 'Unlink Notebook from its Issue',
-    isEnabled: () => hasNotebook() && model.link.kind !== 'none',
-    execute: () => {
-      try {
-        model.unlink();
-      } catch (error) {
-        showError('Could not unlink the notebook', error);
-      }
-    }
-  });
-  commands.addCommand(CommandIDs.newIssue, {
-    label: 'New DSLP Issue for this Notebook…',
-    isEnabled: hasNotebook,
-    execute: () => {
-      shell.activateById(SIDEBAR_ID);
-      model.requestNewIssue();
-    }
-  });
-  commands.addCommand(CommandIDs.refresh, {
-    label: 'Refresh the Lifecycle Sidebar',
-    isEnabled: hasNotebook,
-    execute: () => model.refresh()
-  });
-  model.changed.connect(() => commands.notifyCommandChanged());
+  };
+  settings.changed.connect(restart);
+  restart();
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'jupyter-dsl:plugin',
+  id: PLUGIN_ID,
   description:
-    'The Lifecycle sidebar: the active notebook’s DSLP issue, linking and new issues.',
+    'The Lifecycle sidebar: the active notebook’s DSLP issue, parameters, runs and findings.',
   autoStart: true,
   requires: [INotebookTracker, IRenderMimeRegistry, IEditorServices],
-  optional: [ICommandPalette, IStatusBar, ILayoutRestorer],
+  optional: [ICommandPalette, IStatusBar, ILayoutRestorer, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -165,22 +140,60 @@ const plugin: JupyterFrontEndPlugin<void> = {
     editorServices: IEditorServices,
     palette: ICommandPalette | null,
     statusBar: IStatusBar | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    settingRegistry: ISettingRegistry | null
   ): void => {
-    const model = new DslModel(tracker, new DslApi());
-    const sidebar = new LifecycleSidebar(model, rendermime, id => {
-      void app.commands.execute(OPEN_RUN_NOTEBOOK, {
-        id,
-        path: model.path ?? undefined
-      });
+    // The application's server settings: its base URL, token and XSRF handling.
+    const api = new DslApi(app.serviceManager.serverSettings);
+    const model = new DslModel(tracker, api);
+    const settings = new SidebarSettings();
+    const form = new ParamsFormModel(model);
+    const findings = new FindingsModel(model, settings.value.findingsFormat);
+    settings.changed.connect(() => {
+      findings.format = settings.value.findingsFormat;
     });
+    const actions: ISidebarActions = {
+      openRunNotebook: id =>
+        void app.commands.execute(OPEN_RUN_NOTEBOOK, {
+          id,
+          path: model.path ?? undefined
+        }),
+      openFile: path => void app.commands.execute('docmanager:open', { path }),
+      confirm,
+      makeParametersCell: () => void app.commands.execute(CommandIDs.makeParametersCell)
+    };
+    const context: ISidebarContext = {
+      model,
+      form,
+      findings,
+      rendermime,
+      actions,
+      settings
+    };
+    const sidebar = new LifecycleSidebar(context);
     app.shell.add(sidebar, 'right', { rank: 600 });
     if (restorer) {
       restorer.add(sidebar, SIDEBAR_ID);
     }
     watchKernelLinks(tracker);
-    addCommands(app, model);
+    addCommands(app, tracker, { model, form, findings, actions });
     addRunNotebookCommand(app, model, rendermime, editorServices);
+    tracker.widgetAdded.connect((_, panel) => {
+      panel.toolbar.insertAfter(
+        'cellType',
+        'jupyter-dsl-parameters-cell',
+        new CommandToolbarButton({
+          commands: app.commands,
+          id: CommandIDs.makeParametersCell,
+          label: ''
+        })
+      );
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.makeParametersCell,
+      selector: '.jp-Notebook .jp-CodeCell',
+      rank: 30
+    });
     if (palette) {
       for (const command of Object.values(CommandIDs)) {
         palette.addItem({ command, category: CATEGORY });
@@ -198,6 +211,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
         activeStateChanged: model.changed
       });
     }
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(loaded => {
+          const update = (): void => settings.update(readSettings(loaded.composite));
+          loaded.changed.connect(update);
+          update();
+        })
+        .catch(error =>
+          showError('Could not load the Lifecycle sidebar settings', error)
+        );
+    }
+    startRefresher(model, settings);
   }
 };
 

@@ -11,6 +11,7 @@
  * full record is fetched for the details view.
  */
 import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { PromiseDelegate } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -28,6 +29,7 @@ import {
   RunsReply,
   TemplatesReply
 } from './api';
+import { BranchSwitch } from './wire';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
 
 /** Set a link on (or, with null, remove it from) an open notebook's document model. */
@@ -72,6 +74,40 @@ export class DslModel implements IDisposable {
     return this._changed;
   }
 
+  /**
+   * Emitted when what the saved notebook holds may have changed: another notebook, a save, a
+   * rename, a refresh. The sections that read the saved file fetch again on it.
+   */
+  get reloaded(): ISignal<this, void> {
+    return this._reloaded;
+  }
+
+  /** Whether the open notebook has unsaved changes (the server reads the saved file). */
+  get dirty(): boolean {
+    return this._panel !== null && this._panel.context.model.dirty;
+  }
+
+  /** An error for actions that read the saved file, when the notebook has unsaved changes. */
+  requireSaved(what: string): NotebookPanel {
+    const panel = this._requirePanel();
+    if (panel.context.model.dirty) {
+      throw new DslApiError(
+        0,
+        `save the notebook first: ${what} uses the saved file`,
+        'Save it (Ctrl+S), then try again.'
+      );
+    }
+    return panel;
+  }
+
+  /** Switch git to the notebook's DSLP branch (created from the base branch when missing). */
+  async switchBranch(force = false): Promise<BranchSwitch> {
+    const panel = this.requireSaved('switching to its branch');
+    const result = await this.api.switchBranch(panel.context.localPath, force);
+    void this._refreshIssue();
+    return result;
+  }
+
   /** Emitted when a command asks the sidebar to show the new-issue form. */
   get newIssueRequested(): ISignal<this, void> {
     return this._newIssueRequested;
@@ -98,6 +134,11 @@ export class DslModel implements IDisposable {
   /** The last error of a refresh (actions throw theirs to the caller instead). */
   get error(): DslApiError | null {
     return this._error;
+  }
+
+  /** The project's tracker kind ("local", "github", "gitlab"...), once known. */
+  get trackerKind(): string | null {
+    return this._trackerKind;
   }
 
   get currentBranch(): string | null {
@@ -136,8 +177,17 @@ export class DslModel implements IDisposable {
     return this._runLoading;
   }
 
+  /** `#12 Explore · explore/12-churn-by-region`: the link and its DSLP branch. */
   get statusText(): string {
-    return this._panel ? statusText(this._link) : '';
+    if (this._panel === null) {
+      return '';
+    }
+    const text = statusText(this._link);
+    const branch =
+      this._link.kind === 'linked'
+        ? this._details?.link.branch || this._link.link.branch
+        : '';
+    return branch ? `${text} · ${branch}` : text;
   }
 
   get isDisposed(): boolean {
@@ -160,13 +210,29 @@ export class DslModel implements IDisposable {
 
   /** Fetch everything the sidebar shows again. */
   async refresh(): Promise<void> {
-    await Promise.all([this._refreshIssue(), this.refreshRuns()]);
+    const loaded = new PromiseDelegate<void>();
+    this._loaded = loaded.promise; // before refreshRuns tells the other sections to reload
+    const done = Promise.all([this._refreshIssue(), this.refreshRuns()]);
+    void done.then(
+      () => loaded.resolve(),
+      () => loaded.resolve()
+    );
+    await done;
+  }
+
+  /**
+   * Settles when the issue, the parameters and the runs of the latest refresh are in: the other
+   * sections wait for it, so switching notebooks shows these first instead of competing with them.
+   */
+  get loaded(): Promise<void> {
+    return this._loaded;
   }
 
   /** Fetch the parameters cell and the latest runs again. */
   async refreshRuns(): Promise<void> {
     const generation = ++this._runsGeneration;
     const path = this.path;
+    this._reloaded.emit();
     if (path === null) {
       this._params = { value: null, error: null };
       this._runs = { value: null, error: null };
@@ -250,6 +316,9 @@ export class DslModel implements IDisposable {
     this._details = details.status === 'fulfilled' ? details.value : null;
     this._currentBranch =
       project.status === 'fulfilled' ? project.value.branch.current : null;
+    if (project.status === 'fulfilled') {
+      this._trackerKind = project.value.tracker.kind;
+    }
     const failed =
       details.status === 'rejected'
         ? details.reason
@@ -331,6 +400,7 @@ export class DslModel implements IDisposable {
       old.context.pathChanged.disconnect(this._onPathChanged, this);
       old.context.fileChanged.disconnect(this._onFileChanged, this);
       old.disposed.disconnect(this._onPanelDisposed, this);
+      old.context.model.stateChanged.disconnect(this._onStateChanged, this);
     }
     this._panel = panel;
     if (panel !== null) {
@@ -338,11 +408,15 @@ export class DslModel implements IDisposable {
       panel.context.pathChanged.connect(this._onPathChanged, this);
       panel.context.fileChanged.connect(this._onFileChanged, this);
       panel.disposed.connect(this._onPanelDisposed, this);
-      void panel.context.ready.then(() => {
-        if (this._panel === panel) {
-          this._readLink(true);
-        }
-      });
+      panel.context.model.stateChanged.connect(this._onStateChanged, this);
+      if (!panel.context.isReady) {
+        // Its content is not loaded yet: read the link again once it is (once, not on every switch).
+        void panel.context.ready.then(() => {
+          if (this._panel === panel) {
+            this._readLink(true);
+          }
+        });
+      }
     }
     this._params = { value: null, error: null };
     this._runs = { value: null, error: null };
@@ -351,6 +425,12 @@ export class DslModel implements IDisposable {
     this._runLoading = false;
     ++this._runGeneration;
     this._readLink(true);
+  }
+
+  private _onStateChanged(_: unknown, change: { name: string }): void {
+    if (change.name === 'dirty') {
+      this._changed.emit();
+    }
   }
 
   private _onPanelDisposed(): void {
@@ -397,6 +477,7 @@ export class DslModel implements IDisposable {
   private _details: IssueReply | null = null;
   private _error: DslApiError | null = null;
   private _currentBranch: string | null = null;
+  private _trackerKind: string | null = null;
   private _loading = false;
   private _generation = 0;
   private _params: IFetched<ParamsReply> = { value: null, error: null };
@@ -408,12 +489,15 @@ export class DslModel implements IDisposable {
   private _runLoading = false;
   private _runGeneration = 0;
   private _templates: Promise<TemplatesReply> | null = null;
+  private _loaded: Promise<void> = Promise.resolve();
   private _isDisposed = false;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _newIssueRequested = new Signal<this, void>(this);
+  private readonly _reloaded = new Signal<this, void>(this);
 }
 
-function settled<T>(result: PromiseSettledResult<T>): IFetched<T> {
+/** A settled fetch as the value or its error. */
+export function settled<T>(result: PromiseSettledResult<T>): IFetched<T> {
   return result.status === 'fulfilled'
     ? { value: result.value, error: null }
     : { value: null, error: asApiError(result.reason) };

@@ -18,6 +18,7 @@ import nbformat
 
 from jupyter_dsl.issues import new_issue
 from jupyter_dsl.lifecycle import IssueType
+from jupyter_dsl.links import link
 from jupyter_dsl.project import find_project
 from jupyter_dsl.runs.execute import run_notebook
 from jupyter_dsl.scaffold import init_project
@@ -31,6 +32,8 @@ NOTEBOOKS = (
     "kernel-link.ipynb",
 )
 WITH_RUNS = "with-runs.ipynb"
+FLOW = "sections-flow.ipynb"  # create an issue, make a parameters cell, run from the form, complete
+SWITCH = ("switch-a.ipynb", "switch-b.ipynb")  # two linked notebooks: the panel-switch timing
 # One run each, in this order (the newest run is the last). Three varying parameters with long names
 # make the runs table wider than the sidebar: the metric column must still be in view.
 RUN_PARAMETERS = (
@@ -64,6 +67,20 @@ def notebook_with_runs() -> nbformat.NotebookNode:
     return nb
 
 
+def notebook_without_parameters() -> nbformat.NotebookNode:
+    """No cell is tagged `parameters` yet (the test makes one); one finding answering goal 1."""
+    nb = notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Seasonality\n\nDoes churn follow the seasons?"),
+        nbformat.v4.new_code_cell("alpha = 0.5\nregion = 'north'"),
+        nbformat.v4.new_code_cell('import jupyter_dsl\n\njupyter_dsl.record("score", alpha * 2)'),
+        nbformat.v4.new_markdown_cell(
+            "## Winter churn is twice summer churn\n\nanswers: 1", metadata={"tags": ["finding"]}
+        ),
+    ]
+    return nb
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=ui-test", "-c", "user.email=ui-test@localhost", *args],
@@ -90,6 +107,10 @@ def main(directory: str) -> None:
     for name in NOTEBOOKS:
         nbformat.write(notebook(), root / name)
     nbformat.write(notebook_with_runs(), root / WITH_RUNS)
+    nbformat.write(notebook_without_parameters(), root / FLOW)
+    for name, number in zip(SWITCH, (explore.number, ask.number), strict=True):
+        nbformat.write(notebook_with_runs(), root / name)
+        link(tracker, root / name, number)
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "ui-test project")
     project = find_project(root)
@@ -100,6 +121,8 @@ def main(directory: str) -> None:
             "ask": {"number": ask.number, "title": ask.title},
             "explore": {"number": explore.number, "title": explore.title},
             "notebooks": list(NOTEBOOKS),
+            "flow": FLOW,
+            "switch": list(SWITCH),
             "with_runs": {
                 "notebook": WITH_RUNS,
                 "runs": [

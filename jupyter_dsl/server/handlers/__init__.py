@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AUTH_RESOURCE, DslHandler
+from .branch import BranchHandler
+from .findings import FindingsHandler, GoalsHandler
 from .issues import IssueHandler, IssuesHandler
+from .jobs import JobsHandler
 from .links import LinkHandler
 from .meta import ProjectHandler, TemplatesHandler, VersionHandler
 from .run_notebook import RunNotebookHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
+from .values import ConfigsHandler, ValuesHandler
 
 PREFIX = "/jupyter-dsl"
 
@@ -24,6 +28,12 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/runs", RunsHandler),
     (f"{PREFIX}/runs/([^/]+)", RunHandler),
     (f"{PREFIX}/runs/([^/]+)/notebook", RunNotebookHandler),
+    (f"{PREFIX}/values/(.+)", ValuesHandler),
+    (f"{PREFIX}/configs", ConfigsHandler),
+    (f"{PREFIX}/jobs", JobsHandler),
+    (f"{PREFIX}/branch/(.+)", BranchHandler),
+    (f"{PREFIX}/goals/(.+)", GoalsHandler),
+    (f"{PREFIX}/findings/(.+)", FindingsHandler),
 ]
 
 

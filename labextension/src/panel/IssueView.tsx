@@ -6,7 +6,8 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import React from 'react';
 
-import { DslApiError, IssueReply, NotebookLink } from '../api';
+import { DslApiError, Issue, IssueReply, LabelInfo, NotebookLink } from '../api';
+import { contrastColor, cssColor } from '../link';
 import { hideEmptySections } from '../sections';
 import { ErrorBox, TypeBadge, TypeColors } from './common';
 import { Markdown } from './Markdown';
@@ -21,10 +22,78 @@ export interface IIssueViewProps {
   rendermime: IRenderMimeRegistry;
   onUnlink: () => void;
   onRefresh: () => void;
+  /** The labels of the templates route (colors of the label badges). */
+  labels?: LabelInfo[];
+  /** The other issues of the same Ask (the breadcrumb's children). */
+  siblings?: Issue[] | null;
+  /** Switch git to (or create) the notebook's branch. */
+  onSwitchBranch?: () => void;
+  branchBusy?: boolean;
+  /** Actions that need a forge (open on the forge, open a PR) go here. */
+  forgeActions?: React.ReactNode;
 }
 
-function BranchLine(props: { expected: string; current: string | null }): JSX.Element {
-  const { expected, current } = props;
+/** A label badge in the label's color (from the templates route; unknown labels are plain). */
+export function LabelBadge(props: { name: string; labels: LabelInfo[] }): JSX.Element {
+  const info = props.labels.find(l => l.name === props.name);
+  const style = info
+    ? { backgroundColor: cssColor(info.color), color: contrastColor(info.color) }
+    : undefined;
+  return (
+    <span
+      className="jp-dsl-badge jp-dsl-label-badge"
+      style={style}
+      title={info?.description}
+      data-testid="dsl-issue-label"
+    >
+      {props.name}
+    </span>
+  );
+}
+
+/** `Ask #1 Why churn? › #2 Explore`, and the Ask's other issues below it. */
+function AskBreadcrumb(props: {
+  askNumber: number;
+  ask: Issue | null;
+  current: number;
+  siblings: Issue[] | null;
+  colors: TypeColors;
+}): JSX.Element {
+  const { askNumber, ask, current, siblings, colors } = props;
+  const others = (siblings ?? []).filter(issue => issue.number !== current);
+  return (
+    <nav aria-label="Ask and its issues" data-testid="dsl-breadcrumb">
+      <div className="jp-dsl-row" data-testid="dsl-issue-ask">
+        <span className="jp-dsl-label">Ask</span>
+        <span>
+          #{askNumber}
+          {ask ? ` ${ask.title}` : ''}
+        </span>
+      </div>
+      {others.length > 0 ? (
+        <ul className="jp-dsl-children" data-testid="dsl-ask-children">
+          {others.map(issue => (
+            <li key={issue.number} data-testid="dsl-ask-child">
+              <TypeBadge type={issue.type} colors={colors} />
+              <span className="jp-dsl-number">#{issue.number}</span> {issue.title}
+              {issue.state === 'closed' ? (
+                <span className="jp-dsl-state jp-dsl-state-closed">closed</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </nav>
+  );
+}
+
+function BranchLine(props: {
+  expected: string;
+  current: string | null;
+  onSwitch?: () => void;
+  busy?: boolean;
+}): JSX.Element {
+  const { expected, current, onSwitch } = props;
   const matches = current !== null && current === expected;
   return (
     <div className="jp-dsl-row" data-testid="dsl-branch">
@@ -41,6 +110,17 @@ function BranchLine(props: { expected: string; current: string | null }): JSX.El
             ? 'not a git branch here'
             : `current: ${current}`}
       </span>
+      {!matches && current !== null && onSwitch ? (
+        <button
+          className="jp-mod-styled jp-dsl-small"
+          onClick={onSwitch}
+          disabled={props.busy}
+          aria-label={`Switch git to branch ${expected} (created when missing)`}
+          data-testid="dsl-switch-branch"
+        >
+          Switch
+        </button>
+      ) : null}
     </div>
   );
 }
@@ -104,16 +184,30 @@ export function IssueView(props: IIssueViewProps): JSX.Element {
           title
         )}
       </div>
-      {askNumber !== null ? (
-        <div className="jp-dsl-row" data-testid="dsl-issue-ask">
-          <span className="jp-dsl-label">Ask</span>
-          <span>
-            #{askNumber}
-            {ask ? ` ${ask.title}` : ''}
-          </span>
+      {issue && issue.labels.length > 0 ? (
+        <div className="jp-dsl-labels" data-testid="dsl-issue-labels">
+          {issue.labels.map(name => (
+            <LabelBadge key={name} name={name} labels={props.labels ?? []} />
+          ))}
         </div>
       ) : null}
-      {branch ? <BranchLine expected={branch} current={currentBranch} /> : null}
+      {askNumber !== null ? (
+        <AskBreadcrumb
+          askNumber={askNumber}
+          ask={ask}
+          current={link.issue.number}
+          siblings={props.siblings ?? null}
+          colors={colors}
+        />
+      ) : null}
+      {branch ? (
+        <BranchLine
+          expected={branch}
+          current={currentBranch}
+          onSwitch={props.onSwitchBranch}
+          busy={props.branchBusy}
+        />
+      ) : null}
       <ErrorBox error={error} context={`Could not refresh #${link.issue.number}`} />
       {loading ? (
         <div className="jp-dsl-muted" data-testid="dsl-loading">
@@ -136,6 +230,8 @@ export function IssueView(props: IIssueViewProps): JSX.Element {
         >
           Unlink
         </button>
+        {/* Forge actions (open on the forge, open a PR) and the tracker's offline state: added with the forges. */}
+        {props.forgeActions ?? null}
       </div>
     </div>
   );

@@ -18,6 +18,19 @@ export interface ILinkPickerProps {
 
 const STATES: StateFilter[] = ['open', 'closed', 'all'];
 
+/** Whether `issue` matches a search: every word is in its title, or it is `#N` / `N`. */
+export function matchesSearch(issue: Issue, search: string): boolean {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) {
+    return true;
+  }
+  if (words.length === 1 && /^#?\d+$/.test(words[0])) {
+    return String(issue.number) === words[0].replace('#', '');
+  }
+  const title = issue.title.toLowerCase();
+  return words.every(word => title.includes(word));
+}
+
 export function LinkPicker(props: ILinkPickerProps): JSX.Element {
   const { path, colors, listIssues, onLink } = props;
   const [type, setType] = React.useState<IssueType | ''>('');
@@ -26,6 +39,7 @@ export function LinkPicker(props: ILinkPickerProps): JSX.Element {
   const [listError, setListError] = React.useState<DslApiError | null>(null);
   const [linkError, setLinkError] = React.useState<DslApiError | null>(null);
   const [number, setNumber] = React.useState('');
+  const [search, setSearch] = React.useState('');
   const [busy, setBusy] = React.useState(false);
 
   React.useEffect(() => {
@@ -40,6 +54,8 @@ export function LinkPicker(props: ILinkPickerProps): JSX.Element {
       current = false;
     };
   }, [path, type, state, listIssues]);
+
+  const shown = (issues ?? []).filter(issue => matchesSearch(issue, search));
 
   const link = async (value: number): Promise<void> => {
     setBusy(true);
@@ -105,18 +121,35 @@ export function LinkPicker(props: ILinkPickerProps): JSX.Element {
           </select>
         </label>
       </div>
+      <label className="jp-dsl-search">
+        Search{' '}
+        <input
+          className="jp-mod-styled"
+          type="search"
+          value={search}
+          placeholder="words of the title, or #12"
+          aria-label="Search the issues by title or number"
+          data-testid="dsl-issue-search"
+          onChange={e => setSearch(e.target.value)}
+        />
+      </label>
       <ErrorBox error={listError} context="Could not list issues" />
       {issues === null && listError === null ? (
         <div className="jp-dsl-muted">Loading issues…</div>
+      ) : null}
+      {issues !== null && issues.length > 0 && shown.length === 0 ? (
+        <div className="jp-dsl-muted" data-testid="dsl-no-issues">
+          No issues match “{search}”.
+        </div>
       ) : null}
       {issues !== null && issues.length === 0 ? (
         <div className="jp-dsl-muted" data-testid="dsl-no-issues">
           No issues match.
         </div>
       ) : null}
-      {issues !== null && issues.length > 0 ? (
+      {shown.length > 0 ? (
         <ul className="jp-dsl-issue-list" data-testid="dsl-issue-list">
-          {issues.map(issue => (
+          {shown.map(issue => (
             <li key={issue.number}>
               <button
                 className="jp-dsl-issue-item"

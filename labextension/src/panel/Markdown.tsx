@@ -10,17 +10,21 @@ export const MARKDOWN_MIME_TYPE = 'text/markdown';
 export function Markdown(props: {
   source: string;
   rendermime: IRenderMimeRegistry;
+  /** text/markdown (default) or text/html: both rendered untrusted, so the sanitizer runs. */
+  mimeType?: string;
+  testid?: string;
 }): JSX.Element {
   const { source, rendermime } = props;
+  const mimeType = props.mimeType ?? MARKDOWN_MIME_TYPE;
   const host = React.useRef<HTMLDivElement>(null);
   React.useEffect(() => {
     const node = host.current;
     if (node === null) {
       return;
     }
-    const renderer = rendermime.createRenderer(MARKDOWN_MIME_TYPE);
+    const renderer = rendermime.createRenderer(mimeType);
     const model = rendermime.createModel({
-      data: { [MARKDOWN_MIME_TYPE]: source },
+      data: { [mimeType]: source },
       trusted: false
     });
     // Not Widget.attach: React owns `node` and may remove it before this effect is cleaned up.
@@ -30,6 +34,12 @@ export function Markdown(props: {
       renderer.dispose();
       node.textContent = '';
     };
-  }, [source, rendermime]);
-  return <div ref={host} className="jp-dsl-body" data-testid="dsl-issue-body" />;
+  }, [source, rendermime, mimeType]);
+  return (
+    <div
+      ref={host}
+      className="jp-dsl-body"
+      data-testid={props.testid ?? 'dsl-issue-body'}
+    />
+  );
 }

@@ -6,7 +6,13 @@
  */
 import React from 'react';
 
-import { ParamsReply, RunReply, RunsReply, RunSummary } from '../api';
+import {
+  NotebookParameter,
+  ParamsReply,
+  RunReply,
+  RunsReply,
+  RunSummary
+} from '../api';
 import { IFetched } from '../model';
 import { ErrorBox } from './common';
 import { formatStart, formatValue, RUN_DETAILS_ID } from './format';
@@ -24,6 +30,10 @@ function typeText(type: string, optional: boolean): string {
 export function ParamsSection(props: {
   path: string;
   params: IFetched<ParamsReply>;
+  /** The form's field of a parameter (shown under its line), when the section is a form. */
+  field?: (parameter: NotebookParameter) => JSX.Element;
+  /** What follows the list (the form's config files and Run button). */
+  children?: React.ReactNode;
 }): JSX.Element {
   const { path } = props;
   const { value, error } = props.params;
@@ -66,6 +76,7 @@ export function ParamsSection(props: {
                 {parameter.help}
               </div>
             ) : null}
+            {props.field ? props.field(parameter) : null}
           </li>
         ))}
       </ul>
@@ -83,6 +94,7 @@ export function ParamsSection(props: {
           ))}
         </ul>
       ) : null}
+      {props.children}
     </section>
   );
 }

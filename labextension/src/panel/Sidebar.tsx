@@ -1,167 +1,84 @@
 /**
- * The "Lifecycle" sidebar: the active notebook's issue, or the forms that link it to one; then
- * its parameters cell and its latest recorded runs, one of which can show its details.
+ * The "Lifecycle" sidebar: a header, then the sections of `SECTIONS` (sectionlist.tsx). When the
+ * server extension is missing or of another version, a clear message instead of empty sections.
  */
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { DslApiError, IssueType, StateFilter, TemplatesReply } from '../api';
+import { DslApiError } from '../api';
+import { checkServer, ServerCheck } from '../compat';
 import { lifecycleIcon } from '../icon';
-import { asApiError, DslModel } from '../model';
-import { ErrorBoundary, ErrorBox, TypeColors, useSignal } from './common';
-import { IssueView } from './IssueView';
-import { LinkPicker } from './LinkPicker';
-import { NewIssueForm } from './NewIssueForm';
-import { ParamsSection, RunsSection } from './RunsView';
+import { ErrorBoundary, ErrorBox, useSignal } from './common';
+import { ISidebarContext } from './context';
+import { SECTIONS } from './sectionlist';
+
+export { colorsOf } from './IssueSection';
 
 export const SIDEBAR_ID = 'jupyter-dsl:sidebar';
-
-/** The badge colors of the templates route, by type. */
-export function colorsOf(templates: TemplatesReply | null): TypeColors {
-  const colors: TypeColors = {};
-  for (const info of templates?.types ?? []) {
-    colors[info.type] = info.color;
-  }
-  return colors;
-}
-
-function useTemplates(model: DslModel): [TemplatesReply | null, DslApiError | null] {
-  const [templates, setTemplates] = React.useState<TemplatesReply | null>(null);
-  const [error, setError] = React.useState<DslApiError | null>(null);
-  const path = model.path;
-  React.useEffect(() => {
-    if (templates !== null || path === null) {
-      return;
-    }
-    let current = true;
-    model.templates().then(
-      reply => {
-        if (current) {
-          setTemplates(reply);
-          setError(null);
-        }
-      },
-      caught => current && setError(asApiError(caught))
-    );
-    return () => {
-      current = false;
-    };
-  }, [model, path, templates]);
-  return [templates, error];
-}
-
-function useFocusRequests(model: DslModel): number {
-  const [count, setCount] = React.useState(0);
-  React.useEffect(() => {
-    const onRequest = (): void => setCount(value => value + 1);
-    model.newIssueRequested.connect(onRequest);
-    return () => {
-      model.newIssueRequested.disconnect(onRequest);
-    };
-  }, [model]);
-  return count;
-}
 
 /** Opens a run's output notebook (read-only) in the main area. */
 export type OpenRunNotebook = (id: string) => void;
 
-export function LifecyclePanel(props: {
-  model: DslModel;
-  rendermime: IRenderMimeRegistry;
-  onOpenRunNotebook: OpenRunNotebook;
-}): JSX.Element {
-  const { model, rendermime } = props;
-  useSignal(model.changed);
-  const [templates, templatesError] = useTemplates(model);
-  const focusRequest = useFocusRequests(model);
-  const [unlinkError, setUnlinkError] = React.useState<DslApiError | null>(null);
-  const listIssues = React.useCallback(
-    (query: { type?: IssueType; state?: StateFilter }) => model.listIssues(query),
-    [model]
-  );
-  const listAsks = React.useCallback(
-    () => model.listIssues({ type: 'Ask', state: 'open' }),
-    [model]
-  );
-  const colors = colorsOf(templates);
-  const path = model.path;
-  const unlink = (): void => {
-    try {
-      setUnlinkError(null);
-      model.unlink();
-    } catch (error) {
-      setUnlinkError(asApiError(error));
-    }
-  };
+function useServerCheck(context: ISidebarContext): [ServerCheck | null, () => void] {
+  const [check, setCheck] = React.useState<ServerCheck | null>(null);
+  const [attempt, setAttempt] = React.useState(0);
+  React.useEffect(() => {
+    let current = true;
+    void checkServer(context.model.api).then(result => current && setCheck(result));
+    return () => {
+      current = false;
+    };
+  }, [context.model.api, attempt]);
+  return [check, () => setAttempt(value => value + 1)];
+}
 
-  let content: JSX.Element;
-  if (path === null) {
-    content = (
-      <p className="jp-dsl-muted" data-testid="dsl-no-notebook">
-        No notebook is active. Open a notebook to see or set its issue.
+export function LifecyclePanel(props: { context: ISidebarContext }): JSX.Element {
+  const { context } = props;
+  const { model } = context;
+  useSignal(model.changed);
+  const [server, retry] = useServerCheck(context);
+  const path = model.path;
+  let body: React.ReactNode;
+  if (server === null) {
+    body = (
+      <p className="jp-dsl-muted" data-testid="dsl-server-checking">
+        Connecting to the jupyter_dsl server extension…
       </p>
     );
-  } else if (model.link.kind === 'linked') {
-    content = (
-      <IssueView
-        link={model.link.link}
-        details={model.details}
-        error={model.error}
-        loading={model.loading}
-        currentBranch={model.currentBranch}
-        colors={colors}
-        rendermime={rendermime}
-        onUnlink={unlink}
-        onRefresh={() => void model.refresh()}
-      />
+  } else if (!server.ok) {
+    body = (
+      <div data-testid="dsl-server-problem">
+        <ErrorBox error={new DslApiError(0, server.message, server.hint)} />
+        <button
+          className="jp-mod-styled"
+          onClick={retry}
+          data-testid="dsl-server-retry"
+        >
+          Check again
+        </button>
+      </div>
     );
   } else {
-    content = (
-      <>
-        {model.link.kind === 'invalid' ? (
-          <div data-testid="dsl-invalid-link">
-            <ErrorBox
-              error={
-                new DslApiError(
-                  0,
-                  model.link.reason,
-                  'Unlink it, then link the notebook again.'
-                )
-              }
-            />
-            <button
-              className="jp-mod-styled jp-mod-warn"
-              onClick={unlink}
-              data-testid="dsl-unlink"
-            >
-              Unlink
-            </button>
-          </div>
-        ) : (
-          <p className="jp-dsl-muted" data-testid="dsl-not-linked">
-            This notebook is not linked to an issue.
-          </p>
-        )}
-        <LinkPicker
-          path={path}
-          colors={colors}
-          listIssues={listIssues}
-          onLink={number => model.linkTo(number)}
-        />
-        <NewIssueForm
-          path={path}
-          templates={templates}
-          templatesError={templatesError}
-          listAsks={listAsks}
-          onCreate={request => model.createAndLink(request)}
-          focusRequest={focusRequest}
-        />
-      </>
+    body = SECTIONS.filter(section => path !== null || !section.needsNotebook).map(
+      section => (
+        <div
+          key={section.id}
+          className="jp-dsl-section-slot"
+          role="region"
+          aria-label={section.label}
+          data-section={section.id}
+        >
+          <section.component context={context} />
+        </div>
+      )
     );
   }
   return (
-    <div className="jp-dsl-panel" data-testid="dsl-sidebar">
+    <div
+      className="jp-dsl-panel"
+      data-testid="dsl-sidebar"
+      aria-label="Lifecycle sidebar"
+    >
       <header className="jp-dsl-header">
         <h2>Lifecycle</h2>
         {path !== null ? (
@@ -170,36 +87,13 @@ export function LifecyclePanel(props: {
           </div>
         ) : null}
       </header>
-      {content}
-      <ErrorBox error={unlinkError} context="Could not unlink" />
-      {path !== null ? (
-        <>
-          <ParamsSection path={path} params={model.params} />
-          <RunsSection
-            path={path}
-            runs={model.runs}
-            loading={model.runsLoading}
-            onRefresh={() => void model.refreshRuns()}
-            selection={{
-              selected: model.selectedRun,
-              run: model.run,
-              loading: model.runLoading,
-              onSelect: id => void model.selectRun(id),
-              onOpenNotebook: props.onOpenRunNotebook
-            }}
-          />
-        </>
-      ) : null}
+      {body}
     </div>
   );
 }
 
 export class LifecycleSidebar extends ReactWidget {
-  constructor(
-    private readonly model: DslModel,
-    private readonly rendermime: IRenderMimeRegistry,
-    private readonly openRunNotebook: OpenRunNotebook
-  ) {
+  constructor(private readonly context: ISidebarContext) {
     super();
     this.id = SIDEBAR_ID;
     this.addClass('jp-dsl-sidebar');
@@ -210,11 +104,7 @@ export class LifecycleSidebar extends ReactWidget {
   protected render(): JSX.Element {
     return (
       <ErrorBoundary>
-        <LifecyclePanel
-          model={this.model}
-          rendermime={this.rendermime}
-          onOpenRunNotebook={this.openRunNotebook}
-        />
+        <LifecyclePanel context={this.context} />
       </ErrorBoundary>
     );
   }

@@ -11,6 +11,10 @@ export interface IProject {
   ask: { number: number; title: string };
   explore: { number: number; title: string };
   notebooks: string[];
+  /** A notebook with no parameters cell and one finding: the sections' end-to-end flow. */
+  flow: string;
+  /** Two notebooks linked to the Explore and the Ask issue. */
+  switch: string[];
   /** A notebook with a tagged parameters cell and two recorded runs (oldest first). */
   with_runs: {
     notebook: string;
@@ -69,14 +73,18 @@ export async function serverGet(route: string): Promise<unknown> {
   return response.json();
 }
 
-export async function openNotebook(page: Page, name: string): Promise<Locator> {
+export async function openNotebook(
+  page: Page,
+  name: string,
+  cells = 3
+): Promise<Locator> {
   // `reset`: start from an empty workspace, not the layout the previous test left.
   await page.goto(
     `${LAB_URL}/lab/tree/${encodeURIComponent(name)}?reset&token=${TOKEN}`
   );
   await expect(page.locator('#jupyterlab-splash')).toHaveCount(0);
   const panel = page.locator('.jp-NotebookPanel:visible');
-  await expect(panel.locator('.jp-Cell')).toHaveCount(3);
+  await expect(panel.locator('.jp-Cell')).toHaveCount(cells);
   // Once its kernel is up, JupyterLab itself records language_info in the notebook metadata (the
   // document turns dirty); wait for that, so a later save is not undone by it.
   await kernelIdle(page);

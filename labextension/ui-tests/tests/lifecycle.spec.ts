@@ -76,7 +76,9 @@ test('links the notebook to an issue from the sidebar, shows it, and saves it', 
   );
 
   const status = page.getByTestId('dsl-status');
-  await expect(status).toHaveText(`#${EXPLORE.number} Explore`);
+  await expect(status).toHaveText(
+    `#${EXPLORE.number} Explore · explore/${EXPLORE.number}-churn-by-region`
+  );
   await snapshot(page, 'linked');
   // Linking edited the document, not the file: it is dirty and the file is as it was.
   await expect(activeTab(page)).toHaveClass(/jp-mod-dirty/);
@@ -117,7 +119,9 @@ test('keeps an unsaved cell edit when linking from the sidebar', async ({ page }
   await expect(sidebar.getByTestId('dsl-issue-number')).toHaveText(
     `#${EXPLORE.number}`
   );
-  await expect(page.getByTestId('dsl-status')).toHaveText(`#${EXPLORE.number} Explore`);
+  await expect(page.getByTestId('dsl-status')).toHaveText(
+    `#${EXPLORE.number} Explore · explore/${EXPLORE.number}-churn-by-region`
+  );
   await expect(editor).toHaveText('print(region, threshold)  # unsaved edit');
   expect(readNotebook(name)).toEqual(original); // nothing saved behind the user's back
 
@@ -150,7 +154,9 @@ test('shows the server error for an unknown issue, then links and unlinks', asyn
   await expect(sidebar.getByTestId(`dsl-pick-issue-${EXPLORE.number}`)).toHaveCount(0);
   await sidebar.getByTestId(`dsl-pick-issue-${ASK.number}`).click();
   await expect(sidebar.getByTestId('dsl-issue-badge')).toHaveText('Ask');
-  await expect(page.getByTestId('dsl-status')).toHaveText(`#${ASK.number} Ask`);
+  await expect(page.getByTestId('dsl-status')).toHaveText(
+    `#${ASK.number} Ask · ${ASK.number}-reduce-churn`
+  );
 
   await sidebar.getByTestId('dsl-unlink').click();
   await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
@@ -224,7 +230,9 @@ test('%dsl link in the kernel links the open notebook through its document, not 
   await expect(sidebar.getByTestId('dsl-issue-number')).toHaveText(
     `#${EXPLORE.number}`
   );
-  await expect(page.getByTestId('dsl-status')).toHaveText(`#${EXPLORE.number} Explore`);
+  await expect(page.getByTestId('dsl-status')).toHaveText(
+    `#${EXPLORE.number} Explore · explore/${EXPLORE.number}-churn-by-region`
+  );
   // The magic left the file to the editor: nothing on disk changed until the user saves.
   expect(readNotebook(name).metadata.jupyter_dsl).toBeUndefined();
   expect(readNotebook(name).cells).toEqual(before.cells);

@@ -1,0 +1,132 @@
+"""``/jupyter-dsl/values/{path}`` (check parameter values) and ``/jupyter-dsl/configs`` (YAML files).
+
+The sidebar's parameters form sends what the user typed as text, exactly like ``-p NAME VALUE`` on
+the command line, plus the config files picked; the core (``parameters.resolve``) reads and checks
+them. Nothing runs and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ... import parameters
+from ...errors import DslError, InvalidInput
+from ...links import SKIPPED_DIRS
+from ...project import find_project
+from .base import DslHandler
+
+CONFIG_SUFFIXES = (".yaml", ".yml")
+MAX_CONFIGS = 200
+FORM = "the form"
+
+
+def overrides_of(texts: list[str]) -> list[tuple[str, str]]:
+    """``name=text`` query values as ``-p`` overrides."""
+    pairs = []
+    for item in texts:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput(f"set={item!r} is not NAME=VALUE", hint="e.g. ?set=alpha=0.3")
+        pairs.append((name.strip(), text))
+    return pairs
+
+
+def from_form(text: str) -> str:
+    """The core names typed values ``-p``; in the sidebar they come from the form."""
+    return text.replace("(from -p)", f"(from {FORM})")
+
+
+class ValuesChecker:
+    """Checks typed values and config files against a notebook's parameters cell (blocking)."""
+
+    def __init__(self, handler: DslHandler, notebook: Path) -> None:
+        self.handler = handler
+        self.cell = parameters.inspect(notebook)
+
+    def resolve(self, configs: list[Path], overrides: list[tuple[str, str]]) -> parameters.ResolvedParameters:
+        return parameters.resolve(self.cell, configs, overrides, root=self.handler.root_dir)
+
+    def problem(self, configs: list[Path], overrides: list[tuple[str, str]]) -> str | None:
+        try:
+            self.resolve(configs, overrides)
+        except DslError as exc:
+            return self.handler.public_text(from_form(exc.message))
+        return None
+
+    def check(self, configs: dict[str, Path], overrides: list[tuple[str, str]]) -> dict[str, Any]:
+        try:
+            resolved = self.resolve(list(configs.values()), overrides)
+        except DslError as exc:
+            return {
+                "valid": False,
+                "message": self.handler.public_text(from_form(exc.message)),
+                "hint": self.handler.public_text(exc.hint) if exc.hint else None,
+                "values": {},
+                "sources": {},
+                "coerced": {},
+                # each value and file alone, so the form can put each message beside its field
+                "errors": {
+                    name: msg for name, text in overrides if (msg := self.problem([], [(name, text)]))
+                },
+                "config_errors": {
+                    shown: msg for shown, path in configs.items() if (msg := self.problem([path], []))
+                },
+            }
+        sources = {name: FORM if source == "-p" else source for name, source in resolved.sources.items()}
+        return {
+            "valid": True,
+            "message": None,
+            "hint": None,
+            "values": resolved.values,
+            "sources": sources,
+            "coerced": resolved.coerced,
+            "errors": {},
+            "config_errors": {},
+        }
+
+
+class ValuesHandler(DslHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, api_path: str) -> None:
+        notebook = self.resolve(api_path)
+        overrides = overrides_of(self.get_query_arguments("set"))
+        configs = {self.normalized(p): self.resolve(p) for p in self.get_query_arguments("config")}
+        self.reply(await self.blocking(lambda: ValuesChecker(self, notebook).check(configs, overrides)))
+
+
+def config_files(root: Path, top: Path, allow_hidden: bool) -> list[Path]:
+    """YAML files under ``top`` (a project root), skipping tool folders, sorted, at most MAX_CONFIGS."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and (allow_hidden or not d.startswith(".")))
+        for name in sorted(files):
+            if name.endswith(CONFIG_SUFFIXES) and (allow_hidden or not name.startswith(".")):
+                path = Path(folder, name)
+                if path.resolve().is_relative_to(root):
+                    found.append(path)
+        if len(found) >= MAX_CONFIGS:
+            break
+    return found[:MAX_CONFIGS]
+
+
+class ConfigsHandler(DslHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        start = self.query_path()
+        allow_hidden = bool(getattr(self.contents_manager, "allow_hidden", False))
+
+        def work() -> dict[str, Any]:
+            project = find_project(start)
+            root = self.root_dir
+            top = project.root if project.root.resolve().is_relative_to(root) else root
+            paths = [self.api_path(p) for p in config_files(root, top, allow_hidden)]
+            return {"configs": [p for p in paths if p is not None]}
+
+        self.reply(await self.blocking(work))

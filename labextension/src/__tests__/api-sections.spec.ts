@@ -1,0 +1,168 @@
+/**
+ * The client's calls for the Parameters and Findings sections and the server check, against a real
+ * HTTP server on the loopback interface (real fetch, real ServerConnection): URLs, bodies and the
+ * token are observed on the wire; the version check tells a missing or mismatched server apart.
+ */
+import fs from 'fs';
+import http from 'http';
+import { AddressInfo } from 'net';
+import path from 'path';
+
+import { ServerConnection } from '@jupyterlab/services';
+
+import { DslApi, DslApiError, EXTENSION_VERSION } from '../api';
+import { checkServer } from '../compat';
+
+interface IRecorded {
+  method: string;
+  target: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+let server: http.Server;
+let baseUrl: string;
+let recorded: IRecorded[] = [];
+let answers: { status: number; body: string }[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', chunk => chunks.push(chunk));
+    request.on('end', () => {
+      recorded.push({
+        method: request.method ?? '',
+        target: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8')
+      });
+      const answer = answers.shift() ?? {
+        status: 500,
+        body: '{"message":"none queued"}'
+      };
+      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}/user/dsl/`;
+});
+
+afterAll(async () => {
+  await new Promise<void>(resolve => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  recorded = [];
+  answers = [];
+});
+
+const api = (): DslApi =>
+  new DslApi(
+    ServerConnection.makeSettings({
+      baseUrl,
+      wsUrl: baseUrl.replace('http', 'ws'),
+      token: 'secret-token',
+      appendToken: false
+    })
+  );
+
+function answer(status: number, value: unknown): void {
+  answers.push({ status, body: JSON.stringify(value) });
+}
+
+function query(request: IRecorded): [string, string][] {
+  const url = new URL(request.target, baseUrl);
+  return [...url.searchParams.entries()].filter(
+    ([key, value]) => !(value === '' && /^\d+$/.test(key))
+  );
+}
+
+describe('the sections’ routes', () => {
+  it('checks typed values as NAME=TEXT query values, with the config files', async () => {
+    answer(200, { valid: true, errors: {}, config_errors: {} });
+    await api().checkValues('my dir/a.ipynb', {
+      set: { alpha: '0.7', region: 'x=y' },
+      config: ['configs/fast.yaml']
+    });
+    const [request] = recorded;
+    expect(request.method).toBe('GET');
+    expect(new URL(request.target, baseUrl).pathname).toBe(
+      '/user/dsl/jupyter-dsl/values/my%20dir/a.ipynb'
+    );
+    expect(query(request)).toEqual([
+      ['set', 'alpha=0.7'],
+      ['set', 'region=x=y'],
+      ['config', 'configs/fast.yaml']
+    ]);
+    expect(request.headers.authorization).toBe('token secret-token');
+  });
+
+  it('starts a run with a JSON body and reads the job from a 202', async () => {
+    answer(202, { job: { id: 'j1', state: 'running' } });
+    const job = await api().startRun('a.ipynb', { set: { alpha: '0.7' }, config: [] });
+    expect(job).toEqual({ id: 'j1', state: 'running' });
+    const [request] = recorded;
+    expect([request.method, new URL(request.target, baseUrl).pathname]).toEqual([
+      'POST',
+      '/user/dsl/jupyter-dsl/jobs'
+    ]);
+    expect(JSON.parse(request.body)).toEqual({
+      path: 'a.ipynb',
+      set: { alpha: '0.7' },
+      config: []
+    });
+  });
+
+  it('ticks a goal with PUT, and refuses a goal number below 1 without a request', async () => {
+    answer(200, { issue: 2, goals: [] });
+    await api().tickGoal('a.ipynb', 3, false);
+    expect(recorded[0].method).toBe('PUT');
+    expect(JSON.parse(recorded[0].body)).toEqual({ number: 3, done: false });
+    await expect(api().tickGoal('a.ipynb', 0, true)).rejects.toThrow(DslApiError);
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('asks for the dry run and the summary format', async () => {
+    answer(200, { steps: [] });
+    answer(200, { text: '' });
+    await api().complete('nb/a.ipynb', { dry_run: true });
+    await api().getFindings('nb/a.ipynb', 'md');
+    expect(JSON.parse(recorded[0].body)).toEqual({ dry_run: true });
+    expect(new URL(recorded[0].target, baseUrl).pathname).toBe(
+      '/user/dsl/jupyter-dsl/findings/nb/a.ipynb'
+    );
+    expect(query(recorded[1])).toEqual([['to', 'md']]);
+  });
+});
+
+describe('checkServer', () => {
+  it('is fine with the same version', async () => {
+    answer(200, { version: EXTENSION_VERSION });
+    expect(await checkServer(api())).toEqual({ ok: true, version: EXTENSION_VERSION });
+  });
+
+  it('says the server extension is missing on a 404', async () => {
+    answers.push({ status: 404, body: '<html>Not Found</html>' });
+    const check = await checkServer(api());
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.message).toContain('not enabled');
+    expect(!check.ok && check.hint).toContain(
+      'jupyter server extension enable jupyter_dsl'
+    );
+  });
+
+  it('names both versions when they differ', async () => {
+    answer(200, { version: '9.9.9' });
+    const check = await checkServer(api());
+    expect(!check.ok && check.message).toBe(
+      `The jupyter_dsl server extension is version 9.9.9; this Lifecycle sidebar is version ${EXTENSION_VERSION}.`
+    );
+  });
+
+  it('uses the version of package.json', () => {
+    const file = path.join(__dirname, '..', '..', '..', 'package.json');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe(EXTENSION_VERSION);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * A fake of the REST client for the model tests: it records every call and answers what the test
+ * queued (the real client is tested against a real HTTP server in api.spec.ts).
+ */
+import { NotebookModel } from '@jupyterlab/notebook/lib/model';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { DslApiError, NotebookLink, ParamsReply } from '../api';
+import { ParsedLink } from '../link';
+import { IFetched } from '../model';
+import {
+  CompleteReply,
+  CompleteRequest,
+  FindingsReply,
+  GoalsReply,
+  Job,
+  RunValues,
+  SummaryFormat,
+  ValuesReply
+} from '../wire';
+
+export interface ICall {
+  method: string;
+  args: unknown[];
+}
+
+/** Records calls; each method answers the next queued value for its name (or rejects). */
+export class FakeApi {
+  calls: ICall[] = [];
+  answers = new Map<string, unknown[]>();
+
+  queue(method: string, ...values: unknown[]): void {
+    this.answers.set(method, [...(this.answers.get(method) ?? []), ...values]);
+  }
+
+  private answer<T>(method: string, ...args: unknown[]): Promise<T> {
+    this.calls.push({ method, args });
+    const queued = this.answers.get(method) ?? [];
+    if (queued.length === 0) {
+      return Promise.reject(new DslApiError(500, `no answer queued for ${method}`));
+    }
+    const value = queued.length > 1 ? queued.shift() : queued[0];
+    return value instanceof Error ? Promise.reject(value) : Promise.resolve(value as T);
+  }
+
+  called(method: string): ICall[] {
+    return this.calls.filter(call => call.method === method);
+  }
+
+  checkValues(path: string, values: RunValues): Promise<ValuesReply> {
+    return this.answer('checkValues', path, values);
+  }
+  startRun(path: string, values: RunValues): Promise<Job> {
+    return this.answer('startRun', path, values);
+  }
+  listJobs(path?: string): Promise<Job[]> {
+    return this.answer('listJobs', path);
+  }
+  listConfigs(path: string): Promise<string[]> {
+    return this.answer('listConfigs', path);
+  }
+  getFindings(path: string, to?: SummaryFormat): Promise<FindingsReply> {
+    return this.answer('getFindings', path, to);
+  }
+  getGoals(path: string): Promise<GoalsReply> {
+    return this.answer('getGoals', path);
+  }
+  addGoal(path: string, question: string): Promise<GoalsReply> {
+    return this.answer('addGoal', path, question);
+  }
+  tickGoal(path: string, number: number, done: boolean): Promise<GoalsReply> {
+    return this.answer('tickGoal', path, number, done);
+  }
+  complete(path: string, request: CompleteRequest): Promise<CompleteReply> {
+    return this.answer('complete', path, request);
+  }
+}
+
+/** The part of DslModel the form and findings models use, over a real notebook model. */
+export class FakeHost {
+  constructor(
+    readonly api: FakeApi,
+    public path: string | null = 'tune.ipynb'
+  ) {
+    this.notebook.fromJSON({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: []
+    });
+    this.notebook.dirty = false;
+  }
+
+  notebook = new NotebookModel();
+  params: IFetched<ParamsReply> = { value: null, error: null };
+  link: ParsedLink = { kind: 'none' };
+  loaded: Promise<void> = Promise.resolve();
+  refreshes = 0;
+  runRefreshes = 0;
+
+  get dirty(): boolean {
+    return this.notebook.dirty;
+  }
+  get reloaded(): ISignal<this, void> {
+    return this._reloaded;
+  }
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  emitReloaded(): void {
+    this._reloaded.emit();
+  }
+  setLink(link: NotebookLink): void {
+    this.link = { kind: 'linked', link };
+    this._changed.emit();
+  }
+
+  requireSaved(what: string): {
+    isDisposed: boolean;
+    context: { localPath: string; model: NotebookModel };
+  } {
+    if (this.path === null) {
+      throw new DslApiError(0, 'no notebook is active');
+    }
+    if (this.notebook.dirty) {
+      throw new DslApiError(0, `save the notebook first: ${what} uses the saved file`);
+    }
+    return {
+      isDisposed: false,
+      context: { localPath: this.path, model: this.notebook }
+    };
+  }
+  refresh(): Promise<void> {
+    this.refreshes++;
+    return Promise.resolve();
+  }
+  refreshRuns(): Promise<void> {
+    this.runRefreshes++;
+    return Promise.resolve();
+  }
+
+  private readonly _reloaded = new Signal<this, void>(this);
+  private readonly _changed = new Signal<this, void>(this);
+}
+
+/** Let queued promise callbacks run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+  }
+}
