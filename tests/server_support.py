@@ -38,6 +38,14 @@ DOCUMENTED = {
     ("/jupyter-dsl/runs", "GET"),
     ("/jupyter-dsl/runs/{n}", "GET"),
     ("/jupyter-dsl/runs/{n}/notebook", "GET"),
+    ("/jupyter-dsl/runs/{n}/rerun", "POST"),
+    ("/jupyter-dsl/run-stamp", "GET"),
+    ("/jupyter-dsl/chart", "GET"),
+    ("/jupyter-dsl/batches", "GET"),
+    ("/jupyter-dsl/batches", "POST"),
+    ("/jupyter-dsl/batches/preview", "POST"),
+    ("/jupyter-dsl/batches/{n}", "GET"),
+    ("/jupyter-dsl/batches/{n}/cancel", "POST"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AUTH_RESOURCE, DslHandler
+from .batches import BatchCancelHandler, BatchesHandler, BatchHandler, BatchPreviewHandler
 from .issues import IssueHandler, IssuesHandler
 from .links import LinkHandler
 from .meta import ProjectHandler, TemplatesHandler, VersionHandler
 from .run_notebook import RunNotebookHandler
+from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
 
 PREFIX = "/jupyter-dsl"
@@ -24,6 +26,13 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/runs", RunsHandler),
     (f"{PREFIX}/runs/([^/]+)", RunHandler),
     (f"{PREFIX}/runs/([^/]+)/notebook", RunNotebookHandler),
+    (f"{PREFIX}/runs/([^/]+)/rerun", RerunHandler),
+    (f"{PREFIX}/run-stamp", RunStampHandler),
+    (f"{PREFIX}/chart", ChartHandler),
+    (f"{PREFIX}/batches", BatchesHandler),
+    (f"{PREFIX}/batches/preview", BatchPreviewHandler),  # before batches/{id}: "preview" is no batch id
+    (f"{PREFIX}/batches/([^/]+)", BatchHandler),
+    (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
 ]
 
 
