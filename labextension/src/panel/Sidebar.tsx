@@ -13,7 +13,9 @@ import { ErrorBoundary, ErrorBox, TypeColors, useSignal } from './common';
 import { IssueView } from './IssueView';
 import { LinkPicker } from './LinkPicker';
 import { NewIssueForm } from './NewIssueForm';
-import { ParamsSection, RunsSection } from './RunsView';
+import { ParamsSection } from './RunsView';
+import { RunsPanel } from './RunsPanel';
+import { BatchSection, useBatchModel } from './BatchSection';
 
 export const SIDEBAR_ID = 'jupyter-dsl:sidebar';
 
@@ -75,6 +77,7 @@ export function LifecyclePanel(props: {
   useSignal(model.changed);
   const [templates, templatesError] = useTemplates(model);
   const focusRequest = useFocusRequests(model);
+  const batches = useBatchModel(model);
   const [unlinkError, setUnlinkError] = React.useState<DslApiError | null>(null);
   const listIssues = React.useCallback(
     (query: { type?: IssueType; state?: StateFilter }) => model.listIssues(query),
@@ -175,18 +178,16 @@ export function LifecyclePanel(props: {
       {path !== null ? (
         <>
           <ParamsSection path={path} params={model.params} />
-          <RunsSection
+          <RunsPanel
+            model={model}
             path={path}
-            runs={model.runs}
-            loading={model.runsLoading}
-            onRefresh={() => void model.refreshRuns()}
-            selection={{
-              selected: model.selectedRun,
-              run: model.run,
-              loading: model.runLoading,
-              onSelect: id => void model.selectRun(id),
-              onOpenNotebook: props.onOpenRunNotebook
-            }}
+            onOpenRunNotebook={props.onOpenRunNotebook}
+          />
+          <BatchSection
+            batches={batches}
+            path={path}
+            params={model.params}
+            onOpenRun={props.onOpenRunNotebook}
           />
         </>
       ) : null}
