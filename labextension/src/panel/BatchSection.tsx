@@ -382,11 +382,10 @@ export function BatchSection(props: {
               className="jp-mod-styled jp-mod-accept"
               onClick={run}
               disabled={!ready || batches.busy}
-              data-testid="dsl-batch-run"
+              aria-label={`Run the batch: ${preview?.count ?? 0} runs, ${workers} at once`}
+              data-testid="dsl-batch-start"
             >
-              {batches.busy
-                ? 'Starting…'
-                : `Run ${preview?.count ?? 0} ${preview?.count === 1 ? 'run' : 'runs'}`}
+              {batches.busy ? 'Starting…' : 'Run batch'}
             </button>
           </div>
         </>
