@@ -9,7 +9,7 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { BatchRequest, BatchState, DslApiError } from './api';
+import { BatchRequest, BatchState, DslApiError, RunsReply } from './api';
 import { asApiError, DslModel } from './model';
 
 /** How often a running batch's state is polled, in ms. */
@@ -67,8 +67,13 @@ export class BatchModel implements IDisposable {
       if (path !== this._path || this._isDisposed) {
         return;
       }
-      const newest = batches.find(b => b.status === 'running') ?? batches[0];
-      if (newest !== undefined && this._batch === null) {
+      const running = batches.find(b => b.status === 'running');
+      const newest = running ?? batches[0];
+      const shown = this._batch;
+      // a batch started elsewhere (another tab, the CLI) replaces one that is not running
+      const replace =
+        shown === null || (shown.status !== 'running' && running !== undefined);
+      if (newest !== undefined && replace && newest.id !== shown?.id) {
         await this._follow(newest.id);
       }
     } catch (error) {
@@ -164,8 +169,16 @@ export class BatchModel implements IDisposable {
   private _onDslChanged(): void {
     const path = this.dsl.path;
     if (path === this._path) {
+      const runs = this.dsl.runs.value;
+      if (runs !== this._runsSeen && runs !== null) {
+        this._runsSeen = runs; // runs changed (maybe a batch started elsewhere): look again
+        if (this._batch?.status !== 'running' && !this._busy) {
+          void this.attach();
+        }
+      }
       return;
     }
+    this._runsSeen = this.dsl.runs.value;
     this._path = path;
     this._stopPolling();
     this._batch = null;
@@ -175,6 +188,7 @@ export class BatchModel implements IDisposable {
   }
 
   private _path: string | null = null;
+  private _runsSeen: RunsReply | null = null;
   private _batch: BatchState | null = null;
   private _error: DslApiError | null = null;
   private _busy = false;

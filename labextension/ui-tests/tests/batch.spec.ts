@@ -129,6 +129,10 @@ test('a held batch survives a reload, shows in a second tab, and is cancelled', 
   const { notebook, hold } = EXTRA.batch;
   fs.writeFileSync(hold, 'hold');
   try {
+    // a second tab, open before the batch starts, shows it once its first run is recorded
+    const other = await context.newPage();
+    await openNotebook(other, notebook);
+    const otherProgress = (await batchSection(other)).getByTestId('dsl-batch-progress');
     await openNotebook(page, notebook);
     let section = await batchSection(page);
     await fillGrid(section, { n: '2, 3, 4', hold });
@@ -158,10 +162,8 @@ test('a held batch survives a reload, shows in a second tab, and is cancelled', 
       'queued'
     ]);
 
-    const other = await context.newPage();
-    await openNotebook(other, notebook);
-    const otherProgress = (await batchSection(other)).getByTestId('dsl-batch-progress');
     await expect(otherProgress.getByTestId('dsl-batch-id')).toHaveText(id ?? '');
+    await expect(otherProgress.getByTestId('dsl-batch-status')).toHaveText('running');
     await otherProgress.getByTestId('dsl-batch-cancel').click();
     await other.close();
 
