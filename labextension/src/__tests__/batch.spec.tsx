@@ -13,14 +13,8 @@ import {
   GridPreview,
   NotebookParameter
 } from '../api';
-import {
-  GridEditor,
-  gridOf,
-  PreviewView,
-  ProgressView,
-  useGridPreview,
-  varyingOf
-} from '../panel/BatchSection';
+import { ProgressView, varyingOf } from '../panel/BatchProgress';
+import { GridEditor, gridOf, PreviewView, useGridPreview } from '../panel/BatchSection';
 import { Loopback } from './loopback';
 
 const server = new Loopback();
