@@ -49,6 +49,14 @@ DOCUMENTED = {
     ("/jupyter-dsl/goals/{path}", "PUT"),
     ("/jupyter-dsl/findings/{path}", "GET"),
     ("/jupyter-dsl/findings/{path}", "POST"),
+    ("/jupyter-dsl/runs/{n}/rerun", "POST"),
+    ("/jupyter-dsl/run-stamp", "GET"),
+    ("/jupyter-dsl/chart", "GET"),
+    ("/jupyter-dsl/batches", "GET"),
+    ("/jupyter-dsl/batches", "POST"),
+    ("/jupyter-dsl/batches/preview", "POST"),
+    ("/jupyter-dsl/batches/{n}", "GET"),
+    ("/jupyter-dsl/batches/{n}/cancel", "POST"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

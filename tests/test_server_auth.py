@@ -30,12 +30,15 @@ from traitlets.config import Config
 from jupyter_dsl import links
 from jupyter_dsl.project import find_project
 from jupyter_dsl.runs import RunRecord, RunStore
+from jupyter_dsl.runs.batch_state import BatchStore, NewSet
 
 __all__ = ["api"]  # the fixture, imported for pytest
 
 RUN_ID = "20250101-000000-a1b2c3"  # a run the fixture records
-SAMPLES = ("1", NOTEBOOK, RUN_ID)  # a value for a route's path group: an issue number, the notebook, a run
-QUERIES = ("", f"?path={NOTEBOOK}")  # for a route without a path group
+BATCH_ID = "20250101-000000-b4a7c8"  # a batch the fixture records
+# a value for a route's path group: an issue number, the notebook, a run, a batch
+SAMPLES = ("1", NOTEBOOK, RUN_ID, BATCH_ID)
+QUERIES = ("", f"?path={NOTEBOOK}", f"?path={NOTEBOOK}&x=alpha&y=auc")  # for a route without a path group
 PAYLOADS: dict[str, Any] = {  # bodies that would succeed (and change things) if the request got through
     "POST": {"type": "Ask", "title": "Sneaked in"},
     "PUT": {"number": 2},
@@ -65,18 +68,26 @@ def notebook(jp_root_dir: Path) -> Path:
     finally:
         tracker.close_connection()
     record = RunRecord(RUN_ID, NOTEBOOK, "0" * 64, {"alpha": 0.1}, "python3", status="succeeded")
+    record.metrics = {"auc": 0.9}
     output = jp_root_dir / ".dsl" / "artifacts" / RUN_ID / path.name  # what runs/{id}/notebook serves
     output.parent.mkdir(parents=True)
     output.write_bytes(path.read_bytes())
     record.artifacts = [output.as_uri()]
     with RunStore(find_project(path).database_path) as store:
         store.insert(record)
+        batches = BatchStore(store)
+        batches.create(
+            BATCH_ID, notebook=NOTEBOOK, notebook_hash="0" * 64, kernel="python3", grid={}, options={},
+            sets=[NewSet("i", {"alpha": 0.1}, {})], token="t",
+        )  # fmt: skip
+        batches.finish(BATCH_ID, "t", "finished")
     return path
 
 
 def walk(api: Api, app: Any) -> list[tuple[str, str, str]]:
     """(pattern, method, url) for every method of every /jupyter-dsl/ route. Each URL is one that an
-    authenticated GET answers with 200, so a refusal below is the auth layer's doing."""
+    authenticated GET answers with 200 (a route without GET: its first sample URL), so a refusal below
+    is the auth layer's doing."""
     routes = dsl_routes(app.web_app, app.base_url)
     assert routes, "no /jupyter-dsl/ route is registered"
     found = {
@@ -91,6 +102,9 @@ def walk(api: Api, app: Any) -> list[tuple[str, str, str]]:
             urls = [route_url(app.base_url, pattern, sample) for sample in SAMPLES]
         else:
             urls = [route_url(app.base_url, pattern, "") + query for query in QUERIES]
+        if "GET" not in implemented_methods(handler):  # POST-only (preview, cancel, rerun): nothing to GET
+            calls.extend((pattern, method, urls[0]) for method in implemented_methods(handler))
+            continue
         working = [url for url in urls if api.raw("GET", url).code == 200]
         assert working, f"no sample URL of {pattern} answers an authenticated GET: {urls}"
         calls.extend((pattern, method, working[0]) for method in implemented_methods(handler))

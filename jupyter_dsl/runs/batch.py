@@ -27,7 +27,7 @@ from .batch_state import HEARTBEAT_S, BatchState, BatchStore, NewSet
 from .execute import RunPlan, Terminated, plan_run, terminate_raises
 from .executors import BatchJob, ExecutorOptions, RunTask, open_executor
 from .executors.base import Observer
-from .grid import ParameterSet, read_grid
+from .grid import GridSpec, ParameterSet, expand, read_grid
 from .records import new_run_id, run_identity
 from .store import RunStore
 
@@ -75,9 +75,11 @@ def plan_batch(
     overrides: Iterable[tuple[str, str]] = (),
     kernel: str | None = None,
     resume: str | None = None,
+    spec: GridSpec | None = None,
 ) -> BatchPlan:
     """Everything a batch needs, checked; nothing written. ``resume``: an existing batch's id (its
-    stored parameter sets are used when no grid file is given)."""
+    stored parameter sets are used when no grid file is given). ``spec``: a grid given as data (the
+    sidebar's editor, see ``grid.editor_grid``) instead of a grid file."""
     config_files, overrides = list(config_files), list(overrides)
     base = plan_run(project, notebook, config_files=config_files, overrides=overrides, kernel=kernel)
     notebook_hash = hashlib.sha256(base.notebook.read_bytes()).hexdigest()
@@ -97,6 +99,10 @@ def plan_batch(
     if grid_file is not None:
         cell = parameters.inspect(base.notebook, base.kernel)
         spec, sets = read_grid(grid_file, cell, config_files, overrides)
+        grid = spec.to_json()
+    elif spec is not None:
+        cell = parameters.inspect(base.notebook, base.kernel)
+        sets = expand(spec, cell, config_files, overrides)
         grid = spec.to_json()
     elif stored:
         sets, grid = [ParameterSet(s.parameters, s.sources) for s in stored], {"resumed": resume}

@@ -334,12 +334,17 @@ class BatchStore:
             runs=sets,
         )
 
-    def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT id, notebook, status, total, created_at, finished_at FROM batches "
-            "ORDER BY created_at DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
+    def list(self, limit: int = 50, notebook: str | None = None) -> list[dict[str, Any]]:
+        """The newest batches (of ``notebook``, relative to the project root, when given); a running
+        batch whose driver died is reaped first, so a reader never waits on it."""
+        where = " WHERE notebook = ?" if notebook is not None else ""
+        args: tuple[Any, ...] = (notebook, limit) if notebook is not None else (limit,)
+        order = " ORDER BY created_at DESC LIMIT ?"
+        for row in self.conn.execute("SELECT id, status FROM batches" + where + order, args).fetchall():  # noqa: S608
+            if row["status"] == ACTIVE:
+                self.reap(row["id"])
+        columns = "id, notebook, status, total, created_at, finished_at"
+        rows = self.conn.execute(f"SELECT {columns} FROM batches{where}{order}", args).fetchall()  # noqa: S608
         return [dict(r) for r in rows]
 
 

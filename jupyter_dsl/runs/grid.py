@@ -28,6 +28,15 @@ from ..parameters import ParametersCell, ResolvedParameters
 from .records import canonical_json
 
 KEYS = ("parameters", "grid", "matrix")
+EDITOR_GRID = Path("sidebar grid")  # how a grid sent by the sidebar is named in messages and sources
+
+
+class GridProblems(InvalidInput):
+    """Everything wrong with a grid, one entry per problem (each names the file and the entry)."""
+
+    def __init__(self, message: str, problems: list[str], *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class ParameterSet:
         return canonical_json(self.values)
 
 
-def _fail(path: Path, problems: list[str], cell: ParametersCell | None = None) -> InvalidInput:
+def _fail(path: Path, problems: list[str], cell: ParametersCell | None = None) -> GridProblems:
     hint = (
         f"Parameters of {cell.path.name}: {cell.summary()}"
         if cell is not None
@@ -62,12 +71,18 @@ def _fail(path: Path, problems: list[str], cell: ParametersCell | None = None) -
             "`matrix:` (a list of parameter sets)."
         )
     )
-    return InvalidInput("; ".join(f"{path.name}: {p}" for p in problems), hint=hint)
+    named = [f"{path.name}: {p}" for p in problems]
+    return GridProblems("; ".join(named), named, hint=hint)
 
 
 def load_grid(path: Path) -> GridSpec:
     """Read and check the shape of a grid file (names and types are checked by :func:`expand`)."""
     data = parameters.load_config(path)  # ConfigError for a missing file or bad YAML, naming the line
+    return check_grid(data, path)
+
+
+def check_grid(data: dict[str, Any], path: Path) -> GridSpec:
+    """The shape of a grid's data (as a grid file holds it); ``path`` names it in messages."""
     problems = [f"unknown key {key!r} (valid: {', '.join(KEYS)})" for key in data if key not in KEYS]
     fixed = data.get("parameters") or {}
     if not isinstance(fixed, dict):
@@ -98,6 +113,24 @@ def load_grid(path: Path) -> GridSpec:
     if problems:
         raise _fail(path, problems)
     return GridSpec(path, dict(fixed), {k: list(v) for k, v in grid.items()}, [dict(m) for m in matrix])
+
+
+def editor_grid(grid: dict[str, Any], fixed: dict[str, Any] | None = None) -> GridSpec:
+    """A grid typed in the sidebar: name -> a list of values, or the text of one (``0.1, 0.5``,
+    ``a, 'b c'``, ``[1, 2], [3]``: a YAML flow list without its brackets)."""
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for name, given in grid.items():
+        parsed = given
+        if isinstance(given, str):
+            parsed = parameters.parse_scalar(f"[{given}]") if given.strip() else []
+            if not isinstance(parsed, list):
+                problems.append(f"grid.{name}: cannot read {given!r} as values separated by commas")
+                continue
+        values[name] = parsed
+    if problems:
+        raise _fail(EDITOR_GRID, problems)
+    return check_grid({"parameters": fixed or {}, "grid": values}, EDITOR_GRID)
 
 
 def _checked(

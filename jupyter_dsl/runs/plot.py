@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,43 +44,71 @@ def _series(runs: list[RunSummary], x: str, y: str) -> dict[str, list[tuple[Any,
     return lines
 
 
-def batch_figure(database: Path, batch_id: str, x: str, y: str) -> Figure:
-    """The chart of metric ``y`` against parameter ``x`` over the batch's succeeded runs."""
-    from matplotlib.figure import Figure
+@dataclass
+class Chart:
+    """A metric against a parameter: the points of each line (label: the other parameters' values)."""
 
+    x: str
+    y: str
+    title: str
+    lines: dict[str, list[tuple[Any, float]]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "x": self.x,
+            "y": self.y,
+            "title": self.title,
+            "series": [
+                {"label": label, "points": [list(p) for p in points]} for label, points in self.lines.items()
+            ],
+        }
+
+
+def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str) -> Chart:
+    """Metric ``y`` against parameter ``x`` over the succeeded runs ``query`` finds (``what`` names
+    them in messages and the title: "batch ID", a notebook)."""
     with RunStore(database) as store:
-        runs = store.query(RunQuery(batch_id=batch_id, status="succeeded", limit=None))
+        runs = store.query(replace(query, status="succeeded", limit=None))
     if not runs:
         raise InvalidInput(
-            f"batch {batch_id!r} has no succeeded runs to plot",
+            f"{what} has no succeeded runs to plot",
             hint="`jupyter dsl runs --batch ID` lists its runs; `jupyter dsl batches` lists the batches.",
         )
     names = sorted({n for run in runs for n in run.parameters})
     if x not in names:
-        raise InvalidInput(
-            f"--x {x!r} is not a parameter of batch {batch_id}", hint=f"Parameters: {', '.join(names)}."
-        )
+        raise InvalidInput(f"--x {x!r} is not a parameter of {what}", hint=f"Parameters: {', '.join(names)}.")
     metrics = metric_names(runs)
     if y not in metrics:
         raise InvalidInput(
-            f"--y {y!r} is not a metric of batch {batch_id}",
+            f"--y {y!r} is not a metric of {what}",
             hint=f"Metrics: {', '.join(metrics) or 'none recorded (jupyter_dsl.record(name, number))'}.",
         )
     lines = _series(runs, x, y)
+    return Chart(x, y, f"{y} by {x} ({what})", {label: lines[label] for label in sorted(lines)})
+
+
+def chart_figure(chart: Chart) -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     axes = figure.add_subplot()
-    for label, points in lines.items():
+    for label, points in chart.lines.items():
         xs = [p[0] if _number(p[0]) is not None else format_value(p[0]) for p in points]
         if any(isinstance(v, (list, dict)) for v in xs):
             xs = [canonical_json(v) for v in xs]
         axes.plot(xs, [p[1] for p in points], marker="o", label=label or None)
-    axes.set_xlabel(x)
-    axes.set_ylabel(y)
-    axes.set_title(f"{y} by {x} (batch {batch_id})")
-    if len(lines) > 1 or next(iter(lines), ""):
+    axes.set_xlabel(chart.x)
+    axes.set_ylabel(chart.y)
+    axes.set_title(chart.title)
+    if len(chart.lines) > 1 or next(iter(chart.lines), ""):
         axes.legend(fontsize="small")
     axes.grid(visible=True, alpha=0.3)
     return figure
+
+
+def batch_figure(database: Path, batch_id: str, x: str, y: str) -> Figure:
+    """The chart of metric ``y`` against parameter ``x`` over the batch's succeeded runs."""
+    return chart_figure(chart_data(database, RunQuery(batch_id=batch_id), x, y, f"batch {batch_id}"))
 
 
 def figure_png(figure: Figure) -> bytes:

@@ -314,6 +314,17 @@ class RunStore:
         where, args = self._where(query)
         return int(self.conn.execute(f"SELECT count(*) FROM runs{where}", args).fetchone()[0])  # noqa: S608
 
+    def stamp(self, query: RunQuery) -> str:
+        """Changes whenever a run the query finds is added, finishes, is reaped or removed: a cheap
+        "anything new?" for a view that polls (the count, the newest row, the latest end, those running)."""
+        where, args = self._where(query)
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(max(pk), 0), coalesce(max(finished_at), ''), "  # noqa: S608
+            f"coalesce(sum(status = 'running'), 0) FROM runs{where}",
+            args,
+        ).fetchone()
+        return f"{row[0]}-{row[1]}-{row[2]}-{row[3]}"
+
     def records(self, query: RunQuery) -> list[RunRecord]:
         """Full records of the runs a query finds (newest first)."""
         return [self.get(summary.id) for summary in self.query(query)]

@@ -251,6 +251,108 @@ export interface RunReply {
   output: string | null;
 }
 
+/** A grid typed in the Batch section: parameter name -> values (a list, or text like "0.1, 0.5"). */
+export type GridValues = Record<string, string | unknown[]>;
+
+/** The body of `POST /jupyter-dsl/batches` and `/batches/preview`. */
+export interface BatchRequest {
+  /** The notebook's Jupyter API path. */
+  path: string;
+  grid: GridValues;
+  /** Fixed values for every run. */
+  parameters?: Record<string, unknown>;
+  /** Runs at once (0 or absent: the project's default). */
+  workers?: number;
+  /** Seconds per run. */
+  timeout?: number;
+}
+
+/** `POST /jupyter-dsl/batches/preview`: the parameter sets, or every problem naming its entry. */
+export interface GridPreview {
+  count: number;
+  /** At most 500 of them. */
+  sets: { parameters: Record<string, unknown>; identity: string }[];
+  /** The parameters whose value differs between the sets. */
+  varying: string[];
+  errors: string[];
+  hint: string | null;
+}
+
+export const BATCH_RUN_STATES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'interrupted',
+  'killed',
+  'lost'
+] as const;
+
+export type BatchRunStateName = (typeof BATCH_RUN_STATES)[number];
+
+/** One parameter set of a batch (`jupyter_dsl.runs.batch_state.BatchRun`). */
+export interface BatchRun {
+  position: number;
+  identity: string;
+  parameters: Record<string, unknown>;
+  state: BatchRunStateName;
+  run_id: string | null;
+  started_at: string | null;
+  duration_s: number | null;
+  /** "ename: evalue" of a run that did not succeed. */
+  error: string | null;
+  metrics: Record<string, number | null>;
+}
+
+export type BatchStatus = 'running' | 'finished' | 'cancelled' | 'lost';
+
+/** `GET /jupyter-dsl/batches/{id}` (`BatchState.to_json()`). */
+export interface BatchState {
+  id: string;
+  notebook: string;
+  kernel: string;
+  status: BatchStatus;
+  total: number;
+  created_at: string;
+  finished_at: string | null;
+  cancel_requested: boolean;
+  counts: Partial<Record<BatchRunStateName, number>>;
+  options: Record<string, unknown>;
+  runs: BatchRun[];
+}
+
+/** One row of `GET /jupyter-dsl/batches?path=`. */
+export interface BatchListItem {
+  id: string;
+  notebook: string;
+  status: BatchStatus;
+  total: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** `POST /jupyter-dsl/runs/{id}/rerun`. */
+export interface RerunReply {
+  original: string;
+  run: RunRecord;
+  changes: Record<string, unknown>;
+}
+
+/** `GET /jupyter-dsl/chart`: a metric against a parameter, one series per other parameters' values. */
+export interface ChartData {
+  x: string;
+  y: string;
+  title: string;
+  series: { label: string; points: [unknown, number][] }[];
+}
+
+export interface ChartQuery {
+  path: string;
+  x: string;
+  y: string;
+  batch?: string;
+}
+
 /** An error answered by the server (or the network), with the server's hint when it gave one. */
 export class DslApiError extends Error {
   constructor(
@@ -506,6 +608,56 @@ export class DslApi {
   /** Complete the notebook's issue (or, with `dry_run`, say exactly what that would do). */
   complete(path: string, request: CompleteRequest): Promise<CompleteReply> {
     return this.request('POST', `findings/${encodeApiPath(path)}`, {}, request);
+  }
+
+  /** Validate and expand a grid; nothing starts (problems come back in `errors`, not as an error). */
+  previewBatch(request: BatchRequest): Promise<GridPreview> {
+    return this.request('POST', 'batches/preview', {}, request);
+  }
+
+  /** Start a batch in the server process; answers once it is recorded (its state, with its id). */
+  startBatch(request: BatchRequest): Promise<BatchState> {
+    return this.request('POST', 'batches', {}, request);
+  }
+
+  /** A batch's state: each parameter set queued, running, succeeded, failed... */
+  getBatch(id: string, path?: string): Promise<BatchState> {
+    return isRunId(id)
+      ? this.request('GET', `batches/${encodeURIComponent(id)}`, { path })
+      : Promise.reject(notARunId(id));
+  }
+
+  /** The latest batches of a notebook, newest first. */
+  async listBatches(path: string): Promise<BatchListItem[]> {
+    const reply = await this.request<{ batches: BatchListItem[] }>('GET', 'batches', {
+      path
+    });
+    return reply.batches;
+  }
+
+  /** Ask a batch's driver to cancel (it stops at its next heartbeat). */
+  cancelBatch(id: string, path?: string): Promise<BatchState> {
+    return isRunId(id)
+      ? this.request('POST', `batches/${encodeURIComponent(id)}/cancel`, { path })
+      : Promise.reject(notARunId(id));
+  }
+
+  /** Run a recorded run again with its parameters; answers when the new run finished. */
+  rerunRun(id: string, path?: string): Promise<RerunReply> {
+    return isRunId(id)
+      ? this.request('POST', `runs/${encodeURIComponent(id)}/rerun`, { path })
+      : Promise.reject(notARunId(id));
+  }
+
+  /** A stamp that changes whenever a run of the notebook is added or finishes (cheap to poll). */
+  async runStamp(path: string): Promise<string> {
+    const reply = await this.request<{ stamp: string }>('GET', 'run-stamp', { path });
+    return reply.stamp;
+  }
+
+  /** A metric against a parameter over the notebook's (or a batch's) succeeded runs. */
+  chartData(query: ChartQuery): Promise<ChartData> {
+    return this.request('GET', 'chart', { ...query });
   }
 
   private async request<T>(

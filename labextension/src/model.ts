@@ -43,8 +43,8 @@ export function applyLink(model: INotebookModel, link: NotebookLink | null): voi
   model.setMetadata(METADATA_KEY, link);
 }
 
-/** How many runs the sidebar lists. */
-export const RUNS_LIMIT = 10;
+/** How many runs the sidebar lists (the runs table is virtualized: thousands stay responsive). */
+export const RUNS_LIMIT = 5000;
 
 /** A value fetched from the server: the reply, or the error of the last fetch. */
 export interface IFetched<T> {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import nbformat
@@ -19,7 +20,8 @@ import nbformat
 from jupyter_dsl.issues import new_issue
 from jupyter_dsl.lifecycle import IssueType
 from jupyter_dsl.links import link
-from jupyter_dsl.project import find_project
+from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.execute import run_notebook
 from jupyter_dsl.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
@@ -34,6 +36,9 @@ NOTEBOOKS = (
 WITH_RUNS = "with-runs.ipynb"
 FLOW = "sections-flow.ipynb"  # create an issue, make a parameters cell, run from the form, complete
 SWITCH = ("switch-a.ipynb", "switch-b.ipynb")  # two linked notebooks: the panel-switch timing
+BATCH = "batch.ipynb"  # the Batch section's tests: square = n * n; n >= 2 waits while `hold` exists
+MANY_RUNS = "many-runs.ipynb"  # 5,000 recorded runs (records written straight to the run index)
+MANY = 5000
 # One run each, in this order (the newest run is the last). Three varying parameters with long names
 # make the runs table wider than the sidebar: the metric column must still be in view.
 RUN_PARAMETERS = (
@@ -81,6 +86,45 @@ def notebook_without_parameters() -> nbformat.NotebookNode:
     return nb
 
 
+def batch_notebook() -> nbformat.NotebookNode:
+    nb = notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Square n"),
+        nbformat.v4.new_code_cell(
+            'n = 0\nhold = ""  # runs with n of 2 or more wait while this file exists',
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell(
+            "import time\nfrom pathlib import Path\n\nimport jupyter_dsl\n\n"
+            "while n >= 2 and hold and Path(hold).exists():\n    time.sleep(0.1)\n"
+            'jupyter_dsl.record("square", n * n)'
+        ),
+    ]
+    return nb
+
+
+def many_runs(project: Project, notebook: str) -> None:
+    """MANY succeeded runs that vary two parameters and record a metric (no kernel: the table's test)."""
+    records = []
+    for i in range(MANY):
+        started = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=i)
+        record = RunRecord(
+            f"{started:%Y%m%d-%H%M%S}-{i:06x}",
+            notebook,
+            "0" * 64,
+            {"alpha": round(0.001 * (i % 1000), 3), "depth": i % 7},
+            "python3",
+            status="succeeded",
+            started_at=started.isoformat(),
+        )
+        record.finished_at = (started + timedelta(seconds=1)).isoformat()
+        record.duration_s = 1.0
+        record.metrics = {"score": round(((i * 37) % 1000) / 1000, 3)}
+        records.append(record)
+    with RunStore(project.database_path) as store:
+        store.insert_many(records)
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=ui-test", "-c", "user.email=ui-test@localhost", *args],
@@ -111,10 +155,13 @@ def main(directory: str) -> None:
     for name, number in zip(SWITCH, (explore.number, ask.number), strict=True):
         nbformat.write(notebook_with_runs(), root / name)
         link(tracker, root / name, number)
+    nbformat.write(batch_notebook(), root / BATCH)
+    nbformat.write(notebook_with_runs(), root / MANY_RUNS)
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "ui-test project")
     project = find_project(root)
     runs = [run_notebook(project, root / WITH_RUNS, overrides=list(values)) for values in RUN_PARAMETERS]
+    many_runs(project, MANY_RUNS)
     json.dump(
         {
             "root": str(root.resolve()),
@@ -130,6 +177,8 @@ def main(directory: str) -> None:
                     for run in runs
                 ],
             },
+            "batch": {"notebook": BATCH, "hold": str(root.resolve().parent / "hold.flag")},
+            "many_runs": {"notebook": MANY_RUNS, "count": MANY},
         },
         sys.stdout,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AUTH_RESOURCE, DslHandler
+from .batches import BatchCancelHandler, BatchesHandler, BatchHandler, BatchPreviewHandler
 from .branch import BranchHandler
 from .findings import FindingsHandler, GoalsHandler
 from .issues import IssueHandler, IssuesHandler
@@ -12,6 +13,7 @@ from .jobs import JobsHandler
 from .links import LinkHandler
 from .meta import ProjectHandler, TemplatesHandler, VersionHandler
 from .run_notebook import RunNotebookHandler
+from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
 from .values import ConfigsHandler, ValuesHandler
 
@@ -34,6 +36,13 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/branch/(.+)", BranchHandler),
     (f"{PREFIX}/goals/(.+)", GoalsHandler),
     (f"{PREFIX}/findings/(.+)", FindingsHandler),
+    (f"{PREFIX}/runs/([^/]+)/rerun", RerunHandler),
+    (f"{PREFIX}/run-stamp", RunStampHandler),
+    (f"{PREFIX}/chart", ChartHandler),
+    (f"{PREFIX}/batches", BatchesHandler),
+    (f"{PREFIX}/batches/preview", BatchPreviewHandler),  # before batches/{id}: "preview" is no batch id
+    (f"{PREFIX}/batches/([^/]+)", BatchHandler),
+    (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
 ]
 
 

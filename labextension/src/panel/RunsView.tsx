@@ -7,16 +7,19 @@
 import React from 'react';
 
 import {
+  DslApiError,
   NotebookParameter,
   ParamsReply,
   RunReply,
   RunsReply,
   RunSummary
 } from '../api';
-import { IFetched } from '../model';
+import { asApiError, IFetched } from '../model';
 import { ErrorBox } from './common';
 import { formatStart, formatValue, RUN_DETAILS_ID } from './format';
 import { RunDetails } from './RunDetails';
+import { IRunSort, NEWEST_FIRST, nextSort, sortRuns } from './runsort';
+import { VirtualTable } from './VirtualTable';
 
 /** `text` as one shell word (POSIX quoting only when needed). */
 export function shellQuote(text: string): string {
@@ -125,13 +128,15 @@ function RunRow(props: {
   columns: IRunColumn[];
   selected: boolean;
   onSelect: (id: string | null) => void;
+  index: number;
 }): JSX.Element {
   const { run, columns, selected, onSelect } = props;
   // The whole row answers a click; its first cell is a real button, so the keyboard (Tab, then
   // Enter or Space) reaches it and a screen reader announces it. Its click bubbles to the row.
   return (
     <tr
-      className={`jp-dsl-run-row${selected ? ' jp-mod-selected' : ''}`}
+      className={`jp-dsl-run-row jp-dsl-vrow${selected ? ' jp-mod-selected' : ''}`}
+      aria-rowindex={props.index + 2}
       data-testid="dsl-run"
       data-id={run.id}
       onClick={() => onSelect(selected ? null : run.id)}
@@ -179,15 +184,93 @@ export interface IRunSelection {
   onOpenNotebook: (id: string) => void;
 }
 
+/** A sortable column header: a button that announces the order it sorts by. */
+function SortHeader(props: {
+  sortKey: string;
+  sort: IRunSort;
+  onSort: (key: string) => void;
+  className?: string;
+  title?: string;
+  testid?: string;
+  children: React.ReactNode;
+}): JSX.Element {
+  const { sortKey, sort, onSort } = props;
+  const active = sort.key === sortKey;
+  const order = active ? (sort.descending ? 'descending' : 'ascending') : 'none';
+  return (
+    <th
+      scope="col"
+      aria-sort={order}
+      className={props.className}
+      title={props.title}
+      data-testid={props.testid}
+    >
+      <button
+        type="button"
+        className={`jp-dsl-sort${active ? ` jp-dsl-sort-${order}` : ''}`}
+        onClick={() => onSort(sortKey)}
+        data-sort-key={sortKey}
+      >
+        {props.children}
+      </button>
+    </th>
+  );
+}
+
+/** Rerun the selected run: a button, its progress and its error. */
+function RerunAction(props: {
+  id: string;
+  onRerun: (id: string) => Promise<unknown>;
+}): JSX.Element {
+  const [busy, setBusy] = React.useState<string | null>(null);
+  const [error, setError] = React.useState<DslApiError | null>(null);
+  const rerun = (): void => {
+    const id = props.id;
+    setBusy(id);
+    setError(null);
+    props.onRerun(id).then(
+      () => setBusy(null),
+      caught => {
+        setBusy(null);
+        setError(asApiError(caught));
+      }
+    );
+  };
+  return (
+    <>
+      <button
+        className="jp-mod-styled"
+        onClick={rerun}
+        disabled={busy !== null}
+        aria-label={`Rerun run ${props.id} with its parameters in a fresh kernel`}
+        data-testid="dsl-run-rerun"
+      >
+        {busy !== null ? 'Rerunning…' : 'Rerun'}
+      </button>
+      <ErrorBox error={error} context="Could not rerun" />
+    </>
+  );
+}
+
 export function RunsSection(props: {
   path: string;
   runs: IFetched<RunsReply>;
   loading: boolean;
   onRefresh: () => void;
   selection: IRunSelection;
+  /** Rerun a run (the selected one's button); none: no button. */
+  onRerun?: (id: string) => Promise<unknown>;
+  /** Shown under the table (the chart). */
+  children?: React.ReactNode;
 }): JSX.Element {
   const { path, loading, selection } = props;
   const { value, error } = props.runs;
+  const [sort, setSort] = React.useState<IRunSort>(NEWEST_FIRST);
+  const sorted = React.useMemo(
+    () => (value === null ? [] : sortRuns(value.runs, sort)),
+    [value, sort]
+  );
+  const onSort = (key: string): void => setSort(current => nextSort(current, key));
   let body: JSX.Element | null = null;
   if (value !== null && value.runs.length === 0) {
     body = (
@@ -199,39 +282,47 @@ export function RunsSection(props: {
     );
   } else if (value !== null) {
     const columns = runColumns(value);
+    const header = (
+      <tr aria-rowindex={1}>
+        <SortHeader sortKey="status" sort={sort} onSort={onSort}>
+          Status
+        </SortHeader>
+        {columns.map(column => (
+          <SortHeader
+            key={`${column.kind}:${column.name}`}
+            sortKey={`${column.kind}:${column.name}`}
+            sort={sort}
+            onSort={onSort}
+            className={column.kind === 'metric' ? 'jp-dsl-metric' : undefined}
+            title={column.kind === 'metric' ? 'metric' : 'parameter'}
+            testid={`dsl-runs-${column.kind}-column`}
+          >
+            {column.name}
+          </SortHeader>
+        ))}
+        <SortHeader sortKey="started" sort={sort} onSort={onSort}>
+          Started
+        </SortHeader>
+      </tr>
+    );
     body = (
-      <div className="jp-dsl-runs-table">
-        <table data-testid="dsl-runs-table" aria-label="Recorded runs">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              {columns.map(column => (
-                <th
-                  key={`${column.kind}:${column.name}`}
-                  scope="col"
-                  className={column.kind === 'metric' ? 'jp-dsl-metric' : undefined}
-                  title={column.kind === 'metric' ? 'metric' : 'parameter'}
-                  data-testid={`dsl-runs-${column.kind}-column`}
-                >
-                  {column.name}
-                </th>
-              ))}
-              <th scope="col">Started</th>
-            </tr>
-          </thead>
-          <tbody>
-            {value.runs.map(run => (
-              <RunRow
-                key={run.id}
-                run={run}
-                columns={columns}
-                selected={run.id === selection.selected}
-                onSelect={selection.onSelect}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <VirtualTable
+        count={sorted.length}
+        header={header}
+        columns={columns.length + 2}
+        label="Recorded runs"
+        testid="dsl-runs-table"
+        renderRow={index => (
+          <RunRow
+            key={sorted[index].id}
+            index={index}
+            run={sorted[index]}
+            columns={columns}
+            selected={sorted[index].id === selection.selected}
+            onSelect={selection.onSelect}
+          />
+        )}
+      />
     );
   }
   return (
@@ -270,7 +361,15 @@ export function RunsSection(props: {
         >
           Refresh runs
         </button>
+        {props.onRerun && selection.selected !== null ? (
+          <RerunAction
+            key={selection.selected}
+            id={selection.selected}
+            onRerun={props.onRerun}
+          />
+        ) : null}
       </div>
+      {props.children}
     </section>
   );
 }

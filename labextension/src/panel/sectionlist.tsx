@@ -4,14 +4,15 @@
  */
 import React from 'react';
 
+import { BatchSection, useBatchModel } from './BatchSection';
 import { useSignal } from './common';
 import { ISectionSpec, ISidebarContext } from './context';
 import { FindingsSection } from './FindingsSection';
 import { IssueSection } from './IssueSection';
 import { ParametersSection } from './ParametersSection';
-import { RunsSection } from './RunsView';
+import { RunsPanel } from './RunsPanel';
 
-/** The Runs section over the model (its table and run details live in RunsView.tsx). */
+/** The Runs section over the model (table, details, rerun, chart; refreshed when runs change). */
 function RunsOfNotebook(props: { context: ISidebarContext }): JSX.Element | null {
   const { model, actions } = props.context;
   useSignal(model.changed);
@@ -20,18 +21,25 @@ function RunsOfNotebook(props: { context: ISidebarContext }): JSX.Element | null
     return null;
   }
   return (
-    <RunsSection
+    <RunsPanel model={model} path={path} onOpenRunNotebook={actions.openRunNotebook} />
+  );
+}
+
+/** The Batch section: a grid of parameter sets run in fresh kernels, with live progress. */
+function BatchOfNotebook(props: { context: ISidebarContext }): JSX.Element | null {
+  const { model, actions } = props.context;
+  useSignal(model.changed);
+  const batches = useBatchModel(model);
+  const path = model.path;
+  if (path === null) {
+    return null;
+  }
+  return (
+    <BatchSection
+      batches={batches}
       path={path}
-      runs={model.runs}
-      loading={model.runsLoading}
-      onRefresh={() => void model.refreshRuns()}
-      selection={{
-        selected: model.selectedRun,
-        run: model.run,
-        loading: model.runLoading,
-        onSelect: id => void model.selectRun(id),
-        onOpenNotebook: actions.openRunNotebook
-      }}
+      params={model.params}
+      onOpenRun={actions.openRunNotebook}
     />
   );
 }
@@ -45,5 +53,6 @@ export const SECTIONS: ISectionSpec[] = [
     component: ParametersSection
   },
   { id: 'runs', label: 'Runs', needsNotebook: true, component: RunsOfNotebook },
+  { id: 'batch', label: 'Batch', needsNotebook: true, component: BatchOfNotebook },
   { id: 'findings', label: 'Findings', needsNotebook: true, component: FindingsSection }
 ];

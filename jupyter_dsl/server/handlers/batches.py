@@ -1,0 +1,162 @@
+"""``/jupyter-dsl/batches...``: preview a grid, start a batch, follow it, list a notebook's, cancel.
+
+A batch started here runs in a background thread of the server process (``runs.batch_background``);
+its state lives in the run store, so a reloaded browser, a second tab and ``jupyter dsl batches`` all
+read the same truth, and a cancel goes through the store to the driver's heartbeat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ...errors import InvalidInput
+from ...project import find_project
+from ...runs.batch import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
+from ...runs.batch_background import start_batch
+from ...runs.batch_state import BatchStore
+from ...runs.grid import GridProblems, editor_grid
+from ...runs.store import RunStore, notebook_key
+from .. import payload
+from .base import DslHandler
+from .runs import json_safe
+
+FIELDS = ("path", "grid", "parameters", "workers", "timeout")
+PREVIEW_SETS = 500  # parameter sets a preview lists (it counts them all)
+MAX_WORKERS = 64
+LISTED = 20
+
+
+def _grid(data: dict[str, Any]) -> dict[str, Any]:
+    grid = data.get("grid")
+    if not isinstance(grid, dict):
+        raise InvalidInput("field 'grid' must be an object of parameter name -> values (a list, or text)")
+    return grid
+
+
+def _fixed(data: dict[str, Any]) -> dict[str, Any]:
+    fixed = data.get("parameters") or {}
+    if not isinstance(fixed, dict):
+        raise InvalidInput("field 'parameters' must be an object of parameter name -> value")
+    return fixed
+
+
+def _options(data: dict[str, Any]) -> BatchOptions:
+    workers = data.get("workers", 0)
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= MAX_WORKERS:
+        raise InvalidInput(f"field 'workers' must be a whole number from 1 to {MAX_WORKERS} (0: the default)")
+    timeout = data.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))):
+        raise InvalidInput("field 'timeout' must be a number of seconds")
+    return BatchOptions(workers=workers, timeout=float(timeout) if timeout is not None else None)
+
+
+def _varying(plan: BatchPlan) -> list[str]:
+    names: list[str] = []
+    for s in plan.sets:
+        names += [n for n in s.values if n not in names]
+    return [n for n in names if len({repr(s.values.get(n)) for s in plan.sets}) > 1]
+
+
+class BatchHandlerBase(DslHandler):
+    def plan(self, notebook: Path, data: dict[str, Any]) -> BatchPlan:
+        """Validate and expand the grid (no kernel starts, nothing is written)."""
+        spec = editor_grid(_grid(data), _fixed(data))
+        return plan_batch(find_project(notebook), notebook, None, spec=spec)
+
+    def body(self) -> tuple[Path, dict[str, Any]]:
+        data = payload.parse_object(self.request.body, FIELDS)
+        return self.resolve(payload.required_str(data, "path")), data
+
+
+class BatchPreviewHandler(BatchHandlerBase):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        notebook, data = self.body()
+        _options(data)
+
+        def work() -> dict[str, Any]:
+            try:
+                plan = self.plan(notebook, data)
+            except GridProblems as exc:
+                hint = self.public_text(exc.hint) if exc.hint else None
+                return {"count": 0, "sets": [], "varying": [], "errors": exc.problems, "hint": hint}
+            sets = [
+                {"parameters": s.values, "identity": i}
+                for s, i in zip(plan.sets, plan.identities, strict=True)
+            ]
+            return {
+                "count": len(sets),
+                "sets": sets[:PREVIEW_SETS],
+                "varying": _varying(plan),
+                "errors": [],
+                "hint": None,
+            }
+
+        self.reply(json_safe(await self.blocking(work)))
+
+
+class BatchesHandler(BatchHandlerBase):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        api_path = self.get_query_argument("path", "")
+        if not api_path:
+            raise InvalidInput(
+                "the batch list needs ?path= (a notebook's API path)", hint="e.g. ?path=nb/a.ipynb"
+            )
+        notebook = self.resolve(api_path)
+
+        def work() -> dict[str, Any]:
+            project = find_project(notebook)
+            with RunStore(project.database_path) as runs:
+                return {"batches": BatchStore(runs).list(LISTED, notebook=notebook_key(project, notebook))}
+
+        self.reply(await self.blocking(work))
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        notebook, data = self.body()
+        options = _options(data)
+        log = self.log
+
+        def finished(outcome: BatchOutcome | None, error: BaseException | None) -> None:
+            if error is not None:
+                log.error("jupyter-dsl batch driver failed: %s", error, exc_info=error)
+            elif outcome is not None and outcome.errors:
+                log.warning("jupyter-dsl batch %s: %s", outcome.state.id, "; ".join(outcome.errors))
+
+        def work() -> dict[str, Any]:
+            plan = self.plan(notebook, data)
+            start_batch(plan, options, finished=finished)
+            return batch_state(plan.base.project, plan.batch_id).to_json()
+
+        self.reply(json_safe(await self.blocking(work)), status=202)
+
+
+class BatchHandler(DslHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, batch_id: str) -> None:
+        start = self.query_path()  # optional ?path=: where to look for the project (default: the root)
+        state = await self.blocking(lambda: batch_state(find_project(start), batch_id))
+        self.reply(json_safe(state.to_json()))
+
+
+class BatchCancelHandler(DslHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, batch_id: str) -> None:
+        start = self.query_path()
+
+        def work() -> dict[str, Any]:
+            project = find_project(start)
+            cancel_batch(project, batch_id)  # the driver stops at its next heartbeat
+            return batch_state(project, batch_id).to_json()
+
+        self.reply(json_safe(await self.blocking(work)))

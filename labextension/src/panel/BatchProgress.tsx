@@ -1,0 +1,146 @@
+/**
+ * A batch's live progress: each parameter set with its state (queued, running, succeeded, failed
+ * with its error, interrupted...), time and output notebook, in a windowed table; Cancel.
+ */
+import React from 'react';
+
+import { BatchRun, BatchState } from '../api';
+import { formatDuration, formatValue } from './format';
+import { VirtualTable } from './VirtualTable';
+
+/** The parameters whose value differs between the runs of a batch. */
+export function varyingOf(runs: BatchRun[]): string[] {
+  const names: string[] = [];
+  for (const run of runs) {
+    names.push(...Object.keys(run.parameters).filter(n => !names.includes(n)));
+  }
+  return runs.length <= 1
+    ? names
+    : names.filter(
+        name =>
+          new Set(runs.map(r => JSON.stringify(r.parameters[name] ?? null))).size > 1
+      );
+}
+
+const COUNT_ORDER = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'interrupted',
+  'killed',
+  'lost'
+];
+
+export function ProgressView(props: {
+  batch: BatchState;
+  onCancel: () => void;
+  onOpenRun: (id: string) => void;
+}): JSX.Element {
+  const { batch, onCancel, onOpenRun } = props;
+  const varying = varyingOf(batch.runs);
+  const counts = COUNT_ORDER.filter(
+    state => batch.counts[state as keyof typeof batch.counts]
+  )
+    .map(state => `${batch.counts[state as keyof typeof batch.counts]} ${state}`)
+    .join(', ');
+  const running = batch.status === 'running';
+  const header = (
+    <tr aria-rowindex={1}>
+      <th scope="col">#</th>
+      <th scope="col">State</th>
+      {varying.map(name => (
+        <th scope="col" key={name}>
+          {name}
+        </th>
+      ))}
+      <th scope="col">Time</th>
+      <th scope="col">Output</th>
+    </tr>
+  );
+  const row = (index: number): JSX.Element => {
+    const run = batch.runs[index];
+    return (
+      <tr
+        key={run.identity}
+        className="jp-dsl-vrow"
+        aria-rowindex={index + 2}
+        data-testid="dsl-batch-run"
+        data-state={run.state}
+      >
+        <td>{run.position + 1}</td>
+        <td>
+          <span
+            className={`jp-dsl-run-status jp-dsl-run-${run.state}`}
+            data-testid="dsl-batch-run-state"
+            title={run.error ?? undefined}
+          >
+            {run.state}
+          </span>
+          {run.error ? (
+            <span className="jp-dsl-batch-error" data-testid="dsl-batch-run-error">
+              {' '}
+              {run.error}
+            </span>
+          ) : null}
+        </td>
+        {varying.map(name => (
+          <td key={name}>{formatValue(run.parameters[name])}</td>
+        ))}
+        <td>{formatDuration(run.duration_s)}</td>
+        <td>
+          {run.run_id !== null && run.state !== 'running' ? (
+            <button
+              type="button"
+              className="jp-dsl-link-button"
+              onClick={() => onOpenRun(run.run_id as string)}
+              aria-label={`Open the output notebook of run ${run.run_id}`}
+              data-testid="dsl-batch-run-open"
+            >
+              open
+            </button>
+          ) : null}
+        </td>
+      </tr>
+    );
+  };
+  return (
+    <div
+      className="jp-dsl-batch-progress"
+      data-testid="dsl-batch-progress"
+      data-batch={batch.id}
+    >
+      <p aria-live="polite">
+        Batch <code data-testid="dsl-batch-id">{batch.id}</code>{' '}
+        <span
+          className={`jp-dsl-batch-status jp-dsl-run-${batch.status}`}
+          data-testid="dsl-batch-status"
+        >
+          {batch.status}
+          {running && batch.cancel_requested ? ' (cancelling…)' : ''}
+        </span>
+        : <span data-testid="dsl-batch-counts">{counts}</span>
+      </p>
+      <VirtualTable
+        count={batch.runs.length}
+        header={header}
+        columns={varying.length + 4}
+        label={`Runs of batch ${batch.id}`}
+        testid="dsl-batch-runs"
+        renderRow={row}
+      />
+      {running ? (
+        <div className="jp-dsl-actions">
+          <button
+            className="jp-mod-styled jp-mod-warn"
+            onClick={onCancel}
+            disabled={batch.cancel_requested}
+            data-testid="dsl-batch-cancel"
+          >
+            Cancel batch
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
