@@ -76,7 +76,8 @@ def notebook(jp_root_dir: Path) -> Path:
 
 def walk(api: Api, app: Any) -> list[tuple[str, str, str]]:
     """(pattern, method, url) for every method of every /jupyter-dsl/ route. Each URL is one that an
-    authenticated GET answers with 200, so a refusal below is the auth layer's doing."""
+    authenticated GET answers with 200 (a route without GET: 405, so the route matched the URL), so a
+    refusal below is the auth layer's doing."""
     routes = dsl_routes(app.web_app, app.base_url)
     assert routes, "no /jupyter-dsl/ route is registered"
     found = {
@@ -91,7 +92,8 @@ def walk(api: Api, app: Any) -> list[tuple[str, str, str]]:
             urls = [route_url(app.base_url, pattern, sample) for sample in SAMPLES]
         else:
             urls = [route_url(app.base_url, pattern, "") + query for query in QUERIES]
-        working = [url for url in urls if api.raw("GET", url).code == 200]
+        matched = 200 if "GET" in implemented_methods(handler) else 405
+        working = [url for url in urls if api.raw("GET", url).code == matched]
         assert working, f"no sample URL of {pattern} answers an authenticated GET: {urls}"
         calls.extend((pattern, method, working[0]) for method in implemented_methods(handler))
     return calls
