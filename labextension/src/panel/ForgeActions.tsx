@@ -23,7 +23,8 @@ export function forgeName(kind: string | null): string | null {
 }
 
 export interface IForgeActionsProps {
-  model: DslModel;
+  /** What the actions read of the sidebar's model (the whole DslModel in the sidebar). */
+  model: Pick<DslModel, 'trackerKind' | 'details' | 'offlineAsOf' | 'openPull'>;
   actions: ISidebarActions;
 }
 
