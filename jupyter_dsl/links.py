@@ -41,7 +41,7 @@ def link_for(issue: Issue, previous: NotebookLink | None = None) -> NotebookLink
     )
 
 
-def _previous_link(notebook: Path) -> NotebookLink | None:
+def previous_link(notebook: Path) -> NotebookLink | None:
     """The notebook's current link; a broken one counts as none (link and unlink replace it).
 
     Raises for a file that is not a valid notebook, before anything else happens.
@@ -56,7 +56,7 @@ def _previous_link(notebook: Path) -> NotebookLink | None:
 def link(tracker: Tracker, notebook: Path, number: int) -> NotebookLink:
     """Link ``notebook`` to issue ``number``: only its ``metadata.jupyter_dsl`` changes, and the Ask
     the issue names lists the issue (``ask_links``)."""
-    previous = _previous_link(notebook)  # validates the file before we ask the tracker
+    previous = previous_link(notebook)  # validates the file before we ask the tracker
     new = prepare_link(tracker, tracker.get(number), previous, notebook)
     notebooks.set_link(notebook, new)
     return new
@@ -94,7 +94,7 @@ def new_issue_and_link(
     """
     previous = None
     if notebook is not None:
-        previous = _previous_link(notebook)
+        previous = previous_link(notebook)
         placeholder = IssueRef(tracker=tracker.kind, number=0, type=issue_type.value, title=title)
         notebooks.set_link(notebook, NotebookLink(placeholder, ask, branch="-"), write=False)
     issue = new_issue(
@@ -117,7 +117,7 @@ def new_issue_and_link(
 
 def unlink(notebook: Path) -> NotebookLink | None:
     """Remove the link (a broken one too); returns the valid link there was, if any."""
-    previous = _previous_link(notebook)
+    previous = previous_link(notebook)
     notebooks.remove_link(notebook)
     return previous
 

@@ -34,6 +34,8 @@ DOCUMENTED = {
     ("/jupyter-dsl/links/{path}", "GET"),
     ("/jupyter-dsl/links/{path}", "PUT"),
     ("/jupyter-dsl/links/{path}", "DELETE"),
+    ("/jupyter-dsl/links/{path}/prepare", "POST"),
+    ("/jupyter-dsl/pulls/{path}", "POST"),
     ("/jupyter-dsl/params/{path}", "GET"),
     ("/jupyter-dsl/runs", "GET"),
     ("/jupyter-dsl/runs/{n}", "GET"),

@@ -17,6 +17,8 @@ import {
   FindingsReply,
   GoalsReply,
   Job,
+  PreparedLinkReply,
+  PullReply,
   RunValues,
   SummaryFormat,
   ValuesReply
@@ -150,6 +152,8 @@ export interface IssueReply {
   ask: Issue | null;
   ask_missing: boolean;
   link: NotebookLink;
+  /** Set when the forge was unreachable: the time of the cached copy shown. */
+  offline_as_of?: string | null;
 }
 
 export interface CreatedIssueReply {
@@ -489,6 +493,21 @@ export class DslApi {
         number: checkNumber(number)
       }
     );
+  }
+
+  /** The link for an open notebook: the server lists the issue in its Ask, writes no file. */
+  async prepareLink(path: string, number: number): Promise<PreparedLinkReply> {
+    return this.request(
+      'POST',
+      `links/${encodeApiPath(path)}/prepare`,
+      {},
+      { number: checkNumber(number) }
+    );
+  }
+
+  /** Push the saved notebook's branch and open (or reuse) its pull request on the forge. */
+  openPull(path: string, draft = false): Promise<PullReply> {
+    return this.request('POST', `pulls/${encodeApiPath(path)}`, {}, { draft });
   }
 
   /** Unlink a notebook that is NOT open in an editor (the server writes the file). */

@@ -29,7 +29,7 @@ import {
   RunsReply,
   TemplatesReply
 } from './api';
-import { BranchSwitch } from './wire';
+import { BranchSwitch, PullReply } from './wire';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
 
 /** Set a link on (or, with null, remove it from) an open notebook's document model. */
@@ -329,13 +329,29 @@ export class DslModel implements IDisposable {
     this._changed.emit();
   }
 
-  /** Link the active notebook to issue `number` (edits the open document only). */
+  /**
+   * Link the active notebook to issue `number`: the server lists the issue in its Ask (as
+   * `jupyter dsl link` does) and answers the link, set in the open document only.
+   */
   async linkTo(number: number): Promise<NotebookLink> {
     const panel = this._requirePanel();
-    const reply = await this.api.getIssue(number, panel.context.localPath);
+    const reply = await this.api.prepareLink(panel.context.localPath, number);
     this._ensureStillOpen(panel);
     applyLink(panel.context.model, reply.link);
     return reply.link;
+  }
+
+  /** Push the saved notebook's branch and open (or reuse) its pull request; the issue is fetched again. */
+  async openPull(): Promise<PullReply> {
+    const panel = this.requireSaved('opening a pull request');
+    const reply = await this.api.openPull(panel.context.localPath);
+    void this._refreshIssue();
+    return reply;
+  }
+
+  /** When the forge was unreachable, the time of the cached issue shown (else null). */
+  get offlineAsOf(): string | null {
+    return this._details?.offline_as_of ?? null;
   }
 
   /** Create an issue from its template and link the active notebook to it. */

@@ -113,3 +113,23 @@ export interface CompleteReply {
   link: NotebookLink | null;
   saved_status: string | null;
 }
+
+/** What an answer read from a forge adds: the time of the cached copy when the forge was unreachable. */
+export interface OfflineState {
+  offline_as_of?: string | null;
+}
+
+/** `POST /jupyter-dsl/links/{path}/prepare`: the link to set, after the issue was listed in its Ask. */
+export interface PreparedLinkReply extends OfflineState {
+  issue: Issue;
+  link: NotebookLink;
+}
+
+/** `POST /jupyter-dsl/pulls/{path}`: the branch pushed and its pull (merge) request. */
+export interface PullReply extends OfflineState {
+  issue: number;
+  pull: { number: number; state: string; url: string };
+  branch: string;
+  remote: string;
+  created: boolean;
+}

@@ -72,14 +72,34 @@ function extensionPath(tmp: string): string[] {
   return [`--LabApp.extra_labextensions_path=${dir}`];
 }
 
-export default async function globalSetup(): Promise<() => Promise<void>> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jupyter-dsl-ui-'));
-  const root = path.join(tmp, 'project');
-  const made = execFileSync(PYTHON, [path.join(__dirname, 'make_project.py'), root], {
-    encoding: 'utf8'
-  });
+interface ILab {
+  url: string;
+  token: string;
+  log: string;
+  stop: () => Promise<void>;
+}
+
+/** Stop a process group this setup started (SIGTERM, then SIGKILL after 10 s). */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 10_000))]);
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, 'SIGKILL');
+    }
+  }
+}
+
+/** Start JupyterLab on `root`; its config, runtime, settings and log live in `dir`. */
+async function startLab(
+  dir: string,
+  root: string,
+  extraEnv: Record<string, string> = {}
+): Promise<ILab> {
+  fs.mkdirSync(dir, { recursive: true });
   // No "get notified about Jupyter news?" toast over the page.
-  const notification = path.join(tmp, 'settings', '@jupyterlab', 'apputils-extension');
+  const notification = path.join(dir, 'settings', '@jupyterlab', 'apputils-extension');
   fs.mkdirSync(notification, { recursive: true });
   fs.writeFileSync(
     path.join(notification, 'notification.jupyterlab-settings'),
@@ -88,18 +108,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const port = await freePort();
   const token = crypto.randomBytes(24).toString('hex');
   const url = `http://127.0.0.1:${port}`;
-  const log = path.join(tmp, 'jupyter-lab.log');
+  const log = path.join(dir, 'jupyter-lab.log');
   const out = fs.openSync(log, 'w');
   const env = {
     ...process.env,
-    JUPYTER_CONFIG_DIR: path.join(tmp, 'config'),
-    JUPYTER_RUNTIME_DIR: path.join(tmp, 'runtime'),
-    JUPYTERLAB_SETTINGS_DIR: path.join(tmp, 'settings'),
-    JUPYTERLAB_WORKSPACES_DIR: path.join(tmp, 'workspaces'),
+    JUPYTER_CONFIG_DIR: path.join(dir, 'config'),
+    JUPYTER_RUNTIME_DIR: path.join(dir, 'runtime'),
+    JUPYTERLAB_SETTINGS_DIR: path.join(dir, 'settings'),
+    JUPYTERLAB_WORKSPACES_DIR: path.join(dir, 'workspaces'),
     GIT_AUTHOR_NAME: 'ui-test',
     GIT_AUTHOR_EMAIL: 'ui-test@localhost',
     GIT_COMMITTER_NAME: 'ui-test',
-    GIT_COMMITTER_EMAIL: 'ui-test@localhost'
+    GIT_COMMITTER_EMAIL: 'ui-test@localhost',
+    ...extraEnv
   };
   const lab = spawn(
     PYTHON,
@@ -117,27 +138,105 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       '--LabApp.news_url=None',
       '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
       '--LabApp.expose_app_in_browser=True',
-      ...extensionPath(tmp)
+      ...extensionPath(dir)
     ],
     { cwd: root, env, stdio: ['ignore', out, out], detached: true }
   );
   await waitForLab(url, token, lab, log);
+  return {
+    url,
+    token,
+    log,
+    stop: async () => {
+      await stopGroup(lab);
+      fs.closeSync(out);
+    }
+  };
+}
 
-  process.env.DSL_UI_URL = url;
-  process.env.DSL_UI_TOKEN = token;
+/**
+ * Start the GitHub test server (github_server_main.py) with a DSLP project on it; resolves with
+ * the JSON line it prints once the project is made.
+ */
+function startGitHub(
+  root: string,
+  token: string,
+  log: string
+): Promise<{ child: ChildProcess; made: string }> {
+  const child = spawn(PYTHON, [path.join(__dirname, 'github_server_main.py'), root], {
+    env: { ...process.env, DSL_UI_GITHUB_TOKEN: token },
+    stdio: ['ignore', 'pipe', fs.openSync(log, 'w')],
+    detached: true
+  });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the GitHub test server did not start:\n${fs.readFileSync(log, 'utf8')}`
+          )
+        ),
+      START_TIMEOUT_MS
+    );
+    child.stdout?.on('data', chunk => {
+      text += String(chunk);
+      const end = text.indexOf('\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        resolve({ child, made: text.slice(0, end) });
+      }
+    });
+    child.once('exit', code => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `the GitHub test server exited with ${code}:\n${fs.readFileSync(log, 'utf8')}`
+        )
+      );
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jupyter-dsl-ui-'));
+  const root = path.join(tmp, 'project');
+  const made = execFileSync(PYTHON, [path.join(__dirname, 'make_project.py'), root], {
+    encoding: 'utf8'
+  });
+  const lab = await startLab(tmp, root);
+
+  // forge.spec.ts: a second JupyterLab on a project whose tracker is the GitHub test server; the
+  // fake token is only in that server's environment (and the test's, which searches for it).
+  const githubToken = `ghp_UITEST${crypto.randomBytes(16).toString('hex')}`;
+  const github = await startGitHub(
+    path.join(tmp, 'forge-project'),
+    githubToken,
+    path.join(tmp, 'github-server.log')
+  );
+  const forgeLab = await startLab(
+    path.join(tmp, 'forge-lab'),
+    path.join(tmp, 'forge-project'),
+    {
+      GITHUB_TOKEN: githubToken
+    }
+  );
+
+  process.env.DSL_UI_URL = lab.url;
+  process.env.DSL_UI_TOKEN = lab.token;
   process.env.DSL_UI_PROJECT = made;
-  process.env.DSL_UI_LOG = log;
+  process.env.DSL_UI_LOG = lab.log;
+  process.env.DSL_UI_FORGE = JSON.stringify({
+    ...JSON.parse(github.made),
+    lab_url: forgeLab.url,
+    lab_token: forgeLab.token,
+    github_token: githubToken
+  });
 
   return async () => {
-    if (lab.pid !== undefined && lab.exitCode === null) {
-      const exited = new Promise(resolve => lab.once('exit', resolve));
-      process.kill(-lab.pid, 'SIGTERM'); // the process group this setup started
-      await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 10_000))]);
-      if (lab.exitCode === null) {
-        process.kill(-lab.pid, 'SIGKILL');
-      }
-    }
-    fs.closeSync(out);
+    await lab.stop();
+    await forgeLab.stop();
+    await stopGroup(github.child);
     if (process.env.DSL_UI_KEEP) {
       console.log(`kept ${tmp}`);
     } else {

@@ -10,8 +10,9 @@ from .branch import BranchHandler
 from .findings import FindingsHandler, GoalsHandler
 from .issues import IssueHandler, IssuesHandler
 from .jobs import JobsHandler
-from .links import LinkHandler
+from .links import LinkHandler, PrepareLinkHandler
 from .meta import ProjectHandler, TemplatesHandler, VersionHandler
+from .pulls import PullHandler
 from .run_notebook import RunNotebookHandler
 from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
@@ -25,7 +26,9 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/templates", TemplatesHandler),
     (f"{PREFIX}/issues", IssuesHandler),
     (f"{PREFIX}/issues/([^/]+)", IssueHandler),
+    (f"{PREFIX}/links/(.+)/prepare", PrepareLinkHandler),  # before links/(.+), which would match it
     (f"{PREFIX}/links/(.+)", LinkHandler),
+    (f"{PREFIX}/pulls/(.+)", PullHandler),
     (f"{PREFIX}/params/(.+)", ParamsHandler),
     (f"{PREFIX}/runs", RunsHandler),
     (f"{PREFIX}/runs/([^/]+)", RunHandler),

@@ -1,7 +1,10 @@
-"""``/jupyter-dsl/links/{path}``: a notebook's link to its issue (GET, PUT, DELETE).
+"""``/jupyter-dsl/links/{path}``: a notebook's link to its issue (GET, PUT, DELETE), and
+``/jupyter-dsl/links/{path}/prepare`` (POST): the link for an open notebook, its Ask updated.
 
 PUT and DELETE write the file (only ``metadata.jupyter_dsl`` changes, atomically); they are for
 notebooks that are not open in an editor. ``path`` in the answer is the notebook's API path.
+Prepare writes no file: it lists the issue in its Ask (as ``jupyter dsl link`` does) and answers the
+link, which the editor applies to its open document.
 """
 
 from __future__ import annotations
@@ -55,3 +58,20 @@ class LinkHandler(DslHandler):
     @authorized
     async def delete(self, api_path: str) -> None:
         await self._answer(api_path, lambda _tracker, notebook: links.unlink(notebook))
+
+
+class PrepareLinkHandler(DslHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, api_path: str) -> None:
+        data = payload.parse_object(self.request.body, ("number",))
+        number = payload.required_number(data, "number")
+        notebook = self.resolve(api_path)
+
+        def work(project: Project, tracker: Tracker) -> dict[str, Any]:
+            previous = links.previous_link(notebook)  # validates the file before the tracker is asked
+            issue = tracker.get(number)
+            new = links.prepare_link(tracker, issue, previous, notebook)
+            return {"issue": issue.to_json(), "link": new.to_json()}
+
+        self.reply(await self.on_tracker(notebook, work))

@@ -7,6 +7,7 @@ import React from 'react';
 import { DslApiError, Issue, IssueType, StateFilter, TemplatesReply } from '../api';
 import { asApiError, DslModel } from '../model';
 import { ErrorBox, TypeColors, useSignal } from './common';
+import { ForgeActions } from './ForgeActions';
 import { ISidebarContext } from './context';
 import { IssueView } from './IssueView';
 import { LinkPicker } from './LinkPicker';
@@ -159,6 +160,13 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
         onRefresh={() => void model.refresh()}
         onSwitchBranch={() => void switchBranch()}
         branchBusy={branchBusy}
+        forgeActions={
+          <ForgeActions
+            key={`${path}#${link.link.issue.number}`}
+            model={model}
+            actions={actions}
+          />
+        }
       />
     );
   } else {
