@@ -259,3 +259,19 @@ def add_json_argument(parser: MagicArgumentParser) -> None:
 
 def flags(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(values or ())
+
+
+def add_config_arguments(parser: MagicArgumentParser) -> None:
+    """``-f CONFIG.yaml`` (repeatable) and ``-p NAME VALUE`` (VALUE read as YAML), as the CLI has them."""
+    parser.add_argument(
+        "-f", "--config", action="append", default=[], help="A YAML file of parameter values."
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="Set a parameter (VALUE read as YAML).",
+    )

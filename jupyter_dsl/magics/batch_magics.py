@@ -18,7 +18,14 @@ from ..runs.batch import BatchOptions, BatchOutcome, batch_state, cancel_batch, 
 from ..runs.executors import BatchProgress
 from ..runs.plot import batch_figure, figure_png
 from ..runs.table import format_value
-from .base import MagicArgumentParser, MagicSession, add_json_argument, add_notebook_argument, subcommand
+from .base import (
+    MagicArgumentParser,
+    MagicSession,
+    add_config_arguments,
+    add_json_argument,
+    add_notebook_argument,
+    subcommand,
+)
 from .run_magics import TableView
 
 RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
@@ -120,18 +127,7 @@ def _box_class() -> Any:
 def _batch_args(parser: MagicArgumentParser) -> None:
     parser.add_argument("grid", nargs="?", help="The grid file (YAML); optional with --resume.")
     add_notebook_argument(parser)
-    parser.add_argument(
-        "-f", "--config", action="append", default=[], help="A YAML file of parameter values."
-    )
-    parser.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="Set a value.",
-    )
+    add_config_arguments(parser)
     parser.add_argument("-j", "--jobs", type=int, default=0, help="Runs at once.")
     parser.add_argument("--timeout", type=float, default=None, help="Per-run limit in seconds.")
     parser.add_argument(

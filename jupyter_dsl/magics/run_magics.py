@@ -14,7 +14,14 @@ from ..runs.execute import run_notebook
 from ..runs.listing import list_runs
 from ..runs.store import notebook_key
 from ..runs.table import format_value
-from .base import MagicArgumentParser, MagicSession, add_json_argument, add_notebook_argument, subcommand
+from .base import (
+    MagicArgumentParser,
+    MagicSession,
+    add_config_arguments,
+    add_json_argument,
+    add_notebook_argument,
+    subcommand,
+)
 from .views import md_escape
 
 
@@ -125,18 +132,7 @@ def runs(session: MagicSession, args: argparse.Namespace) -> Any:
 
 def _run_args(parser: MagicArgumentParser) -> None:
     add_notebook_argument(parser)
-    parser.add_argument(
-        "-f", "--config", action="append", default=[], help="A YAML file of parameter values."
-    )
-    parser.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="Set a parameter (VALUE read as YAML).",
-    )
+    add_config_arguments(parser)
     parser.add_argument("--kernel", default=None, help="Kernel name (default: the notebook's).")
     add_json_argument(parser)
 
