@@ -184,7 +184,9 @@ export class BatchModel implements IDisposable {
     this._batch = null;
     this._error = null;
     this._changed.emit();
-    void this.attach();
+    if (this.dsl.runs.value !== null) {
+      void this.attach();
+    } // else: once the notebook's runs are in (they come first on a switch), the branch above looks
   }
 
   private _path: string | null = null;

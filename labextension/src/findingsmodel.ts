@@ -185,6 +185,9 @@ export class FindingsModel implements IDisposable {
 
   /** A link set or removed in the document changes what there is to show. */
   private _onChanged(): void {
+    if (this.model.path !== this._path) {
+      return; // a switch to another notebook: _onReloaded fetches once its issue, params and runs are in
+    }
     const linked = this._linkedNumber();
     if (linked !== this._linked) {
       this._linked = linked;
