@@ -23,6 +23,7 @@ from ..errors import ConfigError, InvalidInput, NotFound, TrackerError
 from ..lifecycle import LABELS_BY_NAME, RELATED_PR, parse_branch, references_in
 from ..project import Project
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
+from .forge_base import ForgeTracker
 from .http import ForgeHttp, next_from_link
 
 PUBLIC_API = "https://api.github.com"
@@ -64,7 +65,7 @@ def web_url_of(api_url: str) -> str:
     return api.removesuffix("/api/v3")
 
 
-class GitHubTracker:
+class GitHubTracker(ForgeTracker):
     """Issues of one repository. Pull requests (which the issues endpoint also returns) are never issues."""
 
     kind = "github"
@@ -116,15 +117,6 @@ class GitHubTracker:
 
     def __repr__(self) -> str:
         return f"GitHubTracker({self.repo!r}, api_url={self.http.base_url!r})"
-
-    @property
-    def offline_as_of(self) -> str | None:
-        """ISO time of the cached copy the last read came from because GitHub was unreachable."""
-        return self.http.offline_as_of
-
-    @offline_as_of.setter
-    def offline_as_of(self, value: str | None) -> None:
-        self.http.offline_as_of = value
 
     def url_of(self, number: int) -> str:
         return f"{self.web_url}/{self.repo}/issues/{number}"

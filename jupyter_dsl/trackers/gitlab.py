@@ -23,6 +23,7 @@ from .. import __version__
 from ..errors import Conflict, InvalidInput, NotFound, TrackerError
 from ..lifecycle import LABELS_BY_NAME, parse_branch
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
+from .forge_base import ForgeTracker
 from .gitlab_auth import ACCESS_HINT, gitlab_token
 from .gitlab_json import (
     NOT_PLANNED_NOTE,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 _PAGE = {"per_page": 100}
 
 
-class GitLabTracker:
+class GitLabTracker(ForgeTracker):
     """Issues of the GitLab project ``project`` (``group/name`` or numeric id) at ``api_url``."""
 
     kind = "gitlab"
@@ -98,15 +99,6 @@ class GitLabTracker:
 
     def __repr__(self) -> str:
         return f"GitLabTracker({self.project!r}, api_url={self.api_url!r})"
-
-    @property
-    def offline_as_of(self) -> str | None:
-        """ISO time of the cached copy the last read used because GitLab could not be reached."""
-        return self.http.offline_as_of
-
-    @offline_as_of.setter
-    def offline_as_of(self, value: str | None) -> None:
-        self.http.offline_as_of = value
 
     # -- paths and errors ----------------------------------------------------------------------
 
