@@ -10,7 +10,8 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { BatchRequest, BatchState, DslApiError, RunsReply } from './api';
-import { asApiError, DslModel } from './model';
+import { DslModel } from './model';
+import { asApiError } from './fetched';
 
 /** How often a running batch's state is polled, in ms. */
 export const BATCH_POLL_MS = 1000;

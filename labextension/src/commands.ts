@@ -8,7 +8,8 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 
 import { FindingsModel, Outcome } from './findingsmodel';
 import { lifecycleIcon } from './icon';
-import { asApiError, DslModel } from './model';
+import { DslModel } from './model';
+import { asApiError } from './fetched';
 import { makeParametersCell } from './paramcell';
 import { ParamsFormModel } from './paramsform';
 import { ISidebarActions } from './panel/context';

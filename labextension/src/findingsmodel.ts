@@ -11,7 +11,8 @@ import { INotebookModel } from '@jupyterlab/notebook';
 
 import { DslApi, DslApiError } from './api';
 import { ParsedLink } from './link';
-import { applyLink, IFetched, settled } from './model';
+import { applyLink } from './model';
+import { IFetched, settled } from './fetched';
 import {
   CompleteReply,
   CompleteRequest,

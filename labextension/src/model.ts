@@ -9,6 +9,11 @@
  * The parameters cell and the recorded runs come from the saved file and the run index: they are
  * fetched again on every refresh and whenever the notebook is saved. One run can be selected: its
  * full record is fetched for the details view.
+ *
+ * Switching back to a notebook shows what the panel last showed for it (`PanelSnapshots`) at once,
+ * in the same frame as the notebook, and asks the server again: `refreshing` is true until the
+ * fresh answers are in, and they replace the kept ones. A refresh of the notebook shown keeps its
+ * content in place the same way instead of blanking it.
  */
 import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { PromiseDelegate } from '@lumino/coreutils';
@@ -29,8 +34,10 @@ import {
   RunsReply,
   TemplatesReply
 } from './api';
-import { BranchSwitch, PullReply } from './wire';
+import { asApiError, IFetched, settled } from './fetched';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
+import { PanelSnapshots } from './snapshots';
+import { BranchSwitch, PullReply } from './wire';
 
 /** Set a link on (or, with null, remove it from) an open notebook's document model. */
 export function applyLink(model: INotebookModel, link: NotebookLink | null): void {
@@ -46,19 +53,8 @@ export function applyLink(model: INotebookModel, link: NotebookLink | null): voi
 /** How many runs the sidebar lists (the runs table is virtualized: thousands stay responsive). */
 export const RUNS_LIMIT = 5000;
 
-/** A value fetched from the server: the reply, or the error of the last fetch. */
-export interface IFetched<T> {
-  value: T | null;
-  error: DslApiError | null;
-}
-
-/** Any thrown value as a `DslApiError`, so widgets show one kind of error. */
-export function asApiError(error: unknown): DslApiError {
-  if (error instanceof DslApiError) {
-    return error;
-  }
-  return new DslApiError(0, error instanceof Error ? error.message : String(error));
-}
+/** Nothing fetched (yet). */
+const NOTHING: IFetched<never> = { value: null, error: null };
 
 export class DslModel implements IDisposable {
   constructor(
@@ -145,8 +141,14 @@ export class DslModel implements IDisposable {
     return this._currentBranch;
   }
 
+  /** Whether the issue is being fetched with nothing kept to show meanwhile. */
   get loading(): boolean {
     return this._loading;
+  }
+
+  /** Whether content kept from before is shown while the server is asked again. */
+  get refreshing(): boolean {
+    return this._issueRefreshing || this._runsRefreshing;
   }
 
   /** The saved notebook's parameters cell. */
@@ -159,6 +161,7 @@ export class DslModel implements IDisposable {
     return this._runs;
   }
 
+  /** Whether the parameters and runs are being fetched with nothing kept to show meanwhile. */
   get runsLoading(): boolean {
     return this._runsLoading;
   }
@@ -234,13 +237,15 @@ export class DslModel implements IDisposable {
     const path = this.path;
     this._reloaded.emit();
     if (path === null) {
-      this._params = { value: null, error: null };
-      this._runs = { value: null, error: null };
-      this._runsLoading = false;
+      this._params = NOTHING;
+      this._runs = NOTHING;
+      this._runsLoading = this._runsRefreshing = false;
       this._changed.emit();
       return;
     }
-    this._runsLoading = true;
+    const kept = this._params.value !== null || this._runs.value !== null;
+    this._runsLoading = !kept;
+    this._runsRefreshing = kept;
     this._changed.emit();
     const [params, runs] = await Promise.allSettled([
       this.api.getParams(path),
@@ -249,9 +254,13 @@ export class DslModel implements IDisposable {
     if (generation !== this._runsGeneration) {
       return; // a newer fetch owns the state
     }
-    this._runsLoading = false;
+    this._runsLoading = this._runsRefreshing = false;
     this._params = settled(params);
     this._runs = settled(runs);
+    this._snapshots.update(path, {
+      params: this._params.value,
+      runs: this._runs.value
+    });
     this._changed.emit();
     if (this._selectedRun !== null) {
       await this._fetchRun(this._selectedRun); // a running run may have finished meanwhile
@@ -261,7 +270,7 @@ export class DslModel implements IDisposable {
   /** Show the details of run `id` (fetching its full record), or none with null. */
   async selectRun(id: string | null): Promise<void> {
     this._selectedRun = id;
-    this._run = { value: null, error: null };
+    this._run = NOTHING;
     if (id === null) {
       ++this._runGeneration; // drop the answer of a fetch still under way
       this._runLoading = false;
@@ -291,20 +300,23 @@ export class DslModel implements IDisposable {
     const generation = ++this._generation;
     const path = this.path;
     const link = this._link;
-    this._details = null;
+    const number = link.kind === 'linked' ? link.link.issue.number : null;
+    // Keep showing the issue while it is fetched again, if what is shown is this very issue.
+    const kept =
+      path !== null && number !== null ? this._snapshots.issue(path, number) : null;
+    this._details = kept;
     this._error = null;
     if (path === null) {
-      this._loading = false;
+      this._loading = this._issueRefreshing = false;
       this._currentBranch = null;
       this._changed.emit();
       return;
     }
-    this._loading = true;
+    this._loading = number !== null && kept === null;
+    this._issueRefreshing = kept !== null;
     this._changed.emit();
     const fetchDetails =
-      link.kind === 'linked'
-        ? this.api.getIssue(link.link.issue.number, path)
-        : Promise.resolve(null);
+      number !== null ? this.api.getIssue(number, path) : Promise.resolve(null);
     const [details, project] = await Promise.allSettled([
       fetchDetails,
       this.api.project(path)
@@ -312,8 +324,13 @@ export class DslModel implements IDisposable {
     if (generation !== this._generation) {
       return; // the notebook or its link changed meanwhile; a newer refresh owns the state
     }
-    this._loading = false;
+    this._loading = this._issueRefreshing = false;
     this._details = details.status === 'fulfilled' ? details.value : null;
+    if (number !== null) {
+      this._snapshots.update(path, {
+        issue: this._details === null ? null : { number, reply: this._details }
+      });
+    }
     this._currentBranch =
       project.status === 'fulfilled' ? project.value.branch.current : null;
     if (project.status === 'fulfilled') {
@@ -434,10 +451,13 @@ export class DslModel implements IDisposable {
         });
       }
     }
-    this._params = { value: null, error: null };
-    this._runs = { value: null, error: null };
+    // What the panel last showed for this notebook, until the fresh answers replace it.
+    const kept =
+      panel === null ? undefined : this._snapshots.get(panel.context.localPath);
+    this._params = kept?.params ? { value: kept.params, error: null } : NOTHING;
+    this._runs = kept?.runs ? { value: kept.runs, error: null } : NOTHING;
     this._selectedRun = null;
-    this._run = { value: null, error: null };
+    this._run = NOTHING;
     this._runLoading = false;
     ++this._runGeneration;
     this._readLink(true);
@@ -495,13 +515,16 @@ export class DslModel implements IDisposable {
   private _currentBranch: string | null = null;
   private _trackerKind: string | null = null;
   private _loading = false;
+  private _issueRefreshing = false;
+  private _runsRefreshing = false;
+  private readonly _snapshots = new PanelSnapshots();
   private _generation = 0;
-  private _params: IFetched<ParamsReply> = { value: null, error: null };
-  private _runs: IFetched<RunsReply> = { value: null, error: null };
+  private _params: IFetched<ParamsReply> = NOTHING;
+  private _runs: IFetched<RunsReply> = NOTHING;
   private _runsLoading = false;
   private _runsGeneration = 0;
   private _selectedRun: string | null = null;
-  private _run: IFetched<RunReply> = { value: null, error: null };
+  private _run: IFetched<RunReply> = NOTHING;
   private _runLoading = false;
   private _runGeneration = 0;
   private _templates: Promise<TemplatesReply> | null = null;
@@ -510,11 +533,4 @@ export class DslModel implements IDisposable {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _newIssueRequested = new Signal<this, void>(this);
   private readonly _reloaded = new Signal<this, void>(this);
-}
-
-/** A settled fetch as the value or its error. */
-export function settled<T>(result: PromiseSettledResult<T>): IFetched<T> {
-  return result.status === 'fulfilled'
-    ? { value: result.value, error: null }
-    : { value: null, error: asApiError(result.reason) };
 }

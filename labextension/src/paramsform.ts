@@ -8,7 +8,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DslApi, DslApiError, NotebookParameter, ParamsReply } from './api';
-import { asApiError, IFetched } from './model';
+import { asApiError, IFetched } from './fetched';
 import { Job, RunValues, ValuesReply } from './wire';
 
 export const CHECK_DELAY_MS = 400;

@@ -8,7 +8,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 
-import { DslApiError, Issue, IssueReply, ParamsReply } from '../api';
+import { DslApiError, IssueReply, ParamsReply } from '../api';
 import { DslModel } from '../model';
 import { ISidebarContext } from '../panel/context';
 import { htmlBody, PlanBody } from '../panel/FindingsSection';
@@ -19,7 +19,7 @@ import { LifecyclePanel } from '../panel/Sidebar';
 import { ParamsFormModel } from '../paramsform';
 import { CompleteReply } from '../wire';
 import { FakeApi, FakeHost, settle } from './fakes';
-import { LINK } from './samples';
+import { LINK, sampleIssue as issue } from './samples';
 
 const widgets: Widget[] = [];
 
@@ -42,27 +42,6 @@ async function render(element: JSX.Element): Promise<HTMLElement> {
 const byTestId = (node: HTMLElement, id: string): HTMLElement[] => [
   ...node.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)
 ];
-
-function issue(number: number, title: string, extra: Partial<Issue> = {}): Issue {
-  return {
-    tracker: 'local',
-    number,
-    title,
-    body: '',
-    state: 'open',
-    labels: [],
-    url: '',
-    state_reason: null,
-    created_at: '',
-    updated_at: '',
-    closed_at: null,
-    author: '',
-    comments: 0,
-    type: 'Explore',
-    ask: 1,
-    ...extra
-  };
-}
 
 describe('PlanBody', () => {
   it('lists the pending steps with their exact text, as text', async () => {

@@ -7,7 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { DslApiError, NotebookLink, ParamsReply } from '../api';
 import { ParsedLink } from '../link';
-import { IFetched } from '../model';
+import { IFetched } from '../fetched';
 import {
   CompleteReply,
   CompleteRequest,

@@ -7,7 +7,7 @@ import { FindingsModel } from '../findingsmodel';
 import { METADATA_KEY } from '../link';
 import { CompleteReply, FindingsReply, GoalsReply } from '../wire';
 import { FakeApi, FakeHost, settle } from './fakes';
-import { LINK } from './samples';
+import { LINK, sampleIssue } from './samples';
 
 const PREVIEW: FindingsReply = {
   title: 'Churn by region',
@@ -28,23 +28,10 @@ const GOALS: GoalsReply = {
 
 function reply(dryRun: boolean): CompleteReply {
   return {
-    issue: {
-      tracker: 'local',
-      number: 2,
-      title: 'Churn by region',
-      body: '',
+    issue: sampleIssue(2, 'Churn by region', {
       state: dryRun ? 'open' : 'closed',
-      labels: ['Explore'],
-      url: '',
-      state_reason: null,
-      created_at: '',
-      updated_at: '',
-      closed_at: null,
-      author: '',
-      comments: 0,
-      type: 'Explore',
-      ask: 1
-    },
+      labels: ['Explore']
+    }),
     dry_run: dryRun,
     steps: [
       { description: 'close #2', state: dryRun ? 'would do' : 'done', detail: '' }

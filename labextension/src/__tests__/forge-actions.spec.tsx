@@ -11,7 +11,7 @@ import { IssueReply } from '../api';
 import { ForgeActions, IForgeActionsProps } from '../panel/ForgeActions';
 import { ISidebarActions } from '../panel/context';
 import { PullReply } from '../wire';
-import { LINK } from './samples';
+import { LINK, sampleIssue } from './samples';
 
 const widgets: Widget[] = [];
 
@@ -47,23 +47,11 @@ const URL = 'https://forge.example.invalid/octo/demo/issues/2';
 
 function details(offline: string | null): IssueReply {
   return {
-    issue: {
+    issue: sampleIssue(2, 'Churn by region', {
       tracker: 'github',
-      number: 2,
-      title: 'Churn by region',
-      body: '',
-      state: 'open',
       labels: ['Explore'],
-      url: URL,
-      state_reason: null,
-      created_at: '',
-      updated_at: '',
-      closed_at: null,
-      author: '',
-      comments: 0,
-      type: 'Explore',
-      ask: 1
-    },
+      url: URL
+    }),
     ask: null,
     ask_missing: false,
     link: LINK,

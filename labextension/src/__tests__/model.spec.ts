@@ -8,7 +8,8 @@ import { KernelMessage } from '@jupyterlab/services';
 
 import { linkActionOf } from '../kernelbridge';
 import { LINK_MIME_TYPE, METADATA_KEY, parseLink } from '../link';
-import { applyLink, asApiError } from '../model';
+import { applyLink } from '../model';
+import { asApiError } from '../fetched';
 import { LINK } from './samples';
 
 function loadedModel(): NotebookModel {

@@ -7,7 +7,7 @@ import { Widget } from '@lumino/widgets';
 import React from 'react';
 
 import { DslApiError, ParamsReply, RunRecord, RunReply, RunsReply } from '../api';
-import { IFetched } from '../model';
+import { IFetched } from '../fetched';
 import {
   IRunSelection,
   ParamsSection,

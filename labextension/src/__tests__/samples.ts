@@ -1,5 +1,5 @@
 /** Wire values the unit tests share. */
-import { NotebookLink } from '../api';
+import { Issue, NotebookLink } from '../api';
 
 /** A link exactly as `NotebookLink.to_json()` writes it. */
 export const LINK: NotebookLink = {
@@ -15,3 +15,29 @@ export const LINK: NotebookLink = {
   status: 'active',
   completed_at: null
 };
+
+/** An issue as the server answers it, with `extra` fields set. */
+export function sampleIssue(
+  number: number,
+  title: string,
+  extra: Partial<Issue> = {}
+): Issue {
+  return {
+    tracker: 'local',
+    number,
+    title,
+    body: '',
+    state: 'open',
+    labels: [],
+    url: '',
+    state_reason: null,
+    created_at: '',
+    updated_at: '',
+    closed_at: null,
+    author: '',
+    comments: 0,
+    type: 'Explore',
+    ask: 1,
+    ...extra
+  };
+}

@@ -16,7 +16,8 @@ import {
   ParamsReply
 } from '../api';
 import { BatchModel } from '../batchmodel';
-import { asApiError, DslModel, IFetched } from '../model';
+import { DslModel } from '../model';
+import { asApiError, IFetched } from '../fetched';
 import { ErrorBox, useSignal } from './common';
 import { formatValue } from './format';
 import { ProgressView } from './BatchProgress';

@@ -8,7 +8,7 @@ import React from 'react';
 
 import { DslApiError } from '../api';
 import { FindingsModel, Outcome } from '../findingsmodel';
-import { asApiError } from '../model';
+import { asApiError } from '../fetched';
 import { CompleteReply } from '../wire';
 import { ErrorBox, useSignal } from './common';
 import { ISidebarActions, ISidebarContext } from './context';

@@ -6,7 +6,8 @@
 import React from 'react';
 
 import { DslApiError } from '../api';
-import { asApiError, DslModel } from '../model';
+import { DslModel } from '../model';
+import { asApiError } from '../fetched';
 import { PullReply } from '../wire';
 import { ErrorBox } from './common';
 import { ISidebarActions } from './context';

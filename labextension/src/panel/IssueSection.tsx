@@ -5,7 +5,8 @@
 import React from 'react';
 
 import { DslApiError, Issue, IssueType, StateFilter, TemplatesReply } from '../api';
-import { asApiError, DslModel } from '../model';
+import { DslModel } from '../model';
+import { asApiError } from '../fetched';
 import { ErrorBox, TypeColors, useSignal } from './common';
 import { ForgeActions } from './ForgeActions';
 import { ISidebarContext } from './context';

@@ -5,7 +5,7 @@ import React from 'react';
 
 import { DslApiError, ISSUE_TYPES, Issue, IssueType, StateFilter } from '../api';
 import { isIssueType } from '../link';
-import { asApiError } from '../model';
+import { asApiError } from '../fetched';
 import { ErrorBox, TypeBadge, TypeColors } from './common';
 
 export interface ILinkPickerProps {

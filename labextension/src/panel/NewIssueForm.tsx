@@ -13,7 +13,7 @@ import {
   TemplateInfo,
   TemplatesReply
 } from '../api';
-import { asApiError } from '../model';
+import { asApiError } from '../fetched';
 import { ErrorBox } from './common';
 
 export interface INewIssueFormProps {

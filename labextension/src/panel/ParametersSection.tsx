@@ -7,7 +7,7 @@
 import React from 'react';
 
 import { NotebookParameter } from '../api';
-import { asApiError } from '../model';
+import { asApiError } from '../fetched';
 import { ParamsFormModel } from '../paramsform';
 import { Job } from '../wire';
 import { ErrorBox, useSignal } from './common';

@@ -6,7 +6,7 @@
 import React from 'react';
 
 import { RunRecord, RunReply } from '../api';
-import { IFetched } from '../model';
+import { IFetched } from '../fetched';
 import { ErrorBox } from './common';
 import { formatDuration, formatTime, formatValue, RUN_DETAILS_ID } from './format';
 

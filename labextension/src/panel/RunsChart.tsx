@@ -6,7 +6,7 @@
 import React from 'react';
 
 import { ChartData, DslApiError, RunsReply } from '../api';
-import { asApiError } from '../model';
+import { asApiError } from '../fetched';
 import { ErrorBox } from './common';
 import { formatValue } from './format';
 

@@ -14,7 +14,7 @@ import {
   RunsReply,
   RunSummary
 } from '../api';
-import { asApiError, IFetched } from '../model';
+import { asApiError, IFetched } from '../fetched';
 import { ErrorBox } from './common';
 import { formatStart, formatValue, RUN_DETAILS_ID } from './format';
 import { RunDetails } from './RunDetails';

@@ -78,6 +78,8 @@ export function LifecyclePanel(props: { context: ISidebarContext }): JSX.Element
       className="jp-dsl-panel"
       data-testid="dsl-sidebar"
       aria-label="Lifecycle sidebar"
+      aria-busy={model.loading || model.runsLoading || model.refreshing}
+      data-refreshing={model.refreshing ? 'true' : undefined}
     >
       <header className="jp-dsl-header">
         <h2>Lifecycle</h2>

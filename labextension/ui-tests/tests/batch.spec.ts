@@ -10,7 +10,7 @@ import path from 'path';
 
 import { expect, Locator, Page, test } from '@playwright/test';
 
-import { openNotebook, openSidebar, PROJECT } from './helpers';
+import { execute, openNotebook, openSidebar, PROJECT } from './helpers';
 
 interface IBatchProject {
   batch: { notebook: string; hold: string };
@@ -29,16 +29,7 @@ async function docsShot(locator: Locator, name: string): Promise<void> {
 }
 
 async function setTheme(page: Page, theme: string): Promise<void> {
-  await page.evaluate(async name => {
-    const app = (
-      window as unknown as {
-        jupyterapp: {
-          commands: { execute(id: string, args: object): Promise<unknown> };
-        };
-      }
-    ).jupyterapp;
-    await app.commands.execute('apputils:change-theme', { theme: name });
-  }, theme);
+  await execute(page, 'apputils:change-theme', { theme });
   await expect(page.locator('body')).toHaveAttribute('data-jp-theme-name', theme);
 }
 

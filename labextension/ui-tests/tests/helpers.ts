@@ -39,6 +39,29 @@ export const LAB_URL = env('DSL_UI_URL');
 export const TOKEN = env('DSL_UI_TOKEN');
 export const PROJECT: IProject = JSON.parse(env('DSL_UI_PROJECT'));
 
+/** Run a JupyterLab command in the page, as the command palette does. */
+export async function execute(
+  page: Page,
+  id: string,
+  args: object = {}
+): Promise<void> {
+  await page.evaluate(
+    async ({ id, args }) => {
+      const app = (
+        window as unknown as {
+          jupyterapp: {
+            restored: Promise<void>;
+            commands: { execute(id: string, args: object): Promise<unknown> };
+          };
+        }
+      ).jupyterapp;
+      await app.restored;
+      await app.commands.execute(id, args);
+    },
+    { id, args }
+  );
+}
+
 /** A notebook file as JSON, read from disk. */
 export interface INotebookFile {
   metadata: Record<string, unknown> & { jupyter_dsl?: { issue: { number: number } } };
