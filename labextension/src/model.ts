@@ -1,19 +1,14 @@
 /**
- * State and signals for the active notebook: its link (read from the open document model),
- * the fresh issue and Ask from the server, and the project's current git branch.
+ * State and signals for the active notebook: its link (read from the open document model), its
+ * issue and the branch (`IssueState`), its saved parameters cell and runs (`SavedState`), and the
+ * run whose details are shown (`selection`).
  *
- * Widgets only read this model and call its actions. Actions that change the link edit the
- * open notebook's document model (the document becomes dirty; nothing is saved behind the
- * user's back and no cell is touched).
+ * Widgets only read this model and call its actions. Actions that change the link edit the open
+ * notebook's document model (it becomes dirty; nothing is saved behind the user's back).
  *
- * The parameters cell and the recorded runs come from the saved file and the run index: they are
- * fetched again on every refresh and whenever the notebook is saved. One run can be selected: its
- * full record is fetched for the details view.
- *
- * Switching back to a notebook shows what the panel last showed for it (`PanelSnapshots`) at once,
- * in the same frame as the notebook, and asks the server again: `refreshing` is true until the
- * fresh answers are in, and they replace the kept ones. A refresh of the notebook shown keeps its
- * content in place the same way instead of blanking it.
+ * Switching to a notebook shows what the panel last showed for it (`PanelSnapshots`, prefetched
+ * for notebooks opened in the background) in the same frame as the notebook, then the server's
+ * fresh answers: `refreshing` is true until they are in.
  */
 import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { PromiseDelegate } from '@lumino/coreutils';
@@ -30,12 +25,15 @@ import {
   NewIssueRequest,
   NotebookLink,
   ParamsReply,
-  RunReply,
   RunsReply,
   TemplatesReply
 } from './api';
-import { asApiError, IFetched, settled } from './fetched';
+import { IFetched } from './fetched';
+import { IssueState } from './issuestate';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
+import { prefetchWhenIdle } from './prefetch';
+import { RunSelection } from './runselection';
+import { SavedState } from './savedstate';
 import { PanelSnapshots } from './snapshots';
 import { BranchSwitch, PullReply } from './wire';
 
@@ -50,20 +48,24 @@ export function applyLink(model: INotebookModel, link: NotebookLink | null): voi
   model.setMetadata(METADATA_KEY, link);
 }
 
-/** How many runs the sidebar lists (the runs table is virtualized: thousands stay responsive). */
-export const RUNS_LIMIT = 5000;
-
-/** Nothing fetched (yet). */
-const NOTHING: IFetched<never> = { value: null, error: null };
-
 export class DslModel implements IDisposable {
   constructor(
     private readonly tracker: INotebookTracker,
     readonly api: DslApi
   ) {
+    const changed = (): void => this._changed.emit();
+    this._issue = new IssueState(api, this._snapshots, changed);
+    this._saved = new SavedState(api, this._snapshots, changed);
+    this.selection = new RunSelection(api, () => this.path);
+    this.selection.changed.connect(changed, this);
     tracker.currentChanged.connect(this._onCurrentChanged, this);
+    tracker.widgetAdded.connect(this._onWidgetAdded, this);
+    tracker.forEach(panel => this._onWidgetAdded(tracker, panel));
     this._setPanel(tracker.currentWidget);
   }
+
+  /** The run whose details are shown. */
+  readonly selection: RunSelection;
 
   /** Emitted whenever anything a widget shows may have changed. */
   get changed(): ISignal<this, void> {
@@ -124,60 +126,46 @@ export class DslModel implements IDisposable {
 
   /** The issue and its Ask, fresh from the tracker (null until loaded or when not linked). */
   get details(): IssueReply | null {
-    return this._details;
+    return this._issue.details;
   }
 
   /** The last error of a refresh (actions throw theirs to the caller instead). */
   get error(): DslApiError | null {
-    return this._error;
+    return this._issue.error;
   }
 
   /** The project's tracker kind ("local", "github", "gitlab"...), once known. */
   get trackerKind(): string | null {
-    return this._trackerKind;
+    return this._issue.trackerKind;
   }
 
   get currentBranch(): string | null {
-    return this._currentBranch;
+    return this._issue.currentBranch;
   }
 
   /** Whether the issue is being fetched with nothing kept to show meanwhile. */
   get loading(): boolean {
-    return this._loading;
+    return this._issue.loading;
   }
 
   /** Whether content kept from before is shown while the server is asked again. */
   get refreshing(): boolean {
-    return this._issueRefreshing || this._runsRefreshing;
+    return this._issue.refreshing || this._saved.refreshing;
   }
 
   /** The saved notebook's parameters cell. */
   get params(): IFetched<ParamsReply> {
-    return this._params;
+    return this._saved.params;
   }
 
   /** The latest runs of the notebook (at most `RUNS_LIMIT`). */
   get runs(): IFetched<RunsReply> {
-    return this._runs;
+    return this._saved.runs;
   }
 
   /** Whether the parameters and runs are being fetched with nothing kept to show meanwhile. */
   get runsLoading(): boolean {
-    return this._runsLoading;
-  }
-
-  /** The id of the run whose details are shown, or null. */
-  get selectedRun(): string | null {
-    return this._selectedRun;
-  }
-
-  /** The selected run's full record (null while loading or when none is selected). */
-  get run(): IFetched<RunReply> {
-    return this._run;
-  }
-
-  get runLoading(): boolean {
-    return this._runLoading;
+    return this._saved.loading;
   }
 
   /** `#12 Explore · explore/12-churn-by-region`: the link and its DSLP branch. */
@@ -188,7 +176,7 @@ export class DslModel implements IDisposable {
     const text = statusText(this._link);
     const branch =
       this._link.kind === 'linked'
-        ? this._details?.link.branch || this._link.link.branch
+        ? this._issue.details?.link.branch || this._link.link.branch
         : '';
     return branch ? `${text} · ${branch}` : text;
   }
@@ -203,6 +191,7 @@ export class DslModel implements IDisposable {
     }
     this._isDisposed = true;
     this.tracker.currentChanged.disconnect(this._onCurrentChanged, this);
+    this.tracker.widgetAdded.disconnect(this._onWidgetAdded, this);
     this._setPanel(null);
     Signal.clearData(this);
   }
@@ -233,117 +222,19 @@ export class DslModel implements IDisposable {
 
   /** Fetch the parameters cell and the latest runs again. */
   async refreshRuns(): Promise<void> {
-    const generation = ++this._runsGeneration;
-    const path = this.path;
     this._reloaded.emit();
-    if (path === null) {
-      this._params = NOTHING;
-      this._runs = NOTHING;
-      this._runsLoading = this._runsRefreshing = false;
-      this._changed.emit();
-      return;
-    }
-    const kept = this._params.value !== null || this._runs.value !== null;
-    this._runsLoading = !kept;
-    this._runsRefreshing = kept;
-    this._changed.emit();
-    const [params, runs] = await Promise.allSettled([
-      this.api.getParams(path),
-      this.api.listRuns({ path, limit: RUNS_LIMIT })
-    ]);
-    if (generation !== this._runsGeneration) {
-      return; // a newer fetch owns the state
-    }
-    this._runsLoading = this._runsRefreshing = false;
-    this._params = settled(params);
-    this._runs = settled(runs);
-    this._snapshots.update(path, {
-      params: this._params.value,
-      runs: this._runs.value
-    });
-    this._changed.emit();
-    if (this._selectedRun !== null) {
-      await this._fetchRun(this._selectedRun); // a running run may have finished meanwhile
+    if (await this._saved.fetch(this.path)) {
+      await this.selection.fetch(); // a running run may have finished meanwhile
     }
   }
 
-  /** Show the details of run `id` (fetching its full record), or none with null. */
-  async selectRun(id: string | null): Promise<void> {
-    this._selectedRun = id;
-    this._run = NOTHING;
-    if (id === null) {
-      ++this._runGeneration; // drop the answer of a fetch still under way
-      this._runLoading = false;
-      this._changed.emit();
-      return;
-    }
-    await this._fetchRun(id);
-  }
-
-  private async _fetchRun(id: string): Promise<void> {
-    const generation = ++this._runGeneration;
-    this._runLoading = true;
-    this._changed.emit();
-    const [reply] = await Promise.allSettled([
-      this.api.getRun(id, this.path ?? undefined)
-    ]);
-    if (generation !== this._runGeneration) {
-      return; // another run was selected meanwhile
-    }
-    this._runLoading = false;
-    this._run = settled(reply);
-    this._changed.emit();
-  }
-
-  /** Fetch the issue, its Ask and the current branch again. */
-  private async _refreshIssue(): Promise<void> {
-    const generation = ++this._generation;
-    const path = this.path;
+  /** Fetch the issue and its Ask, and (on its own) the current branch, again. */
+  private _refreshIssue(): Promise<void> {
     const link = this._link;
-    const number = link.kind === 'linked' ? link.link.issue.number : null;
-    // Keep showing the issue while it is fetched again, if what is shown is this very issue.
-    const kept =
-      path !== null && number !== null ? this._snapshots.issue(path, number) : null;
-    this._details = kept;
-    this._error = null;
-    if (path === null) {
-      this._loading = this._issueRefreshing = false;
-      this._currentBranch = null;
-      this._changed.emit();
-      return;
-    }
-    this._loading = number !== null && kept === null;
-    this._issueRefreshing = kept !== null;
-    this._changed.emit();
-    const fetchDetails =
-      number !== null ? this.api.getIssue(number, path) : Promise.resolve(null);
-    const [details, project] = await Promise.allSettled([
-      fetchDetails,
-      this.api.project(path)
-    ]);
-    if (generation !== this._generation) {
-      return; // the notebook or its link changed meanwhile; a newer refresh owns the state
-    }
-    this._loading = this._issueRefreshing = false;
-    this._details = details.status === 'fulfilled' ? details.value : null;
-    if (number !== null) {
-      this._snapshots.update(path, {
-        issue: this._details === null ? null : { number, reply: this._details }
-      });
-    }
-    this._currentBranch =
-      project.status === 'fulfilled' ? project.value.branch.current : null;
-    if (project.status === 'fulfilled') {
-      this._trackerKind = project.value.tracker.kind;
-    }
-    const failed =
-      details.status === 'rejected'
-        ? details.reason
-        : project.status === 'rejected'
-          ? project.reason
-          : null;
-    this._error = failed === null ? null : asApiError(failed);
-    this._changed.emit();
+    return this._issue.fetch(
+      this.path,
+      link.kind === 'linked' ? link.link.issue.number : null
+    );
   }
 
   /**
@@ -368,7 +259,7 @@ export class DslModel implements IDisposable {
 
   /** When the forge was unreachable, the time of the cached issue shown (else null). */
   get offlineAsOf(): string | null {
-    return this._details?.offline_as_of ?? null;
+    return this._issue.details?.offline_as_of ?? null;
   }
 
   /** Create an issue from its template and link the active notebook to it. */
@@ -423,6 +314,14 @@ export class DslModel implements IDisposable {
     this._setPanel(panel);
   }
 
+  private _onWidgetAdded(_: INotebookTracker, panel: NotebookPanel): void {
+    prefetchWhenIdle(panel, {
+      api: this.api,
+      snapshots: this._snapshots,
+      isShown: shown => shown === this._panel
+    });
+  }
+
   private _setPanel(panel: NotebookPanel | null): void {
     if (panel === this._panel) {
       return;
@@ -452,14 +351,8 @@ export class DslModel implements IDisposable {
       }
     }
     // What the panel last showed for this notebook, until the fresh answers replace it.
-    const kept =
-      panel === null ? undefined : this._snapshots.get(panel.context.localPath);
-    this._params = kept?.params ? { value: kept.params, error: null } : NOTHING;
-    this._runs = kept?.runs ? { value: kept.runs, error: null } : NOTHING;
-    this._selectedRun = null;
-    this._run = NOTHING;
-    this._runLoading = false;
-    ++this._runGeneration;
+    this._saved.show(this.path);
+    this.selection.reset();
     this._readLink(true);
   }
 
@@ -510,23 +403,9 @@ export class DslModel implements IDisposable {
 
   private _panel: NotebookPanel | null = null;
   private _link: ParsedLink = { kind: 'none' };
-  private _details: IssueReply | null = null;
-  private _error: DslApiError | null = null;
-  private _currentBranch: string | null = null;
-  private _trackerKind: string | null = null;
-  private _loading = false;
-  private _issueRefreshing = false;
-  private _runsRefreshing = false;
   private readonly _snapshots = new PanelSnapshots();
-  private _generation = 0;
-  private _params: IFetched<ParamsReply> = NOTHING;
-  private _runs: IFetched<RunsReply> = NOTHING;
-  private _runsLoading = false;
-  private _runsGeneration = 0;
-  private _selectedRun: string | null = null;
-  private _run: IFetched<RunReply> = NOTHING;
-  private _runLoading = false;
-  private _runGeneration = 0;
+  private readonly _issue: IssueState;
+  private readonly _saved: SavedState;
   private _templates: Promise<TemplatesReply> | null = null;
   private _loaded: Promise<void> = Promise.resolve();
   private _isDisposed = false;

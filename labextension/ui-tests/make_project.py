@@ -35,7 +35,9 @@ NOTEBOOKS = (
 )
 WITH_RUNS = "with-runs.ipynb"
 FLOW = "sections-flow.ipynb"  # create an issue, make a parameters cell, run from the form, complete
-SWITCH = ("switch-a.ipynb", "switch-b.ipynb")  # two linked notebooks: the panel-switch timing
+# Linked notebooks for the panel-switch timing: two to switch between, and one to open in the
+# background (linked to the Explore, like the first).
+SWITCH = ("switch-a.ipynb", "switch-b.ipynb", "switch-background.ipynb")
 BATCH = "batch.ipynb"  # the Batch section's tests: square = n * n; n >= 2 waits while `hold` exists
 MANY_RUNS = "many-runs.ipynb"  # 5,000 recorded runs (records written straight to the run index)
 MANY = 5000
@@ -152,7 +154,7 @@ def main(directory: str) -> None:
         nbformat.write(notebook(), root / name)
     nbformat.write(notebook_with_runs(), root / WITH_RUNS)
     nbformat.write(notebook_without_parameters(), root / FLOW)
-    for name, number in zip(SWITCH, (explore.number, ask.number), strict=True):
+    for name, number in zip(SWITCH, (explore.number, ask.number, explore.number), strict=True):
         nbformat.write(notebook_with_runs(), root / name)
         link(tracker, root / name, number)
     nbformat.write(batch_notebook(), root / BATCH)

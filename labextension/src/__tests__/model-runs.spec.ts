@@ -72,19 +72,19 @@ describe('selecting a run', () => {
     let changes = 0;
     model.changed.connect(() => changes++);
 
-    const selecting = model.selectRun('r1');
-    expect(model.selectedRun).toBe('r1');
-    expect(model.runLoading).toBe(true);
+    const selecting = model.selection.select('r1');
+    expect(model.selection.selected).toBe('r1');
+    expect(model.selection.loading).toBe(true);
     await selecting;
 
     expect(asked).toEqual(['/jupyter-dsl/runs/r1']);
-    expect(model.runLoading).toBe(false);
-    expect(model.run).toEqual({ value: record('r1'), error: null });
+    expect(model.selection.loading).toBe(false);
+    expect(model.selection.run).toEqual({ value: record('r1'), error: null });
     expect(changes).toBeGreaterThanOrEqual(2); // loading, then loaded
 
-    await model.selectRun(null);
-    expect(model.selectedRun).toBeNull();
-    expect(model.run).toEqual({ value: null, error: null });
+    await model.selection.select(null);
+    expect(model.selection.selected).toBeNull();
+    expect(model.selection.run).toEqual({ value: null, error: null });
     expect(asked).toHaveLength(1);
   });
 
@@ -97,14 +97,14 @@ describe('selecting a run', () => {
     });
     answers.set('/jupyter-dsl/runs/fast', { status: 200, body: record('fast') });
 
-    const first = model.selectRun('slow');
-    await model.selectRun('fast');
+    const first = model.selection.select('slow');
+    await model.selection.select('fast');
     release();
     await first;
 
-    expect(model.selectedRun).toBe('fast');
-    expect(model.run.value).toEqual(record('fast'));
-    expect(model.runLoading).toBe(false);
+    expect(model.selection.selected).toBe('fast');
+    expect(model.selection.run.value).toEqual(record('fast'));
+    expect(model.selection.loading).toBe(false);
   });
 
   it('keeps the error of a failed fetch for the view', async () => {
@@ -112,10 +112,10 @@ describe('selecting a run', () => {
       status: 404,
       body: { message: "no run 'gone'", hint: 'List the runs.' }
     });
-    await model.selectRun('gone');
-    expect(model.selectedRun).toBe('gone');
-    expect(model.run.value).toBeNull();
-    expect(model.run.error).toMatchObject({
+    await model.selection.select('gone');
+    expect(model.selection.selected).toBe('gone');
+    expect(model.selection.run.value).toBeNull();
+    expect(model.selection.run.error).toMatchObject({
       status: 404,
       message: "no run 'gone'",
       hint: 'List the runs.'

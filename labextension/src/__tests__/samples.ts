@@ -1,5 +1,5 @@
 /** Wire values the unit tests share. */
-import { Issue, NotebookLink } from '../api';
+import { Issue, NotebookLink, RunsReply } from '../api';
 
 /** A link exactly as `NotebookLink.to_json()` writes it. */
 export const LINK: NotebookLink = {
@@ -41,3 +41,11 @@ export function sampleIssue(
     ...extra
   };
 }
+
+/** A runs listing with no runs on this page and `total` in all. */
+export const sampleRuns = (total: number): RunsReply => ({
+  runs: [],
+  varying_parameters: [],
+  metrics: [],
+  total
+});

@@ -2,9 +2,9 @@
  * What the sidebar keeps per notebook for switching back: only the issue it was fetched for, a
  * partial update keeps the rest, and the least recently used notebook goes past the capacity.
  */
-import { IssueReply, ParamsReply, RunsReply } from '../api';
+import { IssueReply, ParamsReply } from '../api';
 import { PanelSnapshots } from '../snapshots';
-import { LINK, sampleIssue } from './samples';
+import { LINK, sampleIssue, sampleRuns } from './samples';
 
 const issue = (number: number, title: string): IssueReply => ({
   issue: sampleIssue(number, title, { ask: null }),
@@ -19,12 +19,7 @@ const params = (path: string): ParamsReply => ({
   parameters: [],
   notes: []
 });
-const runs = (total: number): RunsReply => ({
-  runs: [],
-  varying_parameters: [],
-  metrics: [],
-  total
-});
+const runs = sampleRuns;
 
 describe('PanelSnapshots', () => {
   it('gives the issue back only for the number it was fetched for', () => {

@@ -27,7 +27,7 @@ export function RunsPanel(props: {
     async (id: string): Promise<void> => {
       const reply = await model.api.rerunRun(id, path);
       await model.refreshRuns();
-      await model.selectRun(reply.run.id);
+      await model.selection.select(reply.run.id);
     },
     [model, path]
   );
@@ -44,10 +44,10 @@ export function RunsPanel(props: {
       onRefresh={() => void model.refreshRuns()}
       onRerun={rerun}
       selection={{
-        selected: model.selectedRun,
-        run: model.run,
-        loading: model.runLoading,
-        onSelect: id => void model.selectRun(id),
+        selected: model.selection.selected,
+        run: model.selection.run,
+        loading: model.selection.loading,
+        onSelect: id => void model.selection.select(id),
         onOpenNotebook: props.onOpenRunNotebook
       }}
     >

@@ -13,7 +13,7 @@ export interface IProject {
   notebooks: string[];
   /** A notebook with no parameters cell and one finding: the sections' end-to-end flow. */
   flow: string;
-  /** Two notebooks linked to the Explore and the Ask issue. */
+  /** Notebooks linked to the Explore, the Ask and the Explore issue. */
   switch: string[];
   /** A notebook with a tagged parameters cell and two recorded runs (oldest first). */
   with_runs: {
