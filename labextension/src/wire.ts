@@ -2,7 +2,7 @@
  * Wire types of the routes behind the sidebar's Parameters and Findings sections and its branch
  * switch (docs/rest-api.md). The client (api.ts) sends and reads them; nothing here computes.
  */
-import { Issue, NotebookLink } from './api';
+import { Issue, NotebookLink } from './issuewire';
 
 /** `GET /jupyter-dsl/values/{path}`: typed values and config files checked by the core. */
 export interface ValuesReply {
