@@ -5,6 +5,7 @@ The same on GitHub through the %dsl magics in a real kernel."""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from findings_support import churn_notebook
+from findings_support import PNG, churn_notebook
 from runs_support import ENV, git
 
 from jupyter_dsl.scaffold import init_project
@@ -59,6 +60,14 @@ class Forge:
         assert self.gitlab is not None
         mr = self.gitlab.project.merge_request(number)
         return mr["description"] or "", mr["source_branch"]
+
+    def raw_root(self, ref: str) -> str:
+        """Where the forge serves the repository's files at ``ref`` raw, as each forge documents it:
+        ``WEB/OWNER/REPO/raw/REF/`` on GitHub, ``WEB/GROUP/PROJECT/-/raw/REF/`` on GitLab."""
+        if self.github is not None:
+            return f"{self.github.web_url}/octo/demo/raw/{ref}/"
+        assert self.gitlab is not None
+        return f"{self.gitlab.root_url}/{self.gitlab.project_path}/-/raw/{ref}/"
 
     def stop(self) -> None:
         if self.github is not None:
@@ -131,6 +140,16 @@ def make_project(tmp_path: Path, forge: Forge) -> tuple[Path, Path]:
     return root, origin
 
 
+def comment_in(plan: dict[str, Any]) -> str:
+    """The findings comment a completion plan would post."""
+    (comment,) = [step["detail"] for step in plan["steps"] if "findings as a comment" in step["description"]]
+    return str(comment)
+
+
+def pushes_in(plan: dict[str, Any]) -> list[str]:
+    return [step["description"] for step in plan["steps"] if step["description"].startswith("push ")]
+
+
 def ask_line_of(body: str, number: int) -> list[str]:
     section = body.split("## Understanding and Exploration", 1)[1].split("\n## ", 1)[0]
     return [line for line in section.splitlines() if f"#{number} " in line]
@@ -180,8 +199,22 @@ def test_the_dslp_flow(forge: Forge, tmp_path: Path) -> None:
         assert reused["created"] is False and reused["pull"]["number"] == pull
         assert dsl_json(root, forge, "issue", "show", "2")["issue"]["body"] == issue_body
 
+    plan = dsl_json(root, forge, "complete", "nb/churn.ipynb", "--dry-run")
+    comment, pushes = comment_in(plan), pushes_in(plan)
+    figure = "docs/findings/2-churn-by-region_files/insight-1-1.png"  # [findings] dir, by default
+    if forge.kind == "local":  # linked where the summary is, in the project
+        assert f"]({figure})" in comment and pushes == []
+    else:  # linked where the forge serves it: on the branch, which completing pushes
+        assert f"]({forge.raw_root(BRANCH)}{figure})" in comment
+        assert pushes == [f"push {BRANCH} to origin (the comment's figures are served from there)"]
+
     done = dsl_json(root, forge, "complete", "nb/churn.ipynb", "--yes")
     assert {step["state"] for step in done["steps"]} == {"done"}
+    if forge.kind != "local":  # the figure is on the pushed branch, as committed
+        shown = subprocess.run(
+            ["git", "--git-dir", str(origin), "show", f"{BRANCH}:{figure}"], capture_output=True, check=True
+        )
+        assert shown.stdout == base64.b64decode(PNG)
     if forge.kind != "local":
         assert forge.pull_state(pull) == ("closed", False)  # closed unmerged
     explore_now = dsl_json(root, forge, "issue", "show", "2")["issue"]
@@ -283,3 +316,29 @@ def test_a_refused_pr_pushes_nothing_opens_nothing_edits_nothing(tmp_path: Path)
         assert git(origin, "branch", "--list") == ""
         assert len([e for e in server.exchanges if e.method != "GET"]) == writes  # no PR, no edit
         assert (server.issue(1), server.issue(2)) == before
+
+
+def test_figures_the_forge_cannot_serve_are_named_in_the_comment_not_linked(tmp_path: Path) -> None:
+    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
+        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
+        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
+        root, origin = make_project(tmp_path, forge)
+        dsl(root, forge, "issue", "new", "Ask", "Why do customers churn?")
+        explore = ("Explore", "Churn by region", "--ask", "1", "--link", "nb/churn.ipynb")
+        dsl(root, forge, "issue", "new", *explore)
+        git(root, "commit", "--quiet", "-am", "link the notebook")
+        dsl(root, forge, "branch", "nb/churn.ipynb")
+        git(root, "remote", "remove", "origin")  # nowhere to push the figures to
+
+        plan = dsl_json(root, forge, "complete", "nb/churn.ipynb", "--dry-run")
+        assert pushes_in(plan) == []
+        assert any("the git remote 'origin' does not exist" in note for note in plan["notes"])
+        comment = comment_in(plan)
+        assert "![" not in comment  # no link the forge would show broken
+        where = "in docs/findings/2-churn-by-region.md, not on the forge"
+        assert f"*Figure: West churns most ({where})*" in comment
+
+        dsl(root, forge, "complete", "nb/churn.ipynb", "--yes")
+        (posted,) = [c["body"] for c in server.comments(2)]
+        assert posted == comment
+        assert git(origin, "branch", "--list") == ""  # nothing was pushed anywhere

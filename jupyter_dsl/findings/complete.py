@@ -36,6 +36,7 @@ from .steps import (
     EditBody,
     MarkNotebook,
     PostComment,
+    PushBranch,
     SetLabel,
     Step,
     WriteSummary,
@@ -156,6 +157,38 @@ def _findings_dir(project: Project) -> Path:
     return folder
 
 
+@dataclass
+class _Figures:
+    """Where the findings comment links its figures from, and the push that puts them there."""
+
+    prefix: str | None
+    note: str | None = None  # said instead of each figure when they cannot be linked
+    push: PushBranch | None = None
+
+
+def _figures(
+    project: Project, tracker: Tracker, write: WriteSummary, last: Step, notes: list[str]
+) -> _Figures:
+    """On the local tracker, figures are linked relative to the project. On a forge they are linked
+    where the forge serves the committed files, on the branch pushed to ``[branches] remote``; when
+    they cannot get there, the comment names each figure and says where it is instead."""
+    prefix = write.directory.relative_to(project.root).as_posix() + "/"
+    if not write.rendered.files or tracker.raw_url(prefix, "HEAD") is None:
+        return _Figures(prefix)
+    branch = gitrepo.current_branch(project.root)
+    remote = project.settings.branches.remote
+    if not isinstance(last, CommitSummary):
+        why = "the summary is not committed"
+    elif branch is None:
+        why = "git is on a detached HEAD"
+    elif gitrepo.git(project.root, "remote", "get-url", "--", remote, check=False).returncode != 0:
+        why = f"the git remote {remote!r} does not exist"
+    else:
+        return _Figures(tracker.raw_url(prefix, branch), push=PushBranch(last, remote, branch))
+    notes.append(f"the comment names its figures without showing them: {why}, so the forge cannot serve them")
+    return _Figures(None, note=f"in {write.paths[0].relative_to(project.root).as_posix()}, not on the forge")
+
+
 def _explore_steps(
     project: Project, tracker: Tracker, issue: Issue, summary: Summary, redactor: Redactor, notes: list[str]
 ) -> list[Step]:
@@ -167,8 +200,17 @@ def _explore_steps(
     if _check_commit(project, write.paths[0], notes):
         steps.append(CommitSummary(project.root, write, f"Findings of #{issue.number}: {issue.title}"))
     marker = COMMENT_MARKER.format(notebook=summary.provenance.notebook)
-    prefix = folder.relative_to(project.root).as_posix() + "/"
-    comment = render(summary, "md", redactor=redactor, template_dir=template, image_prefix=prefix)
+    figures = _figures(project, tracker, write, steps[-1], notes)  # the last step: the commit, if any
+    if figures.push is not None:
+        steps.append(figures.push)
+    comment = render(
+        summary,
+        "md",
+        redactor=redactor,
+        template_dir=template,
+        image_prefix=figures.prefix,
+        figure_note=figures.note,
+    )
     steps.append(PostComment(tracker, issue.number, marker, f"{marker}\n{comment.text}"))
     pull = tracker.pull_request(issue.number)
     if pull is not None and pull.state == "open":

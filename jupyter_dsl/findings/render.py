@@ -130,6 +130,7 @@ class _Context:
     kind: str  # md | html
     redactor: Redactor
     image_prefix: str  # md: where image files are referenced from
+    figure_note: str | None = None  # md: say this instead of showing a figure (it cannot be linked)
     files: dict[str, bytes] = field(default_factory=dict)
 
     def artifact(self, artifact: Artifact, name: str, title: str) -> str:
@@ -143,6 +144,8 @@ class _Context:
                 return f'<img alt="{html.escape(alt)}" src="data:{artifact.mime};base64,{encoded}">'
             file = f"{name}.{_EXTENSIONS[artifact.mime]}"
             self.files[file] = raw
+            if self.figure_note is not None:
+                return f"*Figure: {alt} ({self.figure_note})*"
             return f"![{alt}]({self.image_prefix}{file})"
         text = scrub(artifact.data)
         if artifact.kind == "html":
@@ -217,13 +220,15 @@ def render(
     redactor: Redactor,
     template_dir: Path | None = None,
     image_prefix: str | None = None,
+    figure_note: str | None = None,
 ) -> Rendered:
     """Render ``summary`` as ``md`` or ``html``. Markdown images are files named
-    ``<stem>_files/...`` (returned in ``files``) and referenced with ``image_prefix`` before them."""
+    ``<stem>_files/...`` (returned in ``files``) and referenced with ``image_prefix`` before them;
+    with ``figure_note``, Markdown names each figure and says that note instead of linking it."""
     if to not in FORMATS:
         raise InvalidInput(f"unknown summary format {to!r}", hint="Use md or html.")
     image_dir = f"{summary.stem}_files/"
-    ctx = _Context(to, redactor, "" if image_prefix is None else image_prefix)
+    ctx = _Context(to, redactor, "" if image_prefix is None else image_prefix, figure_note)
     text = _template(to, template_dir).render(**_view(summary, ctx, image_dir))
     return Rendered(redactor.scrub(text), ctx.files)
 

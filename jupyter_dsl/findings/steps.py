@@ -112,6 +112,32 @@ class CommitSummary(Step):
 
 
 @dataclass
+class PushBranch(Step):
+    """Push the branch the summary was committed on, so that the forge serves the figures the
+    findings comment shows (an Explore branch is never merged: it stays the record)."""
+
+    commit: CommitSummary
+    remote: str
+    branch: str
+
+    def describe(self) -> str:
+        return f"push {self.branch} to {self.remote} (the comment's figures are served from there)"
+
+    def is_done(self) -> bool:
+        """Whether the remote branch (as git last saw it) holds the summary's last commit."""
+        root = self.commit.root
+        summary = self.commit.write.paths[0].relative_to(root).as_posix()
+        last = gitrepo.git(root, "log", "-1", "--format=%H", "--", summary, check=False).stdout.strip()
+        remote = f"refs/remotes/{self.remote}/{self.branch}"
+        if not last or gitrepo.git(root, "rev-parse", "--verify", "--quiet", remote, check=False).returncode:
+            return False
+        return gitrepo.git(root, "merge-base", "--is-ancestor", last, remote, check=False).returncode == 0
+
+    def apply(self) -> None:
+        gitrepo.git(self.commit.root, "push", "--quiet", "-u", self.remote, self.branch)
+
+
+@dataclass
 class PostComment(Step):
     tracker: Tracker
     number: int

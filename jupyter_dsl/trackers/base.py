@@ -155,3 +155,9 @@ class Tracker(Protocol):
     def url_of(self, number: int) -> str:
         """The web address of issue ``number`` ("" when the tracker has no web pages, like local)."""
         ...
+
+    def raw_url(self, path: str, ref: str) -> str | None:
+        """The web address of file ``path`` (relative to the repository's top) at branch or commit
+        ``ref`` as the forge serves it raw, for images in comments; None when the tracker has no
+        repository (local)."""
+        ...

@@ -121,6 +121,9 @@ class GitHubTracker(ForgeTracker):
     def url_of(self, number: int) -> str:
         return f"{self.web_url}/{self.repo}/issues/{number}"
 
+    def raw_url(self, path: str, ref: str) -> str | None:
+        return f"{self.web_url}/{self.repo}/raw/{quote(ref, safe='/')}/{quote(path, safe='/')}"
+
     # -- reading -------------------------------------------------------------------------------
 
     def _issue_data(self, number: int, *, for_change: bool = False) -> dict[str, Any]:

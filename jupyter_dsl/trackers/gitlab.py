@@ -249,11 +249,17 @@ class GitLabTracker(ForgeTracker):
     def reopen(self, number: int) -> Issue:
         return self._put_issue(number, {"state_event": "reopen"}, f"reopening issue #{number}")
 
-    def url_of(self, number: int) -> str:
+    def _web(self) -> str:
         if not self._web_url:  # a numeric project id: GitLab names the web address
             project = self.http.get(self._path(), what=f"project {self.project}")
             self._web_url = str(project.get("web_url") or "").rstrip("/")
-        return f"{self._web_url}/-/issues/{number}"
+        return self._web_url
+
+    def url_of(self, number: int) -> str:
+        return f"{self._web()}/-/issues/{number}"
+
+    def raw_url(self, path: str, ref: str) -> str | None:
+        return f"{self._web()}/-/raw/{quote(ref, safe='/')}/{quote(path, safe='/')}"
 
     # -- notes ---------------------------------------------------------------------------------
 

@@ -249,6 +249,9 @@ class LocalTracker:
     def url_of(self, number: int) -> str:
         return ""
 
+    def raw_url(self, path: str, ref: str) -> str | None:
+        return None
+
     # -- labels ------------------------------------------------------------------------------
 
     def labels(self) -> builtins.list[Label]:
