@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,16 @@ def make_project(tmp_path: Path, forge: Forge) -> tuple[Path, Path]:
     return root, origin
 
 
+@contextmanager
+def github_project(tmp_path: Path) -> Iterator[tuple[GitHubServer, Forge, Path, Path]]:
+    """The GitHub test server (checked against GitHub's API description) and a project on it."""
+    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
+        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
+        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
+        root, origin = make_project(tmp_path, forge)
+        yield server, forge, root, origin
+
+
 def comment_in(plan: dict[str, Any]) -> str:
     """The findings comment a completion plan would post."""
     (comment,) = [step["detail"] for step in plan["steps"] if "findings as a comment" in step["description"]]
@@ -243,10 +253,7 @@ def test_the_flow_through_the_magics_in_a_kernel(tmp_path: Path, monkeypatch: py
 
     import test_magics  # the real-kernel driver of the magics tests
 
-    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
-        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
-        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
-        root, origin = make_project(tmp_path, forge)
+    with github_project(tmp_path) as (server, forge, root, origin):
         notebook = root / "nb" / "churn.ipynb"
         monkeypatch.setitem(test_magics.ENV, "GITHUB_TOKEN", GITHUB_TOKEN)
         kernel = test_magics.Kernel(root / "nb", str(notebook))
@@ -281,10 +288,7 @@ def test_the_flow_through_the_magics_in_a_kernel(tmp_path: Path, monkeypatch: py
 
 
 def test_a_refused_pr_pushes_nothing_opens_nothing_edits_nothing(tmp_path: Path) -> None:
-    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
-        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
-        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
-        root, origin = make_project(tmp_path, forge)
+    with github_project(tmp_path) as (server, forge, root, origin):
         dsl(root, forge, "issue", "new", "Ask", "Why do customers churn?")
         dsl(
             root,
@@ -319,10 +323,7 @@ def test_a_refused_pr_pushes_nothing_opens_nothing_edits_nothing(tmp_path: Path)
 
 
 def test_figures_the_forge_cannot_serve_are_named_in_the_comment_not_linked(tmp_path: Path) -> None:
-    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
-        toml = f'kind = "github"\nrepo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
-        forge = Forge("github", toml, {**ENV, "GITHUB_TOKEN": GITHUB_TOKEN}, server)
-        root, origin = make_project(tmp_path, forge)
+    with github_project(tmp_path) as (server, forge, root, origin):
         dsl(root, forge, "issue", "new", "Ask", "Why do customers churn?")
         explore = ("Explore", "Churn by region", "--ask", "1", "--link", "nb/churn.ipynb")
         dsl(root, forge, "issue", "new", *explore)
