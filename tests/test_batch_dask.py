@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,40 @@ def test_a_batch_on_a_local_cluster_records_to_the_project(tmp_path: Path) -> No
     assert record.batch_id == plan.batch_id
     assert artifact_path(record.artifacts[0]).exists()  # the artifact store the workers wrote to
     assert record.pid is not None
+
+
+def test_a_run_on_a_worker_records_the_workers_environment(tmp_path: Path) -> None:
+    """A worker started by another interpreter (a virtual environment over this one's packages): the
+    record names that interpreter, as a run started there would, not the driver's."""
+    venv = tmp_path / "worker-venv"
+    make_venv = [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)]
+    subprocess.run(make_venv, check=True)
+    python = venv / "bin" / "python"
+    root = make_project(tmp_path / "p", "batch_faults.ipynb")
+    (root / "grid.yaml").write_text("grid:\n  mode: [ok]\n  x: [1.5]\n")
+    project = find_project(root)
+    plan = plan_batch(project, root / "nb" / "batch_faults.ipynb", root / "grid.yaml")
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None) as cluster:
+        options = ["--nthreads", "1", "--nworkers", "1", "--no-dashboard"]
+        worker = subprocess.Popen(
+            [str(python), "-m", "distributed.cli.dask_worker", cluster.scheduler_address, *options],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with distributed.Client(cluster.scheduler_address) as client:
+                client.wait_for_workers(1, timeout=60)
+            outcome = run_batch(plan, BatchOptions(executor="dask", scheduler=cluster.scheduler_address))
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    (run,) = outcome.state.runs
+    assert run.state == "succeeded", run.error
+    with RunStore(project.database_path) as store:
+        record = store.get(run.run_id or "")
+    assert record.environment is not None
+    assert Path(record.environment.executable) == python  # not the driver's sys.executable
+    assert Path(sys.executable).resolve() != python
 
 
 def test_unknown_executor_and_dask_without_scheduler_are_config_errors(tmp_path: Path) -> None:

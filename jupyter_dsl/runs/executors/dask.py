@@ -38,8 +38,10 @@ def _distributed() -> Any:
 def run_on_worker(
     plan: RunPlan, context: RunContext, timeout: float | None, cancel_event: str
 ) -> dict[str, Any]:
-    """One run, on a Dask worker: a fresh kernel, artifacts to the artifact store, the record returned."""
+    """One run, on a Dask worker: a fresh kernel, artifacts to the artifact store, the record returned.
+    The record's environment is the worker's kernel's (cached per worker process), not the driver's."""
     from ..control import RunControl
+    from ..environment import for_kernel
     from ..execute import execute, prepare_run
 
     distributed = _distributed()
@@ -54,6 +56,7 @@ def run_on_worker(
                 return
 
     with tempfile.TemporaryDirectory(prefix="jupyter-dsl-dask-") as scratch:
+        context = replace(context, environment=for_kernel(plan.kernel))
         if not plan.notebook.exists():  # a worker on another machine: the notebook as the batch read it
             copy = Path(scratch) / plan.notebook.name
             copy.write_bytes(context.notebook_bytes)
