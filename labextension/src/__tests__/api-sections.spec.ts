@@ -4,80 +4,34 @@
  * token are observed on the wire; the version check tells a missing or mismatched server apart.
  */
 import fs from 'fs';
-import http from 'http';
-import { AddressInfo } from 'net';
 import path from 'path';
-
-import { ServerConnection } from '@jupyterlab/services';
 
 import { DslApi, DslApiError, EXTENSION_VERSION } from '../api';
 import { checkServer } from '../compat';
+import { IRecorded, Loopback } from './loopback';
 
-interface IRecorded {
-  method: string;
-  target: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-let server: http.Server;
-let baseUrl: string;
+const wire = new Loopback('/user/dsl/');
 let recorded: IRecorded[] = [];
-let answers: { status: number; body: string }[] = [];
+let baseUrl = '';
 
 beforeAll(async () => {
-  server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', chunk => chunks.push(chunk));
-    request.on('end', () => {
-      recorded.push({
-        method: request.method ?? '',
-        target: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8')
-      });
-      const answer = answers.shift() ?? {
-        status: 500,
-        body: '{"message":"none queued"}'
-      };
-      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
-      response.end(answer.body);
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/user/dsl/`;
+  await wire.start();
+  baseUrl = wire.baseUrl;
 });
-
-afterAll(async () => {
-  await new Promise<void>(resolve => server.close(() => resolve()));
-});
+afterAll(() => wire.stop());
 
 beforeEach(() => {
-  recorded = [];
-  answers = [];
+  wire.reset();
+  recorded = wire.recorded;
 });
 
-const api = (): DslApi =>
-  new DslApi(
-    ServerConnection.makeSettings({
-      baseUrl,
-      wsUrl: baseUrl.replace('http', 'ws'),
-      token: 'secret-token',
-      appendToken: false
-    })
-  );
+const api = (): DslApi => wire.api({ token: 'secret-token', appendToken: false });
 
 function answer(status: number, value: unknown): void {
-  answers.push({ status, body: JSON.stringify(value) });
+  wire.answerNextJson(status, value);
 }
 
-function query(request: IRecorded): [string, string][] {
-  const url = new URL(request.target, baseUrl);
-  return [...url.searchParams.entries()].filter(
-    ([key, value]) => !(value === '' && /^\d+$/.test(key))
-  );
-}
+const query = (request: IRecorded): [string, string][] => request.query;
 
 describe('the sections’ routes', () => {
   it('checks typed values as NAME=TEXT query values, with the config files', async () => {
@@ -144,7 +98,7 @@ describe('checkServer', () => {
   });
 
   it('says the server extension is missing on a 404', async () => {
-    answers.push({ status: 404, body: '<html>Not Found</html>' });
+    wire.answerNext(404, '<html>Not Found</html>');
     const check = await checkServer(api());
     expect(check.ok).toBe(false);
     expect(!check.ok && check.message).toContain('not enabled');

@@ -19,85 +19,31 @@ import {
   queryString,
   RunsReply
 } from '../api';
+import { IRecorded, Loopback } from './loopback';
 import { LINK } from './samples';
 
-interface IRecorded {
-  method: string;
-  /** The raw request target, as the client sent it. */
-  target: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-interface IAnswer {
-  status: number;
-  body: string;
-  contentType?: string;
-}
-
-let server: http.Server;
-let baseUrl: string;
+const wire = new Loopback('/user/dsl/');
 let recorded: IRecorded[] = [];
-let answers: IAnswer[] = [];
 
 function answerJson(status: number, value: unknown): void {
-  answers.push({
-    status,
-    body: JSON.stringify(value),
-    contentType: 'application/json'
-  });
+  wire.answerNextJson(status, value);
 }
 
-beforeAll(async () => {
-  server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', chunk => chunks.push(chunk));
-    request.on('end', () => {
-      recorded.push({
-        method: request.method ?? '',
-        target: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8')
-      });
-      const answer = answers.shift() ?? { status: 500, body: 'no answer queued' };
-      response.writeHead(answer.status, {
-        'Content-Type': answer.contentType ?? 'text/plain'
-      });
-      response.end(answer.body);
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/user/dsl/`;
-});
-
-afterAll(async () => {
-  await new Promise<void>(resolve => server.close(() => resolve()));
-});
+beforeAll(() => wire.start());
+afterAll(() => wire.stop());
 
 beforeEach(() => {
-  recorded = [];
-  answers = [];
+  wire.reset();
+  recorded = wire.recorded;
 });
 
 function makeApi(): DslApi {
-  return new DslApi(
-    ServerConnection.makeSettings({
-      baseUrl,
-      wsUrl: baseUrl.replace('http', 'ws'),
-      token: 'secret-token',
-      appendToken: false
-    })
-  );
+  return wire.api({ token: 'secret-token', appendToken: false });
 }
 
-/** The path and query of a recorded request, without the client's cache-busting parameter. */
+/** The path and query of a recorded request (without the client's cache-busting parameter). */
 function parsed(request: IRecorded): { path: string; query: [string, string][] } {
-  const url = new URL(request.target, baseUrl);
-  const query = [...url.searchParams.entries()].filter(
-    ([key, value]) => !(value === '' && /^\d+$/.test(key))
-  );
-  return { path: url.pathname, query };
+  return { path: request.path, query: request.query };
 }
 
 const ISSUE: Issue = {
@@ -168,8 +114,8 @@ describe('requests on the wire', () => {
     answerJson(200, { version: '0.1.0' });
     const api = new DslApi(
       ServerConnection.makeSettings({
-        baseUrl,
-        wsUrl: baseUrl.replace('http', 'ws'),
+        baseUrl: wire.baseUrl,
+        wsUrl: wire.baseUrl.replace('http', 'ws'),
         token: '',
         appendToken: false
       })
@@ -463,7 +409,7 @@ describe('errors', () => {
   });
 
   it('says the server extension may be missing when a route answers a 404 page', async () => {
-    answers.push({ status: 404, body: '<html><body>404 : Not Found</body></html>' });
+    wire.answerNext(404, '<html><body>404 : Not Found</body></html>');
     await expect(makeApi().version()).rejects.toMatchObject({
       status: 404,
       message: 'the server answered 404 Not Found',
@@ -472,7 +418,7 @@ describe('errors', () => {
   });
 
   it('keeps a short plain-text error body as the message', async () => {
-    answers.push({ status: 502, body: 'tracker timed out' });
+    wire.answerNext(502, 'tracker timed out');
     await expect(makeApi().listIssues()).rejects.toMatchObject({
       status: 502,
       message: 'tracker timed out'
@@ -480,7 +426,7 @@ describe('errors', () => {
   });
 
   it('refuses a 200 answer that is not JSON', async () => {
-    answers.push({ status: 200, body: '<html></html>' });
+    wire.answerNext(200, '<html></html>');
     await expect(makeApi().version()).rejects.toMatchObject({
       status: 200,
       message: expect.stringContaining('not JSON')

@@ -3,60 +3,23 @@
  * details of the selected run are fetched from `GET /jupyter-dsl/runs/{id}`, an answer that
  * arrives after another run was selected is dropped, and an error is kept for the view.
  */
-import http from 'http';
-import { AddressInfo } from 'net';
-
 import { NotebookTracker } from '@jupyterlab/notebook/lib/tracker';
-import { ServerConnection } from '@jupyterlab/services';
 
-import { DslApi } from '../api';
 import { DslModel } from '../model';
+import { Loopback } from './loopback';
 
-/** What the server answers for a path: a status and a JSON body, once `release` resolves. */
-interface IAnswer {
-  status: number;
-  body: unknown;
-  release?: Promise<void>;
-}
+const wire = new Loopback();
 
-let server: http.Server;
-let baseUrl: string;
-let answers: Map<string, IAnswer>;
-let asked: string[];
-
-beforeAll(async () => {
-  server = http.createServer((request, response) => {
-    const path = new URL(request.url ?? '', 'http://x').pathname;
-    asked.push(path);
-    const answer = answers.get(path) ?? {
-      status: 500,
-      body: { message: 'unexpected' }
-    };
-    void (answer.release ?? Promise.resolve()).then(() => {
-      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/`;
-});
-
-afterAll(async () => {
-  await new Promise<void>(resolve => server.close(() => resolve()));
-});
+beforeAll(() => wire.start());
+afterAll(() => wire.stop());
 
 let model: DslModel;
 
 beforeEach(() => {
-  answers = new Map();
-  asked = [];
+  wire.reset();
   // A real tracker with no notebook open: the model asks the server only for what a test selects.
   const tracker = new NotebookTracker({ namespace: 'model-runs-test' });
-  const api = new DslApi(
-    ServerConnection.makeSettings({ baseUrl, wsUrl: baseUrl.replace('http', 'ws') })
-  );
-  model = new DslModel(tracker, api);
+  model = new DslModel(tracker, wire.api());
 });
 
 afterEach(() => model.dispose());
@@ -68,7 +31,7 @@ const record = (id: string): object => ({
 
 describe('selecting a run', () => {
   it("fetches the selected run's record and clears it again", async () => {
-    answers.set('/jupyter-dsl/runs/r1', { status: 200, body: record('r1') });
+    wire.answer('GET', 'runs/r1', 200, record('r1'));
     let changes = 0;
     model.changed.connect(() => changes++);
 
@@ -77,7 +40,7 @@ describe('selecting a run', () => {
     expect(model.selection.loading).toBe(true);
     await selecting;
 
-    expect(asked).toEqual(['/jupyter-dsl/runs/r1']);
+    expect(wire.recorded.map(r => r.path)).toEqual(['/base/jupyter-dsl/runs/r1']);
     expect(model.selection.loading).toBe(false);
     expect(model.selection.run).toEqual({ value: record('r1'), error: null });
     expect(changes).toBeGreaterThanOrEqual(2); // loading, then loaded
@@ -85,17 +48,14 @@ describe('selecting a run', () => {
     await model.selection.select(null);
     expect(model.selection.selected).toBeNull();
     expect(model.selection.run).toEqual({ value: null, error: null });
-    expect(asked).toHaveLength(1);
+    expect(wire.recorded).toHaveLength(1);
   });
 
   it('drops the answer for a run that is no longer selected', async () => {
     let release = (): void => undefined;
-    answers.set('/jupyter-dsl/runs/slow', {
-      status: 200,
-      body: record('slow'),
-      release: new Promise<void>(resolve => (release = resolve))
-    });
-    answers.set('/jupyter-dsl/runs/fast', { status: 200, body: record('fast') });
+    const released = new Promise<void>(resolve => (release = resolve));
+    wire.answer('GET', 'runs/slow', 200, record('slow'), released);
+    wire.answer('GET', 'runs/fast', 200, record('fast'));
 
     const first = model.selection.select('slow');
     await model.selection.select('fast');
@@ -108,9 +68,9 @@ describe('selecting a run', () => {
   });
 
   it('keeps the error of a failed fetch for the view', async () => {
-    answers.set('/jupyter-dsl/runs/gone', {
-      status: 404,
-      body: { message: "no run 'gone'", hint: 'List the runs.' }
+    wire.answer('GET', 'runs/gone', 404, {
+      message: "no run 'gone'",
+      hint: 'List the runs.'
     });
     await model.selection.select('gone');
     expect(model.selection.selected).toBe('gone');
