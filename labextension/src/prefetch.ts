@@ -33,12 +33,20 @@ function idle(timeout = 2000): Promise<void> {
 const valueOf = <T>(result: PromiseSettledResult<T>): T | null =>
   result.status === 'fulfilled' ? result.value : null;
 
+/** The prefetches under way, one notebook after another (a restored workspace may open many). */
+let queue: Promise<void> = Promise.resolve();
+
 /** Prefetch `panel`'s snapshot once its document is loaded and the browser is idle. */
 export function prefetchWhenIdle(panel: NotebookPanel, host: IPrefetchHost): void {
-  void panel.context.ready
-    .then(() => idle())
-    .then(() => prefetch(panel, host))
-    .catch(() => undefined); // a notebook that fails to load shows its error when switched to
+  void panel.context.ready.then(
+    () => {
+      queue = queue
+        .then(() => idle())
+        .then(() => prefetch(panel, host))
+        .catch(() => undefined); // an error shows when the notebook is switched to
+    },
+    () => undefined // a notebook that fails to load shows its error when switched to
+  );
 }
 
 async function prefetch(panel: NotebookPanel, host: IPrefetchHost): Promise<void> {

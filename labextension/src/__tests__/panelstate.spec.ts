@@ -4,12 +4,11 @@
  * fetched again, a newer fetch wins over an older answer, errors are kept, and the branch comes in
  * on its own.
  */
-import { PromiseDelegate } from '@lumino/coreutils';
-
-import { DslApiError, IssueReply, ParamsReply, ProjectInfo, RunsReply } from '../api';
+import { DslApiError, IssueReply, ParamsReply, ProjectInfo } from '../api';
 import { IssueState } from '../issuestate';
 import { SavedState } from '../savedstate';
 import { PanelSnapshots } from '../snapshots';
+import { PendingApi } from './pending';
 import { LINK, sampleIssue, sampleRuns } from './samples';
 
 const reply = (number: number, title: string): IssueReply => ({
@@ -37,45 +36,6 @@ const params = (name: string): ParamsReply => ({
 });
 
 const runs = sampleRuns;
-
-/** A fake client: each call returns a promise the test resolves or rejects. */
-class PendingApi {
-  pending: { method: string; args: unknown[]; answer: PromiseDelegate<unknown> }[] = [];
-
-  private call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const answer = new PromiseDelegate<unknown>();
-    this.pending.push({ method, args, answer });
-    return answer.promise as Promise<T>;
-  }
-
-  /** Answer the oldest pending call to `method`. */
-  async answer(method: string, value: unknown): Promise<void> {
-    const index = this.pending.findIndex(call => call.method === method);
-    if (index < 0) {
-      throw new Error(`no pending call to ${method}`);
-    }
-    const [call] = this.pending.splice(index, 1);
-    if (value instanceof Error) {
-      call.answer.reject(value);
-    } else {
-      call.answer.resolve(value);
-    }
-    await new Promise(resolve => setTimeout(resolve, 0));
-  }
-
-  getIssue(number: number, path?: string): Promise<IssueReply> {
-    return this.call('getIssue', number, path);
-  }
-  project(path?: string): Promise<ProjectInfo> {
-    return this.call('project', path);
-  }
-  getParams(path: string): Promise<ParamsReply> {
-    return this.call('getParams', path);
-  }
-  listRuns(query: object): Promise<RunsReply> {
-    return this.call('listRuns', query);
-  }
-}
 
 describe('IssueState', () => {
   let api: PendingApi;
