@@ -96,25 +96,47 @@ def read_text(path: Path) -> str:
         raise InvalidInput(f"{path} is not a valid notebook: not UTF-8 text ({exc.reason})") from exc
 
 
-def parse(text: str, source: str) -> nbformat.NotebookNode:
-    """Parse and validate notebook text; any problem is an ``InvalidInput`` naming the file."""
+OLD_FORMAT_HINT = (
+    "Save it once in JupyterLab (it saves nbformat 4) or convert it: "
+    "jupyter nbconvert --to notebook --inplace NOTEBOOK"
+)
+
+
+def parse(text: str, source: str, *, upgrade: bool = True) -> nbformat.NotebookNode:
+    """Parse and validate notebook text; any problem is an ``InvalidInput`` naming the file.
+
+    A notebook of an older nbformat (1 to 3) is converted to version 4 in memory (never written),
+    as Jupyter's own readers do; with ``upgrade=False`` (an edit in place) it is refused instead."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise InvalidInput(f"{source} is not a valid notebook: invalid JSON at {where}: {exc.msg}") from exc
-    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
-        raise InvalidInput(f"{source} is not a valid notebook: no 'nbformat' and 'cells' at the top level")
+    version = raw.get("nbformat") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput(f"{source} is not a valid notebook: no 'nbformat' version number at the top level")
+    if version > 4 or version < 1:
+        raise InvalidInput(f"{source} is not a valid notebook: Jupyter reads no nbformat {version}")
+    if version == 4 and "cells" not in raw:
+        raise InvalidInput(f"{source} is not a valid notebook: no 'cells' at the top level")
     if not isinstance(raw.get("metadata", {}), dict):
         raise InvalidInput(f"{source} is not a valid notebook: 'metadata' is not an object")
     import nbformat  # imported on first use: its JSON-schema stack costs seconds at CLI start
 
     try:
-        node: nbformat.NotebookNode = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        as_version = 4 if version < 4 else nbformat.NO_CONVERT
+        node: nbformat.NotebookNode = nbformat.reads(text, as_version=as_version)
+        if version < 4:  # the converters answer their own node class: make it the one everyone checks for
+            node = nbformat.from_dict(node)
         nbformat.validate(node)
     except Exception as exc:  # nbformat raises ValidationError, NotJSONError, ValueError...
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput(f"{source} is not a valid notebook: {message}") from exc
+    if version < 4 and not upgrade:
+        raise InvalidInput(
+            f"{source} is an nbformat {version} notebook: jupyter-dsl changes nbformat 4 notebooks only",
+            hint=OLD_FORMAT_HINT,
+        )
     return node
 
 
@@ -152,14 +174,14 @@ def edit(
     permission, and writes nothing: a command calls it before its first write.
     """
     text = read_text(path)
-    node = parse(text, str(path))  # refuse (and leave untouched) anything that is not a valid notebook
+    node = parse(text, str(path), upgrade=False)  # refuse (and leave untouched) anything else
     try:
         new, result = splice(text, node)
     except ValueError as exc:  # json_splice could not follow the text that nbformat read
         raise InvalidInput(f"{path}: cannot edit {what} in place ({exc})") from exc
     if new == text:
         return result
-    if not verify(parse(new, str(path))):  # never write what does not read back as asked
+    if not verify(parse(new, str(path), upgrade=False)):  # never write what does not read back as asked
         raise InvalidInput(f"{path}: cannot edit {what} in place (duplicate JSON keys?)")
     if not write:
         folder = path.resolve().parent

@@ -160,9 +160,7 @@ MALFORMED = {
     "empty-file": b"",
     "json-list": b"[1, 2, 3]\n",
     "no-cells": b'{"metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
-    "nbformat-3": json.dumps(
-        {"metadata": {}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}]}
-    ).encode(),
+    "nbformat-3-without-worksheets": b'{"metadata": {}, "nbformat": 3, "nbformat_minor": 0}\n',
     "nbformat-99": b'{"cells": [], "metadata": {}, "nbformat": 99, "nbformat_minor": 0}\n',
     "nbformat-string": b'{"cells": [], "metadata": {}, "nbformat": "4", "nbformat_minor": 5}\n',
     "cell-without-source": json.dumps(
@@ -191,6 +189,35 @@ def test_malformed_notebooks_are_invalid_input_and_untouched(tmp_path: Path, nam
     assert path.read_bytes() == MALFORMED[name]
     assert path.stat().st_mtime_ns == stat_before.st_mtime_ns
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def v3_notebook() -> str:
+    """An nbformat 3 notebook whose first code cell is tagged ``parameters``."""
+    v3 = nbformat.v3
+    cells = [
+        v3.new_text_cell("markdown", source="# Old"),
+        v3.new_code_cell(input="alpha = 0.5\nregion = 'north'", metadata={"tags": ["parameters"]}),
+        v3.new_code_cell(input="print(alpha, region)"),
+    ]
+    return str(nbformat.writes(v3.new_notebook(worksheets=[v3.new_worksheet(cells=cells)]), version=3))
+
+
+def test_an_older_nbformat_is_read_as_version_4_and_never_edited(tmp_path: Path) -> None:
+    path = tmp_path / "old.ipynb"
+    path.write_text(v3_notebook())
+    original = path.read_bytes()
+    node = notebooks.read(path)
+    assert node.nbformat == 4 and [c.cell_type for c in node.cells] == ["markdown", "code", "code"]
+    assert node.cells[1].source == "alpha = 0.5\nregion = 'north'"
+    assert node.cells[1].metadata["tags"] == ["parameters"]
+    assert notebooks.get_link(path) is None
+    for change in (lambda: notebooks.set_link(path, LINK), lambda: notebooks.remove_link(path)):
+        with pytest.raises(InvalidInput) as err:
+            change()
+        expected = f"{path} is an nbformat 3 notebook: jupyter-dsl changes nbformat 4 notebooks only"
+        assert err.value.message == expected
+        assert "jupyter nbconvert --to notebook --inplace" in (err.value.hint or "")
+        assert path.read_bytes() == original
 
 
 def test_broken_link_metadata_is_invalid_on_read_and_removable(

@@ -90,6 +90,30 @@ def test_complex_parameters_are_injected(project: Path) -> None:
     assert "injected-parameters" in out["cells"][1]["metadata"]["tags"]
 
 
+def test_an_nbformat_3_notebook_runs_with_parameters_and_stays_as_it_was(project: Path) -> None:
+    v3 = nbformat.v3
+    cells = [
+        v3.new_code_cell(input="alpha = 0.5", metadata={"tags": ["parameters"]}),
+        v3.new_code_cell(input="import jupyter_dsl\njupyter_dsl.record('twice', alpha * 2)"),
+    ]
+    notebook = project / "nb" / "old_v3.ipynb"
+    old = v3.new_notebook(worksheets=[v3.new_worksheet(cells=cells)])
+    notebook.write_text(nbformat.writes(old, version=3))
+    original = notebook.read_bytes()
+    shown = dsl_json(project, "params", "nb/old_v3.ipynb")
+    assert [(p["name"], p["default"]) for p in shown["parameters"]] == [("alpha", "0.5")]
+    record = dsl_json(project, "run", "nb/old_v3.ipynb", "-p", "alpha", "0.7")
+    assert record["status"] == "succeeded", record["error"]
+    assert record["metrics"] == {"twice": 1.4}
+    assert output_notebook(record)["nbformat"] == 4  # papermill writes version 4
+    assert notebook.read_bytes() == original  # converted in memory only
+    issue = dsl_json(project, "issue", "new", "Explore", "An old notebook")["issue"]["number"]
+    refused = dsl(project, "link", "nb/old_v3.ipynb", str(issue), code=2)
+    assert "is an nbformat 3 notebook" in refused.stderr
+    assert "nbconvert --to notebook --inplace" in refused.stderr
+    assert notebook.read_bytes() == original
+
+
 def _runs_of(project: Path, notebook: str) -> int:
     with RunStore(find_project(project).database_path) as store:
         return store.count(RunQuery(notebook=notebook))

@@ -3,7 +3,6 @@ its recorded runs and where it all comes from (path, commit, branch, issue, run)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,27 +62,6 @@ class Summary:
     link: NotebookLink | None = None
     explicit_tldr: bool = False  # written in a `tldr` cell (else made from the insights' titles)
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def read_notebook(path: Path) -> Any:
-    """A notebook of any nbformat version, as version 4 (an nbformat 3 notebook is converted in
-    memory, never written); anything invalid is an ``InvalidInput`` naming the file."""
-    text = notebooks.read_text(path)
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError:
-        raw = None  # parse() says where the JSON breaks
-    if isinstance(raw, dict) and isinstance(raw.get("nbformat"), int) and raw["nbformat"] < 4:
-        import nbformat
-
-        try:
-            node = nbformat.reads(text, as_version=4)
-            nbformat.validate(node)
-        except Exception as exc:  # nbformat raises ValidationError, NotJSONError, ValueError...
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InvalidInput(f"{path} is not a valid notebook: {message}") from exc
-        return node
-    return notebooks.parse(text, str(path))
 
 
 def _run_notebook(project: Project, path: Path, run_id: str) -> tuple[Any, Any]:
@@ -155,7 +133,7 @@ def build_summary(
     """Read the notebook (or a run's output notebook), its issue and runs into a ``Summary``.
 
     ``tracker`` may be a function that opens one: it is called only for a linked notebook."""
-    saved = read_notebook(path)
+    saved = notebooks.read(path)  # any nbformat version, as version 4
     link = notebooks.link_from_metadata(saved.metadata, str(path))
     record = None
     node = saved

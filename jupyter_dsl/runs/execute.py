@@ -203,7 +203,7 @@ def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progr
     from .papermill_engine import papermill_notes, run_papermill
 
     plan = prepared.plan
-    node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
+    node = notebooks.parse(prepared.context.notebook_bytes.decode("utf-8"), str(plan.notebook))
     with papermill_notes() as messages:
         run_papermill(
             node,
