@@ -7,8 +7,10 @@ history is the user's to commit to (the report lists what to add).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import gitrepo
 from .errors import Conflict
@@ -41,6 +43,20 @@ class InitReport:
     def own_files(self) -> list[str]:
         """The files this init wrote whole: the only ones it may stage (an appended .gitignore is not)."""
         return [*self.created, *self.overwritten, *([".gitignore"] if self.gitignore_created else [])]
+
+    def to_json(self, path_of: Callable[[Path], str | None] = str) -> dict[str, Any]:
+        """``path_of`` shows the root (the server gives API paths)."""
+        return {
+            "root": path_of(self.root),
+            "created": self.created,
+            "overwritten": self.overwritten,
+            "kept": self.kept,
+            "ignored": self.ignored,
+            "git_initialized": self.git_initialized,
+            "committed": self.committed,
+            "commit_skipped": self.commit_skipped,
+            "changed": self.changed,
+        }
 
     @property
     def changed_files(self) -> list[str]:

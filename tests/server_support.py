@@ -27,6 +27,7 @@ NOTEBOOK = "notebooks/analysis.ipynb"
 DOCUMENTED = {
     ("/jupyter-dsl/version", "GET"),
     ("/jupyter-dsl/project", "GET"),
+    ("/jupyter-dsl/project", "POST"),
     ("/jupyter-dsl/templates", "GET"),
     ("/jupyter-dsl/issues", "GET"),
     ("/jupyter-dsl/issues", "POST"),

@@ -79,14 +79,7 @@ def init(
             console.print(f"the {kind} tracker needs the DSLP labels: jupyter dsl labels sync", markup=False)
 
     payload = {
-        "root": str(report.root),
-        "created": report.created,
-        "overwritten": report.overwritten,
-        "kept": report.kept,
-        "ignored": report.ignored,
-        "git_initialized": report.git_initialized,
-        "committed": report.committed,
-        "changed": report.changed,
+        **report.to_json(),
         "labels": [c.to_json() for c in changes] if changes is not None else None,
         "labels_suggested": forge and changes is None,
     }

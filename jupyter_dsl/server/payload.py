@@ -57,6 +57,13 @@ def optional_str(data: dict[str, Any], name: str) -> str | None:
     return value
 
 
+def flag(data: dict[str, Any], name: str, default: bool) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise InvalidInput(f"field {name!r} must be true or false")
+    return value
+
+
 def required_number(data: dict[str, Any], name: str) -> int:
     if name not in data:
         raise InvalidInput(f"the request body needs the field {name!r}")

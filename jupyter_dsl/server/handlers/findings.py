@@ -58,13 +58,6 @@ def _goals_json(issue: Issue) -> dict[str, Any]:
     }
 
 
-def _flag(data: dict[str, Any], name: str, default: bool) -> bool:
-    value = data.get(name, default)
-    if not isinstance(value, bool):
-        raise InvalidInput(f"field {name!r} must be true or false")
-    return value
-
-
 class FindingsHandler(DslHandler):
     @web.authenticated
     @authorized
@@ -103,8 +96,8 @@ class FindingsHandler(DslHandler):
     @authorized
     async def post(self, api_path: str) -> None:
         data = payload.parse_object(self.request.body, COMPLETE_FIELDS)
-        dry_run = _flag(data, "dry_run", False)
-        promote = _flag(data, "promote", True)
+        dry_run = payload.flag(data, "dry_run", False)
+        promote = payload.flag(data, "promote", True)
         outcome = payload.optional_str(data, "outcome")
         if outcome is not None and outcome not in OUTCOMES:
             raise InvalidInput(f"unknown outcome {outcome!r}", hint="Use succeeded or failed.")
@@ -170,5 +163,5 @@ class GoalsHandler(DslHandler):
     async def put(self, api_path: str) -> None:
         data = payload.parse_object(self.request.body, ("number", "done"))
         number = payload.required_number(data, "number")
-        done = _flag(data, "done", True)
+        done = payload.flag(data, "done", True)
         await self._answer(api_path, lambda tracker, notebook: tick_goal(tracker, notebook, number, done))
