@@ -58,6 +58,24 @@ class InitReport:
             "changed": self.changed,
         }
 
+    def lines(self) -> list[str]:
+        """What this init did, a line each, as `jupyter dsl init` and `%dsl init` say it."""
+        said = [f"initialized a git repository in {self.root}"] if self.git_initialized else []
+        said += [f"created   {name}" for name in self.created]
+        said += [f"replaced  {name}" for name in self.overwritten]
+        said += [f"kept      {name} (differs; --force replaces it)" for name in self.kept]
+        if self.ignored:
+            said.append(f"ignored   {', '.join(self.ignored)} in .gitignore")
+        if self.committed:
+            said.append(f"committed {', '.join(self.own_files)} ({self.committed[:7]})")
+        elif self.commit_skipped:
+            said.append(f"not committed: {self.commit_skipped}")
+        if not self.changed:
+            said.append(f"{self.root} is already a DSLP project; nothing changed")
+        elif not self.committed and self.changed_files and gitrepo.is_repo(self.root):
+            said.append(f"commit them: git add {' '.join(self.changed_files)} && git commit")
+        return said
+
     @property
     def changed_files(self) -> list[str]:
         """Every file this init wrote or appended to (what the user commits when init does not)."""

@@ -460,3 +460,29 @@ def test_notebook_path_from_the_root_of_the_server_that_started_the_kernel(
             k.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_init_makes_the_notebooks_folder_a_project(tmp_path: Path) -> None:
+    folder = tmp_path / "analyses"
+    folder.mkdir()
+    notebook = folder / "churn.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), notebook)
+    k = Kernel(folder, str(notebook))
+    try:
+        k.run("%load_ext jupyter_dsl")
+        status, _, text = k.run("%dsl status")
+        assert status == "error" and "not inside a DSLP project" in text
+        status, outputs, text = k.run("%dsl init --templates")
+        assert status == "ok", text
+        said = plain(outputs)
+        assert f"initialized a git repository in {folder}" in said and "created   dsl.toml" in said
+        assert (folder / "dsl.toml").is_file()
+        assert (folder / ".github" / "ISSUE_TEMPLATE" / "Ask.md").is_file()
+        committed = sh(folder, "git", "show", "--name-only", "--format=", "HEAD").split()
+        assert "dsl.toml" in committed and "churn.ipynb" not in committed  # the notebook is the user's
+        status, outputs, _ = k.run("%dsl init --json")
+        assert status == "ok" and eval(plain(outputs))["changed"] is False  # the repr of a dict
+        status, outputs, text = k.run("%dsl status")
+        assert status == "ok", text
+    finally:
+        k.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import gitrepo, links
+from .. import links
 from ..demo import make_demo
 from ..lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
 from ..labels_sync import sync_labels
@@ -53,25 +53,8 @@ def init(
     changes = sync_labels(tracker or open_tracker(project)) if sync else None
 
     def human() -> None:
-        if report.git_initialized:
-            console.print(f"initialized a git repository in {report.root}", markup=False)
-        for name in report.created:
-            console.print(f"created   {name}", markup=False)
-        for name in report.overwritten:
-            console.print(f"replaced  {name}", markup=False)
-        for name in report.kept:
-            console.print(f"kept      {name} (differs; --force replaces it)", markup=False)
-        if report.ignored:
-            console.print(f"ignored   {', '.join(report.ignored)} in .gitignore", markup=False)
-        if report.committed:
-            console.print(f"committed {', '.join(report.own_files)} ({report.committed[:7]})", markup=False)
-        elif report.commit_skipped:
-            console.print(f"not committed: {report.commit_skipped}", markup=False)
-        if not report.changed:
-            console.print(f"{report.root} is already a DSLP project; nothing changed", markup=False)
-        elif not report.committed and report.changed_files and gitrepo.is_repo(report.root):
-            to_add = " ".join(report.changed_files)
-            console.print(f"commit them: git add {to_add} && git commit", style="dim", markup=False)
+        for line in report.lines():
+            console.print(line, style="dim" if line.startswith("commit them:") else None, markup=False)
         if changes is not None:
             print_label_changes(changes)
         elif forge:

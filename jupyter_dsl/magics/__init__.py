@@ -11,7 +11,14 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from ..errors import DslError
-from . import batch_magics, findings_magics, forge_magics, issue_magics, run_magics  # noqa: F401  (they register their subcommands)
+from . import (  # noqa: F401  (they register their subcommands)
+    batch_magics,
+    findings_magics,
+    forge_magics,
+    issue_magics,
+    project_magics,
+    run_magics,
+)
 from .base import MagicSession, dispatch
 
 __all__ = ["DslMagics", "register"]

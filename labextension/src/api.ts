@@ -17,6 +17,7 @@ import {
 } from './apierror';
 import {
   CreatedIssueReply,
+  InitReply,
   Issue,
   IssueQuery,
   IssueReply,
@@ -72,6 +73,11 @@ export class DslApi {
 
   project(path?: string): Promise<ProjectInfo> {
     return this.request('GET', 'project', { path });
+  }
+
+  /** Make folder `path` a DSLP project, as `jupyter dsl init` does (files are never overwritten). */
+  initProject(path: string, templates = false): Promise<InitReply> {
+    return this.request('POST', 'project', {}, { path, templates });
   }
 
   templates(): Promise<TemplatesReply> {

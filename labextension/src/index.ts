@@ -12,6 +12,7 @@ import {
   Dialog,
   ICommandPalette,
   MainAreaWidget,
+  Notification,
   showDialog,
   WidgetTracker
 } from '@jupyterlab/apputils';
@@ -160,7 +161,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }),
       openFile: path => void app.commands.execute('docmanager:open', { path }),
       confirm,
-      makeParametersCell: () => void app.commands.execute(CommandIDs.makeParametersCell)
+      makeParametersCell: () =>
+        void app.commands.execute(CommandIDs.makeParametersCell),
+      notify: message => void Notification.success(message, { autoClose: 8000 })
     };
     const context: ISidebarContext = {
       model,

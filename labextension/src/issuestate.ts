@@ -27,6 +27,11 @@ export class IssueState {
     return this._issueError ?? this._projectError;
   }
 
+  /** Why the notebook has no project (the server's 404 and its hint), or null. */
+  get noProject(): DslApiError | null {
+    return this._projectError?.status === 404 ? this._projectError : null;
+  }
+
   /** The project's tracker kind ("local", "github", "gitlab"...), once known. */
   get trackerKind(): string | null {
     return this._trackerKind;
@@ -56,9 +61,11 @@ export class IssueState {
     this._loading = path !== null && number !== null && kept === null;
     this._refreshing = kept !== null;
     this.changed();
-    if (path === null) {
-      this._currentBranch = null;
+    if (path !== this._projectPath) {
+      this._projectPath = path; // another notebook: the last one's missing project is not its own
       this._projectError = null;
+    }
+    if (path === null) {
       return;
     }
     const owns = (): boolean => generation === this._generation; // else a newer fetch owns it
@@ -103,6 +110,7 @@ export class IssueState {
   private _details: IssueReply | null = null;
   private _issueError: DslApiError | null = null;
   private _projectError: DslApiError | null = null;
+  private _projectPath: string | null = null;
   private _currentBranch: string | null = null;
   private _trackerKind: string | null = null;
   private _loading = false;

@@ -73,6 +73,29 @@ export interface ProjectInfo {
   branch: { current: string | null; base: string; issue: number | null };
 }
 
+/** What making a folder a DSLP project did (`POST /jupyter-dsl/project`, `jupyter dsl init --json`). */
+export interface InitReport {
+  /** The folder's API path. */
+  root: string | null;
+  created: string[];
+  overwritten: string[];
+  /** Files that exist and differ: left as they are. */
+  kept: string[];
+  /** Patterns added to .gitignore. */
+  ignored: string[];
+  git_initialized: boolean;
+  /** The commit of the files it wrote (only in a repository it made), or null. */
+  committed: string | null;
+  /** Why a repository it made has no commit yet, or null. */
+  commit_skipped: string | null;
+  changed: boolean;
+}
+
+export interface InitReply {
+  report: InitReport;
+  project: ProjectInfo;
+}
+
 export interface TemplateInfo {
   key: string;
   name: string;

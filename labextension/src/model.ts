@@ -19,6 +19,7 @@ import {
   CreatedIssueReply,
   DslApi,
   DslApiError,
+  InitReply,
   Issue,
   IssueQuery,
   IssueReply,
@@ -132,6 +133,21 @@ export class DslModel implements IDisposable {
   /** The last error of a refresh (actions throw theirs to the caller instead). */
   get error(): DslApiError | null {
     return this._issue.error;
+  }
+
+  /** Why the notebook is in no DSLP project (the server's answer, with its hint), or null. */
+  get noProject(): DslApiError | null {
+    return this._issue.noProject;
+  }
+
+  /**
+   * Make `folder` (an API path) a DSLP project, as `jupyter dsl init` does; then fetch everything
+   * again (the sections that need a project appear).
+   */
+  async makeProject(folder: string, templates: boolean): Promise<InitReply> {
+    const reply = await this.api.initProject(folder, templates);
+    await this.refresh();
+    return reply;
   }
 
   /** The project's tracker kind ("local", "github", "gitlab"...), once known. */

@@ -234,8 +234,13 @@ export class ParamsFormModel implements IDisposable {
         });
       }
       this._changed.emit();
-    } else if (path !== null && (this._check !== null || this._configs.length > 0)) {
-      this._scheduleCheck(); // saved: the parameters cell may have changed
+    } else if (path !== null) {
+      if (this._available.error !== null) {
+        void this._loadConfigs(path); // e.g. the folder has just become a project
+      }
+      if (this._check !== null || this._configs.length > 0) {
+        this._scheduleCheck(); // saved: the parameters cell may have changed
+      }
     }
   }
 

@@ -91,6 +91,33 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   }
 }
 
+/** A notebook with a parameters cell, written where no DSLP project is. */
+const PLAIN_NOTEBOOK = {
+  cells: [
+    {
+      cell_type: 'code',
+      execution_count: null,
+      id: 'params',
+      metadata: { tags: ['parameters'] },
+      outputs: [],
+      source: 'alpha = 0.5'
+    },
+    {
+      cell_type: 'code',
+      execution_count: null,
+      id: 'use',
+      metadata: {},
+      outputs: [],
+      source: 'print(alpha)'
+    }
+  ],
+  metadata: {
+    kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }
+  },
+  nbformat: 4,
+  nbformat_minor: 5
+};
+
 /** Start JupyterLab on `root`; its config, runtime, settings and log live in `dir`. */
 async function startLab(
   dir: string,
@@ -222,6 +249,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
   );
 
+  // project.spec.ts: a third JupyterLab on a folder in no DSLP project (no dsl.toml, no git).
+  const plain = path.join(tmp, 'plain');
+  fs.mkdirSync(path.join(plain, 'analyses'), { recursive: true });
+  fs.writeFileSync(
+    path.join(plain, 'analyses', 'churn.ipynb'),
+    JSON.stringify(PLAIN_NOTEBOOK)
+  );
+  const plainLab = await startLab(path.join(tmp, 'plain-lab'), plain);
+
   process.env.DSL_UI_URL = lab.url;
   process.env.DSL_UI_TOKEN = lab.token;
   process.env.DSL_UI_PROJECT = made;
@@ -232,10 +268,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     lab_token: forgeLab.token,
     github_token: githubToken
   });
+  process.env.DSL_UI_PLAIN = JSON.stringify({
+    root: plain,
+    notebook: 'analyses/churn.ipynb',
+    lab_url: plainLab.url,
+    lab_token: plainLab.token
+  });
 
   return async () => {
     await lab.stop();
     await forgeLab.stop();
+    await plainLab.stop();
     await stopGroup(github.child);
     if (process.env.DSL_UI_KEEP) {
       console.log(`kept ${tmp}`);

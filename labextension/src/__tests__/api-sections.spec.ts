@@ -8,6 +8,7 @@ import path from 'path';
 
 import { DslApi, DslApiError, EXTENSION_VERSION } from '../api';
 import { checkServer } from '../compat';
+import { folderOf, initSummary } from '../panel/NoProject';
 import { IRecorded, Loopback } from './loopback';
 
 const wire = new Loopback('/user/dsl/');
@@ -88,6 +89,78 @@ describe('the sections’ routes', () => {
       '/user/dsl/jupyter-dsl/findings/nb/a.ipynb'
     );
     expect(query(recorded[1])).toEqual([['to', 'md']]);
+  });
+});
+
+describe('making a project', () => {
+  it('posts the folder and the templates choice, with the token', async () => {
+    const report = {
+      root: 'analyses',
+      created: ['dsl.toml'],
+      overwritten: [],
+      kept: [],
+      ignored: ['.dsl/'],
+      git_initialized: true,
+      committed: 'abc1234def',
+      commit_skipped: null,
+      changed: true
+    };
+    answer(200, { report, project: { root: 'analyses' } });
+    const reply = await api().initProject('analyses', true);
+    expect(reply.report).toEqual(report);
+    const [request] = recorded;
+    expect([request.method, request.path]).toEqual([
+      'POST',
+      '/user/dsl/jupyter-dsl/project'
+    ]);
+    expect(JSON.parse(request.body)).toEqual({ path: 'analyses', templates: true });
+    expect(request.headers.authorization).toBe('token secret-token');
+  });
+});
+
+describe('initSummary', () => {
+  const report = {
+    root: '',
+    created: ['dsl.toml', '.gitignore'],
+    overwritten: [],
+    kept: ['README.md'],
+    ignored: ['.dsl/', 'data/'],
+    git_initialized: true,
+    committed: '0123456789abcdef',
+    commit_skipped: null,
+    changed: true
+  };
+
+  it('says what was made, kept and committed', () => {
+    expect(initSummary(report)).toBe(
+      'Done: made a git repository; wrote dsl.toml, .gitignore; git-ignored .dsl/ data/; ' +
+        'kept your README.md; committed these files (0123456).'
+    );
+  });
+
+  it('says why nothing was committed, and when nothing changed', () => {
+    const skipped = {
+      ...report,
+      committed: null,
+      commit_skipped: 'git does not know who you are'
+    };
+    expect(initSummary(skipped)).toContain(
+      'did not commit: git does not know who you are'
+    );
+    const same = {
+      ...report,
+      created: [],
+      kept: [],
+      ignored: [],
+      git_initialized: false,
+      committed: null
+    };
+    expect(initSummary(same)).toBe('It was a DSLP project already.');
+  });
+
+  it('names the folder of a notebook, or the root', () => {
+    expect(folderOf('a/b/c.ipynb')).toBe('a/b');
+    expect(folderOf('c.ipynb')).toBe('');
   });
 });
 

@@ -94,6 +94,8 @@ export class FakeHost {
   notebook = new NotebookModel();
   params: IFetched<ParamsReply> = { value: null, error: null };
   link: ParsedLink = { kind: 'none' };
+  /** The notebook is in a project (the sidebar's no-project notice is not shown). */
+  noProject: DslApiError | null = null;
   loaded: Promise<void> = Promise.resolve();
   refreshes = 0;
   runRefreshes = 0;

@@ -95,6 +95,7 @@ function actions(answer: boolean): ISidebarActions & { asked: string[] } {
     openRunNotebook: () => undefined,
     openFile: () => undefined,
     makeParametersCell: () => undefined,
+    notify: () => undefined,
     confirm: async options => {
       asked.push(options.title);
       return answer;

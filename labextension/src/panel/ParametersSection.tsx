@@ -218,7 +218,7 @@ export function ParametersSection(props: {
           Make this the parameters cell
         </button>
       </div>
-      {params !== null && params.cell !== null ? (
+      {params !== null && params.cell !== null && model.noProject === null ? (
         <form
           className="jp-dsl-form"
           aria-label="Run with these values"

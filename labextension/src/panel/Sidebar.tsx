@@ -10,6 +10,7 @@ import { checkServer, ServerCheck } from '../compat';
 import { lifecycleIcon } from '../icon';
 import { ErrorBoundary, ErrorBox, useSignal } from './common';
 import { ISidebarContext } from './context';
+import { NoProject } from './NoProject';
 import { SECTIONS } from './sectionlist';
 
 export { colorsOf } from './IssueSection';
@@ -59,19 +60,31 @@ export function LifecyclePanel(props: { context: ISidebarContext }): JSX.Element
       </div>
     );
   } else {
-    body = SECTIONS.filter(section => path !== null || !section.needsNotebook).map(
-      section => (
-        <div
-          key={section.id}
-          className="jp-dsl-section-slot"
-          role="region"
-          aria-label={section.label}
-          data-section={section.id}
-        >
-          <section.component context={context} />
-        </div>
-      )
-    );
+    const noProject = path !== null ? model.noProject : null;
+    const sections = SECTIONS.filter(
+      section =>
+        (path !== null || !section.needsNotebook) &&
+        (noProject === null || !section.needsProject)
+    ).map(section => (
+      <div
+        key={section.id}
+        className="jp-dsl-section-slot"
+        role="region"
+        aria-label={section.label}
+        data-section={section.id}
+      >
+        <section.component context={context} />
+      </div>
+    ));
+    body =
+      noProject === null ? (
+        sections
+      ) : (
+        <>
+          <NoProject context={context} problem={noProject} />
+          {sections}
+        </>
+      );
   }
   return (
     <div

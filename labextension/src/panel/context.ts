@@ -28,6 +28,8 @@ export interface ISidebarActions {
   confirm(options: IConfirmOptions): Promise<boolean>;
   /** Make the active cell of the notebook its parameters cell (through the document model). */
   makeParametersCell(): void;
+  /** Say that an action succeeded (JupyterLab's notifications). */
+  notify(message: string): void;
 }
 
 export interface ISidebarContext {
@@ -46,5 +48,7 @@ export interface ISectionSpec {
   label: string;
   /** Shown only while a notebook is active (the Issue section also shows without one). */
   needsNotebook: boolean;
+  /** Hidden for a notebook in no DSLP project (which the panel offers to make instead). */
+  needsProject: boolean;
   component: (props: { context: ISidebarContext }) => JSX.Element | null;
 }

@@ -45,14 +45,39 @@ function BatchOfNotebook(props: { context: ISidebarContext }): JSX.Element | nul
 }
 
 export const SECTIONS: ISectionSpec[] = [
-  { id: 'issue', label: 'Issue', needsNotebook: false, component: IssueSection },
+  {
+    id: 'issue',
+    label: 'Issue',
+    needsNotebook: false,
+    needsProject: true,
+    component: IssueSection
+  },
   {
     id: 'parameters',
     label: 'Parameters',
     needsNotebook: true,
+    needsProject: false,
     component: ParametersSection
   },
-  { id: 'runs', label: 'Runs', needsNotebook: true, component: RunsOfNotebook },
-  { id: 'batch', label: 'Batch', needsNotebook: true, component: BatchOfNotebook },
-  { id: 'findings', label: 'Findings', needsNotebook: true, component: FindingsSection }
+  {
+    id: 'runs',
+    label: 'Runs',
+    needsNotebook: true,
+    needsProject: true,
+    component: RunsOfNotebook
+  },
+  {
+    id: 'batch',
+    label: 'Batch',
+    needsNotebook: true,
+    needsProject: true,
+    component: BatchOfNotebook
+  },
+  {
+    id: 'findings',
+    label: 'Findings',
+    needsNotebook: true,
+    needsProject: true,
+    component: FindingsSection
+  }
 ];
