@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,13 @@ ENV = {
     "GIT_COMMITTER_NAME": "t",
     "GIT_COMMITTER_EMAIL": "t@t.invalid",
 }
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For a child process the test sends SIGINT to, as Ctrl-C in a terminal would: its SIGINT at the
+    default, as a terminal's foreground process has it. Started from a background job (a CI runner
+    may be one), it would inherit SIGINT ignored, as POSIX has background jobs ignore it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from batch_support import GRID_HOLD, alive, descendants, rows, statuses, wait_for
-from runs_support import ENV, dsl, dsl_json, make_project
+from runs_support import ENV, ctrl_c_as_in_a_terminal, dsl, dsl_json, make_project
 
 from jupyter_dsl.project import find_project
 from jupyter_dsl.runs.plot import batch_figure
@@ -25,6 +25,7 @@ def start_driver(root: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
 
 

@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runs_support import ENV, artifact_path, dsl, dsl_json, git, make_project, output_notebook
+from runs_support import (
+    ENV,
+    artifact_path,
+    ctrl_c_as_in_a_terminal,
+    dsl,
+    dsl_json,
+    git,
+    make_project,
+    output_notebook,
+)
 
 from jupyter_dsl.runs.execute import DIRTY_WARNING
 
@@ -163,6 +172,7 @@ def _start_sleeper(project: Path) -> tuple[subprocess.Popen[str], int]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
