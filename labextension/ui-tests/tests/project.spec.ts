@@ -11,7 +11,7 @@ import path from 'path';
 
 import { expect, test } from '@playwright/test';
 
-import { kernelIdle, openSidebar } from './helpers';
+import { kernelIdle, openSidebar, snapshotOf } from './helpers';
 
 interface IPlain {
   root: string;
@@ -47,6 +47,7 @@ test('offers to make a DSLP project for a notebook in none, and makes it', async
   await expect(sections).toHaveCount(1);
   await expect(sections).toHaveAttribute('data-section', 'parameters');
   await expect(sidebar.getByTestId('dsl-param')).toHaveCount(1); // the form works without one
+  await snapshotOf(sidebar, 'sidebar-no-project');
 
   await sidebar.getByTestId('dsl-init-templates').check();
   await sidebar.getByTestId('dsl-init').click();
