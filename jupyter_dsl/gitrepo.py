@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,18 +17,40 @@ class GitError(Conflict):
     carries what git said."""
 
 
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+INTERACTIVE = True
+"""Whether git may ask on the terminal (a password, an SSH passphrase). The server extension turns it
+off: there a prompt would wait on the terminal Jupyter was started from and hang the request."""
+
+NOTHING_SWITCHED = "Nothing was switched; fix what git says, then run the command again."
+
+
+def git(
+    root: Path,
+    *args: str,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    hint: str = NOTHING_SWITCHED,
+) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        command = ["git", *args]
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False, env=env)
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
     if check and result.returncode != 0:
         shown = " ".join(a for a in args if a != "--")
-        raise GitError(
-            f"git {shown} failed: {_what_git_said(result.stderr or result.stdout)}",
-            hint="Nothing was switched; fix what git says, then run the command again.",
-        )
+        raise GitError(f"git {shown} failed: {_what_git_said(result.stderr or result.stdout)}", hint=hint)
     return result
+
+
+def push(root: Path, remote: str, branch: str) -> None:
+    """Push ``branch`` to ``remote`` and track it there; without ``INTERACTIVE``, git fails at once
+    where it would ask for credentials (credential helpers and SSH agents still answer)."""
+    env = None
+    if not INTERACTIVE:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+        env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    hint = "Nothing was pushed; fix what git says (the remote, your credentials), then run the command again."
+    git(root, "push", "--quiet", "-u", remote, branch, env=env, hint=hint)
 
 
 def _what_git_said(text: str) -> str:

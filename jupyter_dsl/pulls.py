@@ -98,7 +98,7 @@ def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool
     issue, branch, remote = _check(project, tracker, notebook)
     existing = tracker.pull_request(issue.number)
     try:
-        gitrepo.git(project.root, "push", "--quiet", "-u", remote, branch)
+        gitrepo.push(project.root, remote, branch)
     except gitrepo.GitError as exc:
         raise gitrepo.GitError(
             exc.message, hint="No pull request was opened; fix what git says, then run pr again."

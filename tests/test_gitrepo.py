@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import http.server
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,40 @@ def test_jupyter_dsl_never_stages_everything() -> None:
         if sweeping.search(line)
     ]
     assert offenders == []
+
+
+class _AsksForCredentials(http.server.BaseHTTPRequestHandler):
+    """A git remote over HTTP that wants a user name and password (as a private repository does)."""
+
+    def do_GET(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="git"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.fixture()
+def private_remote() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AsksForCredentials)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/octo/private.git"
+    server.shutdown()
+
+
+def test_a_push_that_needs_a_password_fails_at_once_outside_a_terminal(
+    repo: Path, git: Git, private_remote: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    git(repo, "remote", "add", "origin", private_remote)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no credential helper of the machine's user
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GIT_ASKPASS", raising=False)
+    monkeypatch.delenv("SSH_ASKPASS", raising=False)
+    monkeypatch.setattr(gitrepo, "INTERACTIVE", False)  # as in the server extension
+    with pytest.raises(gitrepo.GitError) as refused:
+        gitrepo.push(repo, "origin", "main")
+    assert "terminal prompts disabled" in refused.value.message
+    assert refused.value.hint is not None and refused.value.hint.startswith("Nothing was pushed")

@@ -95,3 +95,10 @@ def test_a_bad_request_makes_nothing(
     assert says in refused.error["message"]
     assert sorted(p.name for p in folder.iterdir()) == ["churn.ipynb"]
     assert not (folder.parent / "dsl.toml").exists() and not (folder.parent / ".git").exists()
+
+
+def test_the_server_never_lets_git_ask_on_its_terminal(api: Api) -> None:
+    from jupyter_dsl import gitrepo
+
+    assert api.get("version")  # the extension is loaded
+    assert gitrepo.INTERACTIVE is False  # pushes fail at once instead of waiting for a password

@@ -134,7 +134,7 @@ class PushBranch(Step):
         return gitrepo.git(root, "merge-base", "--is-ancestor", last, remote, check=False).returncode == 0
 
     def apply(self) -> None:
-        gitrepo.git(self.commit.root, "push", "--quiet", "-u", self.remote, self.branch)
+        gitrepo.push(self.commit.root, self.remote, self.branch)
 
 
 @dataclass

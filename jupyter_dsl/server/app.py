@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
 
+from .. import gitrepo
 from .handlers import routes
 from .handlers.jobs import SETTING
 from .jobs import RunJobs
@@ -17,6 +18,9 @@ class DslExtension(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(routes())
+
+    def initialize_settings(self) -> None:
+        gitrepo.INTERACTIVE = False  # a git prompt would hang a request on the server's terminal
 
     async def stop_extension(self) -> None:
         """Stop the executor of sidebar runs: runs under way finish their records, queued ones never start."""
