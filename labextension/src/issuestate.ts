@@ -54,6 +54,11 @@ export class IssueState {
   /** Fetch issue `number` (none: null) of notebook `path` and the current branch again. */
   async fetch(path: string | null, number: number | null): Promise<void> {
     const generation = ++this._generation;
+    if (path !== this._projectPath) {
+      // Another notebook: whether it has a project is what was last seen for it, until the answer.
+      this._projectPath = path;
+      this._projectError = path === null ? null : (this._missing.get(path) ?? null);
+    }
     const kept =
       path !== null && number !== null ? this.snapshots.issue(path, number) : null;
     this._details = kept;
@@ -61,10 +66,6 @@ export class IssueState {
     this._loading = path !== null && number !== null && kept === null;
     this._refreshing = kept !== null;
     this.changed();
-    if (path !== this._projectPath) {
-      this._projectPath = path; // another notebook: the last one's missing project is not its own
-      this._projectError = null;
-    }
     if (path === null) {
       return;
     }
@@ -98,9 +99,13 @@ export class IssueState {
           this._currentBranch = project.value.branch.current;
           this._trackerKind = project.value.tracker.kind;
           this._projectError = null;
+          this._missing.delete(path);
         } else {
           this._currentBranch = null;
           this._projectError = asApiError(project.reason);
+          if (this._projectError.status === 404) {
+            this._missing.set(path, this._projectError);
+          }
         }
         this.changed();
       })()
@@ -111,6 +116,8 @@ export class IssueState {
   private _issueError: DslApiError | null = null;
   private _projectError: DslApiError | null = null;
   private _projectPath: string | null = null;
+  /** The notebooks last seen in no project (their 404), by path. */
+  private readonly _missing = new Map<string, DslApiError>();
   private _currentBranch: string | null = null;
   private _trackerKind: string | null = null;
   private _loading = false;

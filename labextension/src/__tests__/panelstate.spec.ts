@@ -117,6 +117,32 @@ describe('IssueState', () => {
     expect(state.details?.issue.title).toBe('Churn');
   });
 
+  it('says at once, on a switch, whether a notebook was last seen in no project', async () => {
+    const missing = new DslApiError(404, 'a.ipynb is not inside a DSLP project');
+    const first = state.fetch('a.ipynb', null);
+    expect(state.noProject).toBeNull(); // not known yet
+    await api.answer('project', missing);
+    await first;
+    expect(state.noProject?.message).toBe('a.ipynb is not inside a DSLP project');
+
+    const other = state.fetch('b.ipynb', null);
+    expect(state.noProject).toBeNull(); // b's own state, not a's
+    await api.answer('project', project('main'));
+    await other;
+
+    const back = state.fetch('a.ipynb', null);
+    expect(state.noProject?.status).toBe(404); // in the first frame, before the answer
+    await api.answer('project', project('main')); // a's folder became a project meanwhile
+    await back;
+    expect(state.noProject).toBeNull();
+    const again = state.fetch('b.ipynb', null);
+    void state.fetch('a.ipynb', null);
+    expect(state.noProject).toBeNull(); // no longer remembered as missing
+    await api.answer('project', project('main'));
+    await api.answer('project', project('main'));
+    await again;
+  });
+
   it('asks nothing without a notebook, and only the branch for an unlinked one', async () => {
     await state.fetch(null, null);
     expect(api.pending).toEqual([]);
