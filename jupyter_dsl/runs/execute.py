@@ -203,7 +203,10 @@ def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progr
     from .papermill_engine import papermill_notes, run_papermill
 
     plan = prepared.plan
-    node = notebooks.parse(prepared.context.notebook_bytes.decode("utf-8"), str(plan.notebook))
+    # The bytes were validated when the run was planned; an older nbformat is converted here again.
+    node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
+    if not isinstance(node, nbformat.NotebookNode):  # the v3 converter answers its own node class
+        node = nbformat.from_dict(node)
     with papermill_notes() as messages:
         run_papermill(
             node,
