@@ -4,7 +4,7 @@
  */
 import React from 'react';
 
-import { BatchRun, BatchState } from '../api';
+import { BATCH_RUN_STATES, BatchRun, BatchState } from '../api';
 import { formatDuration, formatValue } from './format';
 import { VirtualTable } from './VirtualTable';
 
@@ -22,16 +22,6 @@ export function varyingOf(runs: BatchRun[]): string[] {
       );
 }
 
-const COUNT_ORDER = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'interrupted',
-  'killed',
-  'lost'
-];
-
 export function ProgressView(props: {
   batch: BatchState;
   onCancel: () => void;
@@ -39,10 +29,8 @@ export function ProgressView(props: {
 }): JSX.Element {
   const { batch, onCancel, onOpenRun } = props;
   const varying = varyingOf(batch.runs);
-  const counts = COUNT_ORDER.filter(
-    state => batch.counts[state as keyof typeof batch.counts]
-  )
-    .map(state => `${batch.counts[state as keyof typeof batch.counts]} ${state}`)
+  const counts = BATCH_RUN_STATES.filter(state => batch.counts[state])
+    .map(state => `${batch.counts[state]} ${state}`)
     .join(', ');
   const running = batch.status === 'running';
   const header = (
