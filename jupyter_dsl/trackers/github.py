@@ -25,6 +25,7 @@ from ..project import Project
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
 from .forge_base import ForgeTracker
 from .http import ForgeHttp, next_from_link
+from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 PUBLIC_API = "https://api.github.com"
 AUTH_HINT = (
@@ -65,7 +66,7 @@ def web_url_of(api_url: str) -> str:
     return api.removesuffix("/api/v3")
 
 
-class GitHubTracker(ForgeTracker):
+class GitHubTracker(ForgeTracker, LabelShortcuts):
     """Issues of one repository. Pull requests (which the issues endpoint also returns) are never issues."""
 
     kind = "github"
@@ -242,19 +243,12 @@ class GitHubTracker(ForgeTracker):
     def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
         """Checks first (every label to remove is on the issue), then sets the final label set in one
         request, so the change is all or nothing."""
-        adding = list(dict.fromkeys(_label_name(n) for n in add))
-        removing = list(dict.fromkeys(_label_name(n) for n in remove))
-        both = [n for n in adding if n.lower() in {r.lower() for r in removing}]
-        if both:
-            raise InvalidInput(f"label {', '.join(repr(b) for b in both)} is both added and removed")
+        adding, removing = planned_change(add, remove, _label_name, str.lower)
         issue = _issue(self._issue_data(number, for_change=True))
         present = {n.lower() for n in issue.labels}
         missing = [n for n in removing if n.lower() not in present]
         if missing:
-            raise NotFound(
-                f"issue #{number} has no label {', '.join(repr(m) for m in missing)}",
-                hint="Nothing was changed. `jupyter dsl issue show N` lists its labels.",
-            )
+            raise missing_labels(number, missing)
         gone = {n.lower() for n in removing}
         final = [n for n in issue.labels if n.lower() not in gone]
         final += [n for n in adding if n.lower() not in {f.lower() for f in final}]
@@ -268,15 +262,8 @@ class GitHubTracker(ForgeTracker):
             self.http.write("DELETE", path, what=what)
         return dataclasses.replace(issue, labels=tuple(final))
 
-    def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        return self.update_labels(number, add=labels)
-
-    def remove_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        return self.update_labels(number, remove=labels)
-
     def close(self, number: int, reason: CloseReason = "completed") -> Issue:
-        if reason not in ("completed", "not_planned"):
-            raise InvalidInput(f"unknown close reason {reason!r}", hint="Use 'completed' or 'not_planned'.")
+        check_close_reason(reason)
         self._issue_data(number, for_change=True)
         return self._patch(number, {"state": "closed", "state_reason": reason})
 

@@ -40,6 +40,7 @@ from .gitlab_json import (
     web_root,
 )
 from .http import ForgeHttp, next_from_x_next_page
+from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 _PAGE = {"per_page": 100}
 
 
-class GitLabTracker(ForgeTracker):
+class GitLabTracker(ForgeTracker, LabelShortcuts):
     """Issues of the GitLab project ``project`` (``group/name`` or numeric id) at ``api_url``."""
 
     kind = "gitlab"
@@ -201,33 +202,19 @@ class GitLabTracker(ForgeTracker):
             raise self._issue_missing(number, exc) from None
 
     def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
-        adding = list(dict.fromkeys(_dslp(n) for n in add))
-        removing = list(dict.fromkeys(_dslp(n) for n in remove))
-        both = [n for n in adding if n in removing]
-        if both:
-            raise InvalidInput(f"label {', '.join(repr(b) for b in both)} is both added and removed")
+        adding, removing = planned_change(add, remove, _dslp)
         issue = self.get(number)
         missing = [n for n in removing if n not in issue.labels]
         if missing:
-            raise NotFound(
-                f"issue #{number} has no label {', '.join(repr(m) for m in missing)}",
-                hint="Nothing was changed. `jupyter dsl issue show N` lists its labels.",
-            )
+            raise missing_labels(number, missing)
         adding = [n for n in adding if n not in issue.labels]
         if not adding and not removing:
             return issue
         payload = {k: ",".join(v) for k, v in (("add_labels", adding), ("remove_labels", removing)) if v}
         return self._put_issue(number, payload, f"the labels of issue #{number}")
 
-    def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        return self.update_labels(number, add=labels)
-
-    def remove_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        return self.update_labels(number, remove=labels)
-
     def close(self, number: int, reason: CloseReason = "completed") -> Issue:
-        if reason not in ("completed", "not_planned"):
-            raise InvalidInput(f"unknown close reason {reason!r}", hint="Use 'completed' or 'not_planned'.")
+        check_close_reason(reason)
         issue = self.get(number)
         if issue.state == "open":
             issue = self._put_issue(number, {"state_event": "close"}, f"closing issue #{number}")

@@ -14,6 +14,7 @@ from ..database import connect, ensure_schema, transaction
 from ..errors import ConfigError, InvalidInput, NotFound
 from ..lifecycle import LABELS, LABELS_BY_NAME
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
+from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS issues (
@@ -80,7 +81,7 @@ def _author() -> str:
         return ""
 
 
-class LocalTracker:
+class LocalTracker(LabelShortcuts):
     """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE)."""
 
     kind = "local"
@@ -296,11 +297,7 @@ class LocalTracker:
         return self.get(number)
 
     def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
-        adding = list(dict.fromkeys(_label(name) for name in add))
-        removing = list(dict.fromkeys(_label(name) for name in remove))
-        both = [name for name in adding if name in removing]
-        if both:
-            raise InvalidInput(f"label {', '.join(repr(b) for b in both)} is both added and removed")
+        adding, removing = planned_change(add, remove, _label)
         with transaction(self.conn) as conn:  # checks and writes in one transaction: all or nothing
             if conn.execute("SELECT 1 FROM issues WHERE number = ?", (number,)).fetchone() is None:
                 raise _not_found(number)
@@ -310,25 +307,15 @@ class LocalTracker:
             }
             missing = [name for name in removing if name not in present]
             if missing:
-                raise NotFound(
-                    f"issue #{number} has no label {', '.join(repr(m) for m in missing)}",
-                    hint="Nothing was changed. `jupyter dsl issue show N` lists its labels.",
-                )
+                raise missing_labels(number, missing)
             self._insert_labels(conn, number, adding)
             gone = [(number, name) for name in removing]
             conn.executemany("DELETE FROM issue_labels WHERE issue = ? AND label = ?", gone)
             self._touch(conn, number)
         return self.get(number)
 
-    def add_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        return self.update_labels(number, add=labels)
-
-    def remove_labels(self, number: int, labels: Sequence[str]) -> Issue:
-        return self.update_labels(number, remove=labels)
-
     def close(self, number: int, reason: CloseReason = "completed") -> Issue:
-        if reason not in ("completed", "not_planned"):
-            raise InvalidInput(f"unknown close reason {reason!r}", hint="Use 'completed' or 'not_planned'.")
+        check_close_reason(reason)
         self.get(number)
         with transaction(self.conn) as conn:
             self._touch(conn, number, state="closed", state_reason=reason, closed_at=_now())
