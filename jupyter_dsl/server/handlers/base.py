@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
-from ...errors import DslError
+from ...errors import DslError, InvalidInput
 from ...project import Project, find_project
 from ...trackers import Tracker, open_tracker
 from ..paths import api_path_of, normalize_api_path, resolve_api_path
@@ -75,6 +75,14 @@ class DslHandler(APIHandler):
     def query_path(self) -> Path:
         """The ``?path=`` query value (default: the root), confined to the root."""
         return self.resolve(self.get_query_argument("path", ""))
+
+    def notebook_query(self, what: str) -> Path:
+        """The ``?path=`` query value a route cannot do without (a notebook), confined to the root."""
+        api_path = self.get_query_argument("path", "")
+        if not api_path:
+            hint = "e.g. ?path=notebooks/a.ipynb"
+            raise InvalidInput(f"{what} needs ?path= (a notebook's API path)", hint=hint)
+        return self.resolve(api_path)
 
     # -- work ---------------------------------------------------------------------------------
 

@@ -104,12 +104,7 @@ class BatchesHandler(BatchHandlerBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        api_path = self.get_query_argument("path", "")
-        if not api_path:
-            raise InvalidInput(
-                "the batch list needs ?path= (a notebook's API path)", hint="e.g. ?path=nb/a.ipynb"
-            )
-        notebook = self.resolve(api_path)
+        notebook = self.notebook_query("the batch list")
 
         def work() -> dict[str, Any]:
             project = find_project(notebook)

@@ -68,12 +68,7 @@ class RerunHandler(DslHandler):
 
 class RunStampHandler(DslHandler):
     def notebook(self) -> Path:
-        api_path = self.get_query_argument("path", "")
-        if not api_path:
-            raise InvalidInput(
-                "this route needs ?path= (a notebook's API path)", hint="e.g. ?path=nb/a.ipynb"
-            )
-        return self.resolve(api_path)
+        return self.notebook_query("this route")
 
     @web.authenticated
     @authorized

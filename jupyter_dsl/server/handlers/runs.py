@@ -75,12 +75,7 @@ class RunsHandler(DslHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        api_path = self.get_query_argument("path", "")
-        if not api_path:
-            raise InvalidInput(
-                "the run list needs ?path= (a notebook's API path)", hint="e.g. ?path=notebooks/a.ipynb"
-            )
-        notebook = self.resolve(api_path)
+        notebook = self.notebook_query("the run list")
         status = parse_status(self.get_query_argument("status", None))
         limit = parse_limit(self.get_query_argument("limit", str(DEFAULT_LIMIT)))
 
