@@ -7,10 +7,8 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 
 import { DslApi } from './api';
 import { METADATA_KEY, parseLink } from './link';
+import { fetchSaved } from './savedstate';
 import { PanelSnapshots } from './snapshots';
-
-/** How many runs the sidebar lists (the runs table is virtualized: thousands stay responsive). */
-export const RUNS_LIMIT = 5000;
 
 export interface IPrefetchHost {
   readonly api: Pick<DslApi, 'getIssue' | 'getParams' | 'listRuns'>;
@@ -58,10 +56,11 @@ async function prefetch(panel: NotebookPanel, host: IPrefetchHost): Promise<void
   const link = parseLink(panel.context.model.getMetadata(METADATA_KEY));
   const number = link.kind === 'linked' ? link.link.issue.number : null;
   const { api } = host;
-  const [issue, params, runs] = await Promise.allSettled([
-    number !== null ? api.getIssue(number, path) : Promise.resolve(null),
-    api.getParams(path),
-    api.listRuns({ path, limit: RUNS_LIMIT })
+  const [[issue], [params, runs]] = await Promise.all([
+    Promise.allSettled([
+      number !== null ? api.getIssue(number, path) : Promise.resolve(null)
+    ]),
+    fetchSaved(api, path)
   ]);
   if (skip() || panel.context.localPath !== path) {
     return; // shown (its own fetch is fresher), closed or renamed meanwhile

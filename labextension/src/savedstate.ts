@@ -8,10 +8,23 @@
  */
 import { DslApi, ParamsReply, RunsReply } from './api';
 import { IFetched, settled } from './fetched';
-import { RUNS_LIMIT } from './prefetch';
 import { PanelSnapshots } from './snapshots';
 
+/** How many runs the sidebar lists (the runs table is virtualized: thousands stay responsive). */
+export const RUNS_LIMIT = 5000;
+
 const NOTHING: IFetched<never> = { value: null, error: null };
+
+/** The saved notebook `path`'s parameters cell and latest runs, as the server answers them now. */
+export function fetchSaved(
+  api: Pick<DslApi, 'getParams' | 'listRuns'>,
+  path: string
+): Promise<[PromiseSettledResult<ParamsReply>, PromiseSettledResult<RunsReply>]> {
+  return Promise.allSettled([
+    api.getParams(path),
+    api.listRuns({ path, limit: RUNS_LIMIT })
+  ]);
+}
 
 export class SavedState {
   /** `changed` is called whenever anything here changes. */
@@ -61,10 +74,7 @@ export class SavedState {
     this._loading = !kept;
     this._refreshing = kept;
     this.changed();
-    const [params, runs] = await Promise.allSettled([
-      this.api.getParams(path),
-      this.api.listRuns({ path, limit: RUNS_LIMIT })
-    ]);
+    const [params, runs] = await fetchSaved(this.api, path);
     if (generation !== this._generation) {
       return false;
     }
