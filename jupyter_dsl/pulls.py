@@ -1,7 +1,7 @@
 """`pr`: push a notebook's DSLP branch and open its pull (merge) request on the forge.
 
-Everything is checked before the push (the notebook is linked, git is on its branch, the remote
-exists, the tracker is a forge); an open pull request of the issue is reused, so running it again
+Everything is checked before the push (the notebook is linked, the tracker has pull requests, git is
+on its branch, the remote exists); an open pull request of the issue is reused, so running it again
 only pushes new commits. The request says ``Closes #N`` for Data, Experiment and Model work (merged)
 and ``Related to #N`` for an Explore (closed unmerged) or an Ask; the issue's Related PR line names it.
 """
@@ -17,7 +17,7 @@ from . import gitrepo, notebooks
 from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import RELATED_PR, IssueType, branch_name
 from .project import Project
-from .trackers import Issue, PullRequest, Tracker
+from .trackers import Issue, PullRequest, PullRequests, Tracker, require_pull_requests
 
 CLOSES = (IssueType.DATA, IssueType.EXPERIMENT, IssueType.MODEL)
 _RELATED_LINE = re.compile(rf"^(?P<marker>[ \t]*{re.escape(RELATED_PR)})(?P<value>[^\r\n]*)$", re.MULTILINE)
@@ -27,6 +27,7 @@ _RELATED_LINE = re.compile(rf"^(?P<marker>[ \t]*{re.escape(RELATED_PR)})(?P<valu
 class PullResult:
     issue: Issue
     pull: PullRequest
+    reference: str  # how the issue names the pull request on its forge: "#7", or "!7" on GitLab
     branch: str
     remote: str
     created: bool  # False: an open pull request of the issue was reused
@@ -34,7 +35,12 @@ class PullResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "issue": self.issue.number,
-            "pull": {"number": self.pull.number, "state": self.pull.state, "url": self.pull.url},
+            "pull": {
+                "number": self.pull.number,
+                "state": self.pull.state,
+                "url": self.pull.url,
+                "reference": self.reference,
+            },
             "branch": self.branch,
             "remote": self.remote,
             "created": self.created,
@@ -44,12 +50,6 @@ class PullResult:
 def pull_body(issue: Issue) -> str:
     keyword = "Closes" if issue.type in CLOSES else "Related to"
     return f"{keyword} #{issue.number}\n"
-
-
-def pull_reference(tracker: Tracker, pull: PullRequest) -> str:
-    """How the issue names its pull request: ``#7`` (GitHub numbers them with the issues), ``!7`` for
-    a GitLab merge request (``#7`` there would be issue 7)."""
-    return f"!{pull.number}" if tracker.kind == "gitlab" else f"#{pull.number}"
 
 
 def with_related_pr(body: str, reference: str) -> str:
@@ -62,17 +62,13 @@ def with_related_pr(body: str, reference: str) -> str:
     return body[: match.start("value")] + f" {reference}" + body[match.end("value") :]
 
 
-def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, str, str]:
+def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, PullRequests, str, str]:
     link = notebooks.get_link(notebook)
     if link is None:
         raise NotFound(
             f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`."
         )
-    if tracker.kind == "local":
-        raise InvalidInput(
-            "the local tracker has no pull requests; use a forge",
-            hint='Set [tracker] kind = "github" or "gitlab" in dsl.toml, or merge the branch with git.',
-        )
+    forge = require_pull_requests(tracker)
     issue = tracker.get(link.issue.number)
     branch = link.branch or branch_name(issue.type, issue.number, issue.title)
     root = project.root
@@ -90,13 +86,13 @@ def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, s
             f"the git remote {remote!r} does not exist; nothing was pushed",
             hint=f"Add it (`git remote add {remote} URL`) or name another in dsl.toml: [branches] remote.",
         )
-    return issue, branch, remote
+    return issue, forge, branch, remote
 
 
 def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool = False) -> PullResult:
     """Push the notebook's branch to ``[branches] remote`` and open (or reuse) its pull request."""
-    issue, branch, remote = _check(project, tracker, notebook)
-    existing = tracker.pull_request(issue.number)
+    issue, forge, branch, remote = _check(project, tracker, notebook)
+    existing = forge.pull_request(issue.number)
     try:
         gitrepo.push(project.root, remote, branch)
     except gitrepo.GitError as exc:
@@ -107,14 +103,15 @@ def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool
     if existing is not None and existing.state == "open":
         pull = existing
     else:
-        pull = tracker.open_pull_request(
+        pull = forge.open_pull_request(
             head=branch,
             base=project.settings.branches.base,
             title=issue.title,
             body=pull_body(issue),
             draft=draft,
         )
-    body = with_related_pr(issue.body, pull_reference(tracker, pull))
+    reference = forge.pull_reference(pull.number)
+    body = with_related_pr(issue.body, reference)
     if body != issue.body:
         issue = tracker.edit(issue.number, body=body)
-    return PullResult(issue, pull, branch, remote, created)
+    return PullResult(issue, pull, reference, branch, remote, created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_dsl.errors import InvalidInput, NotFound
-from jupyter_dsl.trackers import Label, LocalTracker
+from jupyter_dsl.trackers import Label, LocalTracker, require_pull_requests, web_links_of
 
 # DSLP.md's label table, written out here rather than read from lifecycle.LABELS
 DSLP_LABELS = {
@@ -55,7 +55,7 @@ def test_a_label_used_on_an_issue_is_listed_and_can_be_defined(tracker: LocalTra
 def test_no_pull_requests_no_urls_never_offline(tracker: LocalTracker) -> None:
     issue = tracker.create("t", "", ["Explore"])
     with pytest.raises(InvalidInput, match="the local tracker has no pull requests; use a forge"):
-        tracker.open_pull_request(head="explore/1-t", base="main", title="t", body="")
-    assert tracker.url_of(issue.number) == ""
+        require_pull_requests(tracker)  # the refusal comes from the capability check now
+    assert issue.url == "" and web_links_of(tracker) is None
     tracker.get(issue.number)
     assert tracker.offline_as_of is None

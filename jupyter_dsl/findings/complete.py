@@ -25,7 +25,7 @@ from ..issues import new_issue
 from ..lifecycle import BASED_ON_EXPERIMENT, IssueType, references_in
 from ..notebooks import NotebookLink
 from ..project import Project
-from ..trackers import Issue, IssueQuery, Tracker
+from ..trackers import Issue, IssueQuery, Tracker, pull_requests_of, web_links_of
 from .redact import Redactor
 from .render import render
 from .steps import (
@@ -169,11 +169,12 @@ class _Figures:
 def _figures(
     project: Project, tracker: Tracker, write: WriteSummary, last: Step, notes: list[str]
 ) -> _Figures:
-    """On the local tracker, figures are linked relative to the project. On a forge they are linked
-    where the forge serves the committed files, on the branch pushed to ``[branches] remote``; when
-    they cannot get there, the comment names each figure and says where it is instead."""
+    """On a tracker without web links (local), figures are linked relative to the project. On a forge
+    they are linked where the forge serves the committed files, on the branch pushed to ``[branches]
+    remote``; when they cannot get there, the comment names each figure and says where it is instead."""
     prefix = write.directory.relative_to(project.root).as_posix() + "/"
-    if not write.rendered.files or tracker.raw_url(prefix, "HEAD") is None:
+    web = web_links_of(tracker)
+    if not write.rendered.files or web is None:
         return _Figures(prefix)
     branch = gitrepo.current_branch(project.root)
     remote = project.settings.branches.remote
@@ -184,7 +185,7 @@ def _figures(
     elif gitrepo.git(project.root, "remote", "get-url", "--", remote, check=False).returncode != 0:
         why = f"the git remote {remote!r} does not exist"
     else:
-        return _Figures(tracker.raw_url(prefix, branch), push=PushBranch(last, remote, branch))
+        return _Figures(web.raw_url(prefix, branch), push=PushBranch(last, remote, branch))
     notes.append(f"the comment names its figures without showing them: {why}, so the forge cannot serve them")
     return _Figures(None, note=f"in {write.paths[0].relative_to(project.root).as_posix()}, not on the forge")
 
@@ -212,9 +213,10 @@ def _explore_steps(
         figure_note=figures.note,
     )
     steps.append(PostComment(tracker, issue.number, marker, f"{marker}\n{comment.text}"))
-    pull = tracker.pull_request(issue.number)
-    if pull is not None and pull.state == "open":
-        steps.append(ClosePullRequest(tracker, issue.number, pull.number))
+    forge = pull_requests_of(tracker)  # a tracker without pull requests has none to close
+    pull = forge.pull_request(issue.number) if forge is not None else None
+    if forge is not None and pull is not None and pull.state == "open":
+        steps.append(ClosePullRequest(forge, issue.number, pull.number))
     elif pull is None:
         notes.append(f"#{issue.number} has no pull request to close")
     line = redactor.scrub(f"- [x] #{issue.number} {_one_line(issue.title)}: {_one_line(summary.tldr)}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import ask_sections, gitrepo, notebooks
 from ..notebooks import NotebookLink
-from ..trackers import Tracker
+from ..trackers import PullRequests, Tracker
 from .render import Rendered
 
 COMMENT_MARKER = "<!-- jupyter-dsl:findings {notebook} -->"
@@ -235,7 +235,7 @@ class CloseIssue(Step):
 
 @dataclass
 class ClosePullRequest(Step):
-    tracker: Tracker
+    tracker: PullRequests  # only a tracker that has pull requests gets this step
     number: int
     pull: int
 

@@ -146,6 +146,8 @@ def _apply_outcome(
         record.status = "killed"
     else:
         record.status = "failed"
+    # ``ename`` is the kernel's name for what a cell raised (a string from another process, so it is
+    # matched as a string): a KeyboardInterrupt in the kernel is an interrupted run
     if record.error is not None and record.error.ename == "KeyboardInterrupt":
         record.status = "interrupted"
     if raised is not None and record.error is None:
@@ -154,22 +156,21 @@ def _apply_outcome(
 
 def _raised_error(raised: BaseException, cell: int | None) -> RunError:
     """The error of a run that papermill (or starting its kernel) raised out of."""
-    if _is_cell_error(raised):
-        ename, evalue = str(getattr(raised, "ename", "")), str(getattr(raised, "evalue", ""))
-        traceback = [strip_ansi(str(line)) for line in getattr(raised, "traceback", []) or []]
-        return RunError(cell, ename, strip_ansi(evalue), traceback)
     if isinstance(raised, (KeyboardInterrupt, Terminated)):
         message = "interrupted (SIGINT)" if isinstance(raised, KeyboardInterrupt) else "killed (SIGTERM)"
         return RunError(cell, type(raised).__name__, message)
-    if type(raised).__name__ == "DeadKernelError":
-        return RunError(cell, "DeadKernelError", KERNEL_DIED)
     if isinstance(raised, DslError):
         return RunError(cell, type(raised).__name__, raised.message)
+    # papermill loads only when a run executes (start-up time); a run that raised has usually loaded it
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(raised, PapermillExecutionError):  # a cell raised: the kernel's ename and evalue
+        traceback = [strip_ansi(str(line)) for line in raised.traceback or []]
+        return RunError(cell, str(raised.ename), strip_ansi(str(raised.evalue)), traceback)
+    if isinstance(raised, DeadKernelError):
+        return RunError(cell, "DeadKernelError", KERNEL_DIED)
     return RunError(cell, type(raised).__name__, str(raised).strip() or type(raised).__name__)
-
-
-def _is_cell_error(exc: BaseException) -> bool:
-    return type(exc).__name__ == "PapermillExecutionError"
 
 
 def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) -> None:

@@ -38,6 +38,8 @@ def input_indexes(node: Any) -> list[int | None]:
 
 
 def _is_clean_exit(output: Any) -> bool:
+    # an error output's ``ename`` is the name the kernel gave (a string from another process, matched
+    # as a string): SystemExit with no code or 0 is the notebook stopping itself, not a failure
     return bool(output.get("ename") == "SystemExit" and str(output.get("evalue", "")) in ("", "0", "None"))
 
 

@@ -1,4 +1,8 @@
-"""Issue trackers, looked up by name: built-ins plus third parties' ``jupyter_dsl.trackers`` entry points."""
+"""Issue trackers, looked up by name: built-ins plus third parties' ``jupyter_dsl.trackers`` entry points.
+
+Every tracker has issues (``Tracker``); forges add ``PullRequests`` and ``WebLinks``, asked for by
+capability (``pull_requests_of``, ``web_links_of``, ``require_pull_requests``), never by kind.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from importlib.metadata import entry_points
 from ..errors import ConfigError
 from ..project import Project
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest, Tracker
+from .capabilities import PullRequests, WebLinks, pull_requests_of, require_pull_requests, web_links_of
 from .local import LocalTracker
 
 __all__ = [
@@ -18,9 +23,14 @@ __all__ = [
     "Label",
     "LocalTracker",
     "PullRequest",
+    "PullRequests",
     "Tracker",
+    "WebLinks",
     "open_tracker",
+    "pull_requests_of",
     "register",
+    "require_pull_requests",
+    "web_links_of",
 ]
 
 TrackerFactory = Callable[[Project], Tracker]

@@ -1,4 +1,5 @@
-"""The Tracker protocol every issue backend implements, and the issue types it speaks in."""
+"""The Tracker protocol every issue backend implements (issues, comments, labels), and the issue types
+it speaks in. Forge capabilities (pull requests, web links) are in ``capabilities``."""
 
 from __future__ import annotations
 
@@ -89,7 +90,9 @@ class IssueQuery:
 
 @runtime_checkable
 class Tracker(Protocol):
-    """An issue tracker. Numbers are the tracker's own (GitHub number, GitLab iid, local id).
+    """An issue tracker: issues (create, get, list, edit, close, reopen), their comments and labels.
+    Numbers are the tracker's own (GitHub number, GitLab iid, local id). What a forge adds (pull
+    requests, web links) are protocols of their own in ``capabilities``.
 
     Every method raises ``NotFound`` for an unknown issue and ``TrackerError`` when the
     backend refuses or fails; none returns partial results silently.
@@ -100,11 +103,21 @@ class Tracker(Protocol):
     """Set when the last read came from the cache because the forge was unreachable (ISO time of the
     cached copy); None when online, and always None for the local tracker."""
 
+    # -- issues --------------------------------------------------------------------------------
+
     def create(self, title: str, body: str, labels: Sequence[str]) -> Issue: ...
 
     def get(self, number: int) -> Issue: ...
 
     def list(self, query: IssueQuery) -> list[Issue]: ...
+
+    def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue: ...
+
+    def close(self, number: int, reason: CloseReason = "completed") -> Issue: ...
+
+    def reopen(self, number: int) -> Issue: ...
+
+    # -- comments ------------------------------------------------------------------------------
 
     def comment(self, number: int, body: str) -> Comment: ...
 
@@ -114,22 +127,7 @@ class Tracker(Protocol):
         """Replace the text of comment ``comment_id`` of issue ``number``."""
         ...
 
-    def pull_request(self, number: int) -> PullRequest | None:
-        """The pull (merge) request of issue ``number``: the one on its Related PR line if any, else an
-        open one whose head branch is the issue's DSLP branch, else None."""
-        ...
-
-    def open_pull_request(
-        self, *, head: str, base: str, title: str, body: str, draft: bool = False
-    ) -> PullRequest:
-        """Open a pull (merge) request from branch ``head`` into ``base``."""
-        ...
-
-    def close_pull_request(self, pull: int) -> PullRequest:
-        """Close pull request ``pull`` without merging it."""
-        ...
-
-    def edit(self, number: int, *, title: str | None = None, body: str | None = None) -> Issue: ...
+    # -- labels --------------------------------------------------------------------------------
 
     def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
         """Add and remove labels in one change: checks everything first (the issue exists, every label
@@ -140,24 +138,10 @@ class Tracker(Protocol):
 
     def remove_labels(self, number: int, labels: Sequence[str]) -> Issue: ...
 
-    def close(self, number: int, reason: CloseReason = "completed") -> Issue: ...
-
-    def reopen(self, number: int) -> Issue: ...
-
     def labels(self) -> builtins.list[Label]:
         """Every label of the repository (project), DSLP or not."""
         ...
 
     def save_label(self, label: Label, *, exists: bool) -> None:
         """Create ``label`` (``exists=False``) or update the label of that name (colour, description)."""
-        ...
-
-    def url_of(self, number: int) -> str:
-        """The web address of issue ``number`` ("" when the tracker has no web pages, like local)."""
-        ...
-
-    def raw_url(self, path: str, ref: str) -> str | None:
-        """The web address of file ``path`` (relative to the repository's top) at branch or commit
-        ``ref`` as the forge serves it raw, for images in comments; None when the tracker has no
-        repository (local)."""
         ...

@@ -122,7 +122,7 @@ class GitHubTracker(ForgeTracker, LabelShortcuts):
     def url_of(self, number: int) -> str:
         return f"{self.web_url}/{self.repo}/issues/{number}"
 
-    def raw_url(self, path: str, ref: str) -> str | None:
+    def raw_url(self, path: str, ref: str) -> str:
         return f"{self.web_url}/{self.repo}/raw/{quote(ref, safe='/')}/{quote(path, safe='/')}"
 
     # -- reading -------------------------------------------------------------------------------
@@ -166,6 +166,9 @@ class GitHubTracker(ForgeTracker, LabelShortcuts):
             f"{self._base}/labels", {"per_page": _PAGE}, what=f"the labels of {self.repo}"
         )
         return [Label(item["name"], item.get("color") or "", item.get("description") or "") for item in items]
+
+    def pull_reference(self, pull: int) -> str:
+        return f"#{pull}"  # GitHub numbers pull requests with the issues
 
     def pull_request(self, number: int) -> PullRequest | None:
         """The PR on the issue's Related PR line, else an open PR from the issue's DSLP branch."""

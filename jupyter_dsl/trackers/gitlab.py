@@ -245,7 +245,7 @@ class GitLabTracker(ForgeTracker, LabelShortcuts):
     def url_of(self, number: int) -> str:
         return f"{self._web()}/-/issues/{number}"
 
-    def raw_url(self, path: str, ref: str) -> str | None:
+    def raw_url(self, path: str, ref: str) -> str:
         return f"{self._web()}/-/raw/{quote(ref, safe='/')}/{quote(path, safe='/')}"
 
     # -- notes ---------------------------------------------------------------------------------
@@ -286,6 +286,9 @@ class GitLabTracker(ForgeTracker, LabelShortcuts):
         return comment_of(note, number, self.url_of(number) if self._web_url else "")
 
     # -- merge requests ------------------------------------------------------------------------
+
+    def pull_reference(self, pull: int) -> str:
+        return f"!{pull}"  # a merge request; "#7" would be issue 7
 
     def pull_request(self, number: int) -> PullRequest | None:
         issue = self.get(number)

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..database import connect, ensure_schema, transaction
 from ..errors import ConfigError, InvalidInput, NotFound
 from ..lifecycle import LABELS, LABELS_BY_NAME
-from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
+from .base import CloseReason, Comment, Issue, IssueQuery, Label
 from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 _SCHEMA = [
@@ -82,7 +82,10 @@ def _author() -> str:
 
 
 class LocalTracker(LabelShortcuts):
-    """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE)."""
+    """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE).
+
+    Issues, comments and labels only: no pull requests and no web pages (``capabilities``), so code
+    that needs them finds none here instead of a refusal posing as a method."""
 
     kind = "local"
     offline_as_of: str | None = None  # never offline: the database is on this machine
@@ -228,30 +231,6 @@ class LocalTracker(LabelShortcuts):
             self._touch(conn, number)
         row = self.conn.execute("SELECT * FROM issue_comments WHERE id = ?", (comment_id,)).fetchone()
         return Comment(row["id"], row["issue"], row["body"], row["author"], row["created_at"])
-
-    def pull_request(self, number: int) -> PullRequest | None:
-        """The local tracker has no pull requests."""
-        self.get(number)
-        return None
-
-    def close_pull_request(self, pull: int) -> PullRequest:
-        raise NotFound(f"the local tracker has no pull request {pull}")
-
-    def open_pull_request(
-        self, *, head: str, base: str, title: str, body: str, draft: bool = False
-    ) -> PullRequest:
-        """Pull requests live on a forge: a local record of one would be reviewed by nobody and merged
-        by nothing, so the local tracker refuses instead of pretending."""
-        raise InvalidInput(
-            "the local tracker has no pull requests; use a forge",
-            hint='Set [tracker] kind = "github" or "gitlab" in dsl.toml, or merge the branch with git.',
-        )
-
-    def url_of(self, number: int) -> str:
-        return ""
-
-    def raw_url(self, path: str, ref: str) -> str | None:
-        return None
 
     # -- labels ------------------------------------------------------------------------------
 

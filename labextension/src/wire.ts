@@ -128,7 +128,8 @@ export interface PreparedLinkReply extends OfflineState {
 /** `POST /jupyter-dsl/pulls/{path}`: the branch pushed and its pull (merge) request. */
 export interface PullReply extends OfflineState {
   issue: number;
-  pull: { number: number; state: string; url: string };
+  /** `reference`: how the issue names it on its forge ("#7", or "!7" for a GitLab merge request). */
+  pull: { number: number; state: string; url: string; reference: string };
   branch: string;
   remote: string;
   created: boolean;

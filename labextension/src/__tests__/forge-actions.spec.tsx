@@ -64,7 +64,8 @@ const PULL: PullReply = {
   pull: {
     number: 7,
     state: 'open',
-    url: 'https://forge.example.invalid/octo/demo/pull/7'
+    url: 'https://forge.example.invalid/octo/demo/pull/7',
+    reference: '#7'
   },
   branch: 'explore/2-churn-by-region',
   remote: 'origin',

@@ -95,8 +95,7 @@ export function ForgeActions(props: IForgeActionsProps): JSX.Element | null {
         <div data-testid="dsl-pull-link">
           {pull.created ? 'Opened ' : 'Pull request '}
           <a href={pull.pull.url} target="_blank" rel="noopener noreferrer">
-            {model.trackerKind === 'gitlab' ? '!' : '#'}
-            {pull.pull.number}
+            {pull.pull.reference}
           </a>{' '}
           for {pull.branch}
         </div>
