@@ -115,6 +115,18 @@ def head_commit(root: Path) -> str | None:
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
+def file_history(root: Path, path: str) -> list[str]:
+    """The commits of HEAD's history that changed ``path`` (relative to ``root``), newest first."""
+    result = git(root, "log", "--format=%H", "--", path, check=False)
+    return result.stdout.split() if result.returncode == 0 else []
+
+
+def file_at(root: Path, commit: str, path: str) -> str | None:
+    """``path`` (relative to ``root``) as ``commit`` holds it; None where it holds no such file."""
+    result = git(root, "show", f"{commit}:./{path}", check=False)
+    return result.stdout if result.returncode == 0 else None
+
+
 def branch_exists(root: Path, name: str) -> bool:
     return git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}", check=False).returncode == 0
 

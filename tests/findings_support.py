@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from runs_support import git
 
 from jupyter_dsl import links
 from jupyter_dsl.findings.capture import marker
 from jupyter_dsl.issues import new_issue
 from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.trackers import Tracker
+from jupyter_dsl.project import Project
+from jupyter_dsl.trackers import IssueQuery, Tracker
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake image one").decode()
 TABLE = (
@@ -78,3 +81,16 @@ def churn_project(root: Path, tracker: Tracker, secret: str = "") -> Path:
     nbformat.write(churn_notebook(secret), path)
     links.link(tracker, path, explore.number)
     return path
+
+
+def state_of(project: Project, tracker: Tracker) -> dict[str, Any]:
+    """Everything complete may change: the files (but the tracker's database), git, issues, comments."""
+    files = {
+        p.relative_to(project.root).as_posix(): p.read_bytes()
+        for p in sorted(project.root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts and ".dsl" not in p.parts
+    }
+    issues = [i.to_json() for i in tracker.list(IssueQuery(state="all"))]
+    comments = {i["number"]: [c.to_json() for c in tracker.comments(i["number"])] for i in issues}
+    state = (git(project.root, "rev-parse", "HEAD"), git(project.root, "status", "--porcelain"))
+    return {"files": files, "issues": issues, "comments": comments, "git": state}

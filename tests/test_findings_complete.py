@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from findings_support import churn_project
+from findings_support import churn_project, state_of
 from runs_support import git as run_git
 
 from jupyter_dsl.errors import InvalidInput, NotFound, TrackerError
@@ -34,19 +34,6 @@ def setup(project_dir: Path, tracker: LocalTracker) -> Iterator[tuple[Project, L
     run_git(project_dir, "add", "--all")
     run_git(project_dir, "commit", "--quiet", "-m", "exploration")
     yield find_project(project_dir), tracker, notebook
-
-
-def state_of(project: Project, tracker: LocalTracker) -> dict[str, Any]:
-    """Everything complete may change: the files (but the tracker's database), git, issues, comments."""
-    files = {
-        p.relative_to(project.root).as_posix(): p.read_bytes()
-        for p in sorted(project.root.rglob("*"))
-        if p.is_file() and ".git" not in p.parts and ".dsl" not in p.parts
-    }
-    issues = [i.to_json() for i in tracker.list(IssueQuery(state="all"))]
-    comments = {i["number"]: [c.to_json() for c in tracker.comments(i["number"])] for i in issues}
-    git = (run_git(project.root, "rev-parse", "HEAD"), run_git(project.root, "status", "--porcelain"))
-    return {"files": files, "issues": issues, "comments": comments, "git": git}
 
 
 def test_explore_completion_does_every_step_and_touches_nothing_else(setup) -> None:

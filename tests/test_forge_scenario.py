@@ -233,6 +233,17 @@ def test_the_dslp_flow(forge: Forge, tmp_path: Path) -> None:
     ask_body = dsl_json(root, forge, "issue", "show", str(ask))["issue"]["body"]
     (line,) = ask_line_of(ask_body, 2)  # one line, ticked once, with the TL;DR
     assert line.startswith("- [x] #2 Churn by region: West churns most")
+    settled = dsl_json(root, forge, "complete", "nb/churn.ipynb", "--dry-run")["steps"]
+    assert {step["state"] for step in settled} == {"already done"}  # pushed too: a fixed point
+    # a new finding: the dry run proposes the write, and the commit and the push that follow it
+    notebook = root / "nb" / "churn.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("### South churns too", metadata={"tags": ["finding"]}))
+    nbformat.write(nb, notebook)
+    proposed = dsl_json(root, forge, "complete", "nb/churn.ipynb", "--dry-run")["steps"]
+    state = {step["description"].split()[0]: step["state"] for step in proposed}
+    assert state["write"] == state["commit"] == state["update"] == "would do"
+    assert state.get("push", "would do") == "would do" and ("push" in state) == (forge.kind != "local")
 
     assert dsl_json(root, forge, "issue", "reopen", "2")["issue"]["state"] == "open"
     assert dsl_json(root, forge, "issue", "show", "2")["issue"]["state"] == "open"

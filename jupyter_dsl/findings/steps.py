@@ -102,6 +102,8 @@ class CommitSummary(Step):
         return f"commit {', '.join(self._pathspecs())} (only these) on {branch}: {self.message!r}"
 
     def is_done(self) -> bool:
+        if not self.write.is_done():
+            return False  # a dry run: the summary it would write is not committed yet
         specs = self._pathspecs()
         status = gitrepo.git(self.root, "status", "--porcelain", "--untracked-files=all", "--", *specs)
         tracked = gitrepo.git(self.root, "ls-files", "--", specs[0], check=False).stdout.strip()
@@ -125,6 +127,8 @@ class PushBranch(Step):
 
     def is_done(self) -> bool:
         """Whether the remote branch (as git last saw it) holds the summary's last commit."""
+        if not self.commit.is_done():
+            return False  # a dry run: the commit it would push is not made yet
         root = self.commit.root
         summary = self.commit.write.paths[0].relative_to(root).as_posix()
         last = gitrepo.git(root, "log", "-1", "--format=%H", "--", summary, check=False).stdout.strip()

@@ -3,6 +3,7 @@ its recorded runs and where it all comes from (path, commit, branch, issue, run)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,10 +114,33 @@ def _runs(project: Project, path: Path) -> RunsSection | None:
     return RunsSection(table.parameters, table.metrics, rows, total)
 
 
-def _last_commit(root: Path, path: Path) -> str | None:
-    """The last commit that touched the notebook: stable while only other files are committed."""
-    result = gitrepo.git(root, "log", "-1", "--format=%H", "--", str(path), check=False)
-    return result.stdout.strip() or None if result.returncode == 0 else None
+def _summarized(text: str | None) -> Any:
+    """A committed notebook as far as its summary goes: its JSON without jupyter-dsl's own link, which
+    linking and completing change (so committing ``status: complete`` changes no summary)."""
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(data, dict) and isinstance(data.get("metadata"), dict):
+        data["metadata"].pop(notebooks.METADATA_KEY, None)
+    return data
+
+
+def _last_commit(root: Path, relative: str) -> str | None:
+    """The commit that last changed the notebook (``relative`` to ``root``) other than in its link:
+    the same while only other files, or only the link, are committed (HEAD moves, this does not)."""
+    history = gitrepo.file_history(root, relative)
+    newest = _summarized(gitrepo.file_at(root, history[0], relative)) if history else None
+    if newest is None:
+        return None  # never committed, or deleted in HEAD
+    found = history[0]
+    for commit in history[1:]:
+        if _summarized(gitrepo.file_at(root, commit, relative)) != newest:
+            break
+        found = commit
+    return found
 
 
 def _overview_heading(issue: Issue | None) -> str:
@@ -157,7 +181,7 @@ def build_summary(
     if project is not None:
         provenance.notebook = project.relative(path)
         if gitrepo.is_repo(project.root):
-            provenance.commit = _last_commit(project.root, path)
+            provenance.commit = _last_commit(project.root, provenance.notebook)
             provenance.branch = gitrepo.current_branch(project.root)
     if record is not None:
         provenance.run = record.id
