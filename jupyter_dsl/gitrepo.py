@@ -30,10 +30,13 @@ def git(
     check: bool = True,
     env: dict[str, str] | None = None,
     hint: str = NOTHING_SWITCHED,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     try:
         command = ["git", *args]
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False, env=env)
+        result = subprocess.run(
+            command, cwd=root, capture_output=True, text=True, check=False, env=env, input=stdin
+        )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
     if check and result.returncode != 0:
@@ -155,6 +158,57 @@ def state(root: Path) -> GitState | None:
         diff = git(root, "diff", "HEAD", "--binary", check=False).stdout
         diff_hash = hashlib.sha256(diff.encode()).hexdigest()
     return GitState(head_commit(root), current_branch(root), dirty, diff_hash)
+
+
+def not_committed(root: Path, paths: Sequence[Path]) -> dict[Path, str]:
+    """Why HEAD (of the repository holding ``root``) does not hold each of ``paths`` as it is on disk:
+    "untracked" (HEAD has no file there, even a staged one), "ignored" (git-ignores it and HEAD has no
+    file there), "modified" (HEAD holds another version, staged or not), "no-git" (no repository, or
+    the file is outside it). Files HEAD holds as they are are left out."""
+    top = git(root, "rev-parse", "--show-toplevel", check=False).stdout.strip()
+    if not top:
+        return {path: "no-git" for path in paths}
+    top_path = Path(top).resolve()
+    reasons: dict[Path, str] = {}
+    inside: dict[str, Path] = {}
+    for path in paths:
+        try:
+            inside[path.resolve().relative_to(top_path).as_posix()] = path
+        except ValueError:
+            reasons[path] = "no-git"
+    if not inside:
+        return reasons
+    names = list(inside)
+    held: set[str] = set()
+    changed: set[str] = set()
+    ignored: set[str] = set()
+    if head_commit(top_path) is not None:
+        held = set(_listed(top_path, (*LITERAL, "ls-tree", "-r", "--name-only", "-z", "HEAD", "--", *names)))
+    if held:
+        changed = set(_listed(top_path, (*LITERAL, "diff", "--name-only", "-z", "HEAD", "--", *sorted(held))))
+    new = [name for name in names if name not in held]
+    if new:  # (check-ignore reads path names, never pathspecs)
+        ignored = set(_listed(top_path, ("check-ignore", "-z", "--stdin"), stdin=new))
+    for name, path in inside.items():
+        if name not in held:
+            reasons[path] = "ignored" if name in ignored else "untracked"
+        elif name in changed:
+            reasons[path] = "modified"
+    return {path: reasons[path] for path in paths if path in reasons}
+
+
+LITERAL = ("--literal-pathspecs",)  # a file named `*.yaml` is that file, not a glob
+
+
+def _listed(root: Path, args: Sequence[str], *, stdin: Sequence[str] = ()) -> list[str]:
+    """The NUL-separated paths ``git ARGS`` prints (``stdin``: paths given NUL-separated on its standard
+    input); exit 1 (check-ignore: none is ignored) lists nothing."""
+    given = "".join(f"{path}\0" for path in stdin) if stdin else None
+    result = git(root, *args, check=False, stdin=given)
+    if result.returncode not in (0, 1):
+        command = next(a for a in args if not a.startswith("-"))
+        raise GitError(f"git {command} failed: {_what_git_said(result.stderr)}", hint="")
+    return [p for p in result.stdout.split("\0") if p]
 
 
 @dataclass(frozen=True)

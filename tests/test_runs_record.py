@@ -109,15 +109,17 @@ def test_runs_stay_out_of_git(project: Path, record: dict[str, Any]) -> None:
 
 
 def test_a_dirty_tree_is_recorded_and_warned(project: Path, record: dict[str, Any]) -> None:
-    config = project / "configs" / "base.yaml"
-    config.write_text("alpha: 0.2\n", encoding="utf-8")
+    # a tracked file the run does not read (one it reads is named: test_runs_provenance.py)
+    other = project / "configs" / "more.yaml"
+    other.write_text("epochs: 7\n", encoding="utf-8")
     try:
         result = dsl(project, "run", "nb/parameterized.ipynb", "-f", "configs/base.yaml", "--json")
     finally:
-        git(project, "checkout", "--", "configs/base.yaml")
+        git(project, "checkout", "--", "configs/more.yaml")
     dirty = json.loads(result.stdout)
     assert dirty["git"]["dirty"] is True and len(dirty["git"]["diff_hash"]) == 64
     assert DIRTY_WARNING in dirty["warnings"] and "commit before you run" in result.stderr
+    assert dirty["unreproducible"] == []
 
 
 def test_an_unignored_store_is_added_to_gitignore(tmp_path: Path) -> None:

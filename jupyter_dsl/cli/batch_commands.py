@@ -205,6 +205,8 @@ def batch(
     with _progress(len(plan.to_run), as_json) as observer:
         outcome = run_batch(plan, options, observer=observer)
     emit(as_json, outcome.to_json(), lambda: print_state(outcome.state, time.monotonic() - started))
+    for warning in outcome.warnings:
+        error_console.print(f"[yellow]warning:[/] {_escape(warning)}")
     _exit(outcome, plan)
 
 

@@ -212,7 +212,19 @@ def rerun(run_id: str, as_json: bool) -> None:
         report = rerun_run(project, run_id, progress=sys.stderr.isatty() and not as_json)
     if not as_json:
         _print_changes(report.original.id, report.changes)
+        _print_original(report.original)
     _finish(report.rerun, as_json, report.to_json())
+
+
+def _print_original(original: RunRecord) -> None:
+    """Say that the rerun cannot be what the original ran when its commit did not hold its files."""
+    if original.unreproducible:
+        said = ", ".join(f.said for f in original.unreproducible)
+        error_console.print(
+            f"[yellow]warning:[/] run {original.id} was not reproducible from its commit ({_escape(said)}): "
+            "this rerun ran the files as they are now",
+            highlight=False,
+        )
 
 
 def _print_changes(original: str, changes: dict[str, Any]) -> None:
@@ -226,6 +238,12 @@ def _print_changes(original: str, changes: dict[str, Any]) -> None:
         if key in changes:
             old, new = changes[key]
             console.print(f"  {key:<12}{old} -> {new}", markup=False, highlight=False)
+    if "unreproducible" in changes:
+        old, new = (
+            ", ".join(f"{f['path']} {f['reason']}" for f in side) or "all committed"
+            for side in changes["unreproducible"]
+        )
+        console.print(f"  {'provenance':<12}{old} -> {new}", markup=False, highlight=False)
     if "working_tree" in changes:
         old, new = changes["working_tree"]
         console.print(

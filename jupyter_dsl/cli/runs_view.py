@@ -57,6 +57,12 @@ def print_record(record: RunRecord, *, full: bool = False) -> None:
         console.print(
             f"  git         {commit} on {record.git.branch or 'detached HEAD'}{dirty}", highlight=False
         )
+    if record.unreproducible:
+        said = ", ".join(f.said for f in record.unreproducible)
+        source = "its commit" if record.git is not None else "a commit"
+        console.print(
+            f"  provenance  [yellow]not reproducible from {source}[/]: {_escape(said)}", highlight=False
+        )
     if full:
         _print_context(record)
     _print_outcome(record, full)

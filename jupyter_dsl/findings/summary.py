@@ -46,6 +46,8 @@ class Provenance:
     branch: str | None = None
     issue: str | None = None
     run: str | None = None
+    # the run's files its commit does not hold: [{"path", "why"}]
+    unreproducible: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +189,7 @@ def build_summary(
         provenance.run = record.id
         if record.git is not None:
             provenance.commit, provenance.branch = record.git.commit, record.git.branch
+        provenance.unreproducible = [{"path": f.path, "why": f.why} for f in record.unreproducible or []]
     if link is not None:
         kind = issue.type.value if issue and issue.type else link.issue.type
         provenance.issue = f"#{link.issue.number} {title}" + (f" ({kind})" if kind else "")

@@ -126,6 +126,7 @@ class BatchOutcome:
     state: BatchState
     stopped: str | None  # "interrupted" / "killed" when the batch was cancelled
     errors: list[str]  # the executor's own failures (not runs')
+    warnings: list[str] = field(default_factory=list)  # the context's, once (each run records them too)
 
     @property
     def exit_code(self) -> int:
@@ -136,7 +137,12 @@ class BatchOutcome:
         return 0 if counts.get("succeeded", 0) == len(self.state.runs) and not self.errors else 7
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.state.to_json(), "stopped": self.stopped, "errors": self.errors}
+        return {
+            **self.state.to_json(),
+            "stopped": self.stopped,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
 
 
 def _executor_options(project: Project, options: BatchOptions) -> tuple[str, ExecutorOptions]:
@@ -274,7 +280,9 @@ def run_batch(
             runner.join()
             cancelled = job.cancelled is not None or bool(errors)
             batches.finish(plan.batch_id, token, "cancelled" if cancelled else "finished")
-        return BatchOutcome(batches.state(plan.batch_id), stopped, [*errors, *job.errors])
+        return BatchOutcome(
+            batches.state(plan.batch_id), stopped, [*errors, *job.errors], list(context.warnings)
+        )
 
 
 def batch_state(project: Project, batch_id: str) -> BatchState:

@@ -64,6 +64,7 @@ class RunPlan:
     kernel: str
     batch_id: str | None = None
     rerun_of: str | None = None
+    config_files: tuple[Path, ...] = ()  # the -f files read (their values are in ``parameters``)
 
 
 def _kernel_name(project: Project, node: Any, given: str | None) -> str:
@@ -103,9 +104,18 @@ def plan_run(
         raise InvalidInput(f"{path} is not inside the project at {project.root}") from None
     kernel_name = _kernel_name(project, node, kernel)
     cell = parameters.inspect(path, kernel_name)
+    config_files = tuple(config_files)
     resolved = parameters.resolve(cell, config_files, overrides, values)
     return RunPlan(
-        project, path, relative, resolved.values, resolved.sources, kernel_name, batch_id, rerun_of
+        project,
+        path,
+        relative,
+        resolved.values,
+        resolved.sources,
+        kernel_name,
+        batch_id,
+        rerun_of,
+        tuple(c.expanduser().resolve() for c in config_files),
     )
 
 

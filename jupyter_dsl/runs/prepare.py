@@ -14,7 +14,7 @@ from .. import gitrepo, notebooks, recording
 from ..errors import DslError
 from . import environment
 from .artifacts import FILES_DIR, keep_out_of_git, open_artifacts
-from .records import Environment, GitInfo, IssueInfo, RunRecord, new_run_id, run_identity
+from .records import Environment, GitInfo, IssueInfo, RunRecord, Unreproducible, new_run_id, run_identity
 
 if TYPE_CHECKING:
     from .execute import RunPlan
@@ -22,6 +22,29 @@ if TYPE_CHECKING:
 DIRTY_WARNING = (
     "the working tree has uncommitted changes: this run is recorded as dirty (DSLP: commit before you run)"
 )
+NO_GIT_WARNING = "the project is not a git repository: the run has no commit to reproduce it from"
+
+
+def unreproducible_warning(git: GitInfo, files: list[Unreproducible]) -> str:
+    """One line: which of the run's files its commit does not hold, and why."""
+    commit = f"commit {git.commit[:12]}" if git.commit else "no commit (the repository has none yet)"
+    dirty = "recorded as dirty; " if git.dirty else ""
+    said = ", ".join(f.said for f in files)
+    return f"{said}: {commit} does not hold what this run ran ({dirty}DSLP: commit before you run)"
+
+
+def _not_committed(plan: RunPlan) -> list[Unreproducible]:
+    """The run's notebook and -f config files that HEAD does not hold as they are, and why."""
+    files = list(dict.fromkeys([plan.notebook, *plan.config_files]))
+    reasons = gitrepo.not_committed(plan.project.root, files)
+    return [Unreproducible(_shown(plan, path), reason) for path, reason in reasons.items()]
+
+
+def _shown(plan: RunPlan, path: Path) -> str:
+    try:
+        return plan.project.relative(path)
+    except DslError:  # a config file outside the project: its absolute path
+        return str(path)
 
 
 def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
@@ -45,6 +68,7 @@ class RunContext:
     environment: Environment | None  # the kernel's environment fingerprint
     issue: IssueInfo | None  # the notebook's link
     warnings: tuple[str, ...]  # dirty tree, not a git repo, unreadable link, .gitignore additions
+    unreproducible: tuple[Unreproducible, ...] = ()  # the run's files the commit does not hold
 
 
 def capture_context(plan: RunPlan) -> RunContext:
@@ -53,9 +77,12 @@ def capture_context(plan: RunPlan) -> RunContext:
     content = plan.notebook.read_bytes()
     state = gitrepo.state(plan.project.root)
     git = GitInfo(state.commit, state.branch, state.dirty, state.diff_hash) if state else None
-    if state is None:
-        warnings.append("the project is not a git repository: the run has no commit to reproduce it from")
-    elif state.dirty:
+    unreproducible = _not_committed(plan)
+    if git is None:
+        warnings.append(NO_GIT_WARNING)
+    elif unreproducible:
+        warnings.append(unreproducible_warning(git, unreproducible))
+    elif git.dirty:
         warnings.append(DIRTY_WARNING)
     issue, problem = _issue(plan.notebook)
     if problem:
@@ -67,6 +94,7 @@ def capture_context(plan: RunPlan) -> RunContext:
         environment=environment.for_kernel(plan.kernel),
         issue=issue,
         warnings=tuple(warnings),
+        unreproducible=tuple(unreproducible),
     )
 
 
@@ -97,6 +125,7 @@ def prepare_run(plan: RunPlan, context: RunContext | None = None) -> PreparedRun
         environment=context.environment,
         issue=context.issue,
         warnings=list(context.warnings),
+        unreproducible=list(context.unreproducible),
         host=socket.gethostname(),
         pid=os.getpid(),
     )

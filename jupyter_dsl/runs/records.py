@@ -42,6 +42,39 @@ class GitInfo:
     diff_hash: str | None
 
 
+REASONS = ("untracked", "ignored", "modified", "no-git")
+"""Why a run's commit does not hold one of its files: ``untracked`` (the commit has no such file, even
+when it is staged), ``ignored`` (git-ignored, so no commit will hold it), ``modified`` (the commit holds
+another version), ``no-git`` (no git repository holds it: the project is in none, or the file is
+outside it)."""
+
+
+@dataclass
+class Unreproducible:
+    """A file the run used (its notebook, a ``-f`` config file) that its commit does not hold as it ran."""
+
+    path: str  # POSIX, relative to the project root when inside it
+    reason: str  # one of REASONS
+
+    @property
+    def why(self) -> str:
+        """The reason in words: ``is untracked``."""
+        return _WHY.get(self.reason, self.reason)
+
+    @property
+    def said(self) -> str:
+        """The file and why: ``nb/copy.ipynb is untracked``."""
+        return f"{self.path} {self.why}"
+
+
+_WHY = {
+    "untracked": "is untracked",
+    "ignored": "is git-ignored",
+    "modified": "has uncommitted changes",
+    "no-git": "is in no git repository",
+}
+
+
 @dataclass
 class IssueInfo:
     tracker: str
@@ -93,6 +126,9 @@ class RunRecord:
     values: dict[str, Any] = field(default_factory=dict)  # name -> {kind, value, cell, source}
     artifacts: list[str] = field(default_factory=list)  # URLs; the output notebook first
     warnings: list[str] = field(default_factory=list)
+    # the run's files that its commit does not hold as they ran ([]: none); None: not known (a record
+    # written before jupyter-dsl looked, or one that never reached its kernel's preparation)
+    unreproducible: list[Unreproducible] | None = None
     mlflow_run_id: str | None = None
     host: str = ""
     pid: int | None = None
@@ -124,4 +160,6 @@ class RunRecord:
         ):
             if isinstance(kwargs.get(key), dict):
                 kwargs[key] = kind(**kwargs[key])
+        if isinstance(kwargs.get("unreproducible"), list):
+            kwargs["unreproducible"] = [Unreproducible(**item) for item in kwargs["unreproducible"]]
         return cls(**kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import NotFound
@@ -22,9 +22,15 @@ class RerunReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "original": self.original.id,
+            # the original's files its commit did not hold (null: not known, an older record)
+            "original_unreproducible": _files(self.original),
             "run": self.rerun.to_json(packages=False),
             "changes": self.changes,
         }
+
+
+def _files(record: RunRecord) -> list[dict[str, str]] | None:
+    return None if record.unreproducible is None else [asdict(f) for f in record.unreproducible]
 
 
 def changes_between(old: RunRecord, new: RunRecord) -> dict[str, Any]:
@@ -42,6 +48,8 @@ def changes_between(old: RunRecord, new: RunRecord) -> dict[str, Any]:
             {"dirty": old_git.dirty, "diff_hash": old_git.diff_hash} if old_git else None,
             {"dirty": new_git.dirty, "diff_hash": new_git.diff_hash} if new_git else None,
         ]
+    if old.unreproducible is not None and _files(old) != _files(new):
+        changes["unreproducible"] = [_files(old), _files(new)]
     if old.notebook_hash != new.notebook_hash:
         changes["notebook"] = [old.notebook_hash, new.notebook_hash]
     env = compare(old.environment, new.environment)
@@ -61,6 +69,17 @@ def changes_between(old: RunRecord, new: RunRecord) -> dict[str, Any]:
     return changes
 
 
+def _missing_hint(original: RunRecord) -> str:
+    commit = original.git.commit[:12] if original.git and original.git.commit else None
+    held = [f for f in original.unreproducible or [] if f.path == original.notebook]
+    if held:
+        return (
+            f"Its commit does not hold it ({held[0].said} when it ran); "
+            "the run's output notebook holds the cells as they ran."
+        )
+    return "Check out the commit it ran at" + (f" ({commit})" if commit else "") + " and try again."
+
+
 def rerun(project: Project, run_id: str, *, progress: bool = False) -> RerunReport:
     """Execute the notebook of run ``run_id`` again with its recorded parameters and kernel."""
     with RunStore(project.database_path) as store:
@@ -69,9 +88,7 @@ def rerun(project: Project, run_id: str, *, progress: bool = False) -> RerunRepo
         if not notebook.exists():
             raise NotFound(
                 f"the notebook of run {original.id}, {original.notebook}, is not in the working tree",
-                hint="Check out the commit it ran at"
-                + (f" ({original.git.commit[:12]})" if original.git and original.git.commit else "")
-                + " and try again.",
+                hint=_missing_hint(original),
             )
         plan = plan_run(
             project, notebook, values=original.parameters, kernel=original.kernel, rerun_of=original.id

@@ -78,6 +78,13 @@ export interface RunError {
   execution_count: number | null;
 }
 
+/** Why a run's commit does not hold one of its files (`jupyter_dsl.runs.records.Unreproducible`). */
+export interface UnreproducibleFile {
+  /** Relative to the project root when inside it. */
+  path: string;
+  reason: 'untracked' | 'ignored' | 'modified' | 'no-git';
+}
+
 /** A full run record (`jupyter_dsl.runs.RunRecord.to_json()`); the fields the sidebar reads. */
 export interface RunRecord extends RunSummary {
   kernel: string;
@@ -88,6 +95,9 @@ export interface RunRecord extends RunSummary {
   output_notebook: string | null;
   warnings: string[];
   git: { commit: string | null; branch: string | null; dirty: boolean } | null;
+  /** The run's notebook and config files its commit does not hold as they ran ([]: none); null: not
+   * known (a record written before this was checked). */
+  unreproducible: UnreproducibleFile[] | null;
 }
 
 /** `GET /jupyter-dsl/runs/{id}`: the full record and the API path of its output notebook. */
@@ -179,6 +189,8 @@ export interface BatchListItem {
 /** `POST /jupyter-dsl/runs/{id}/rerun`. */
 export interface RerunReply {
   original: string;
+  /** The original record's `unreproducible`. */
+  original_unreproducible: UnreproducibleFile[] | null;
   run: RunRecord;
   changes: Record<string, unknown>;
 }

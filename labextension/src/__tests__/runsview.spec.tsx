@@ -125,7 +125,8 @@ const FAILED: RunRecord = {
   artifacts: ['file:///p/.dsl/artifacts/r2/tune.ipynb'],
   output_notebook: 'file:///p/.dsl/artifacts/r2/tune.ipynb',
   warnings: [],
-  git: { commit: '0123456789abcdef', branch: 'explore/2-churn', dirty: true }
+  git: { commit: '0123456789abcdef', branch: 'explore/2-churn', dirty: true },
+  unreproducible: []
 };
 
 describe('formatting', () => {
@@ -362,6 +363,44 @@ describe('the run details', () => {
       ['alpha', '0.3'],
       ['label', '<b>bold</b>']
     ]);
+  });
+
+  it('says which files the commit does not hold, and nothing for a clean or older record', async () => {
+    const run: RunRecord = {
+      ...FAILED,
+      git: { commit: '0123456789abcdef', branch: 'main', dirty: false },
+      unreproducible: [
+        { path: 'tune copy.ipynb', reason: 'untracked' },
+        { path: 'configs/local.yaml', reason: 'modified' }
+      ],
+      warnings: [
+        'tune copy.ipynb is untracked, ...: commit 0123456789ab does not hold what this run ran'
+      ]
+    };
+    const node = await details({ value: { run, output: null }, error: null });
+    expect(texts(byTestId(node, 'dsl-run-details-unreproducible'))).toEqual([
+      'Provenancenot reproducible from its commit: tune copy.ipynb (untracked), configs/local.yaml (uncommitted changes)'
+    ]);
+    expect(texts(byTestId(node, 'dsl-run-details-git'))).toEqual([
+      'Git0123456 on main'
+    ]);
+    expect(texts(byTestId(node, 'dsl-run-warnings'))).toEqual(run.warnings);
+    const noGit = {
+      ...run,
+      git: null,
+      unreproducible: [{ path: 'tune.ipynb', reason: 'no-git' as const }]
+    };
+    const bare = await details({ value: { run: noGit, output: null }, error: null });
+    expect(texts(byTestId(bare, 'dsl-run-details-unreproducible'))).toEqual([
+      'Provenancenot reproducible from a commit: tune.ipynb (no git repository)'
+    ]);
+    for (const unreproducible of [[], null]) {
+      const quiet = await details({
+        value: { run: { ...FAILED, unreproducible }, output: null },
+        error: null
+      });
+      expect(byTestId(quiet, 'dsl-run-details-unreproducible')).toEqual([]);
+    }
   });
 
   it('opens the output notebook of the run, and closes', async () => {

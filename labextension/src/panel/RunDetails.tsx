@@ -44,6 +44,14 @@ function Row(props: {
   );
 }
 
+/** A reason of `RunRecord.unreproducible` in words. */
+const REASONS: Record<string, string> = {
+  untracked: 'untracked',
+  ignored: 'git-ignored',
+  modified: 'uncommitted changes',
+  'no-git': 'no git repository'
+};
+
 function ErrorPart(props: { run: RunRecord }): JSX.Element | null {
   const { error } = props.run;
   if (error === null) {
@@ -101,6 +109,14 @@ function RecordView(props: {
           <code>{git.commit.slice(0, 7)}</code>
           {git.branch ? ` on ${git.branch}` : ''}
           {git.dirty ? ' (uncommitted changes)' : ''}
+        </Row>
+      ) : null}
+      {run.unreproducible !== null && run.unreproducible.length > 0 ? (
+        <Row label="Provenance" testid="dsl-run-details-unreproducible">
+          not reproducible from {git !== null ? 'its commit' : 'a commit'}:{' '}
+          {run.unreproducible
+            .map(file => `${file.path} (${REASONS[file.reason] ?? file.reason})`)
+            .join(', ')}
         </Row>
       ) : null}
       <h4>Metrics</h4>
