@@ -269,3 +269,42 @@ def test_git_says_why_each_file_is_not_committed(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "--quiet"], cwd=unborn, check=True)
     (unborn / "a.txt").write_text("a")
     assert gitrepo.not_committed(unborn, [unborn / "a.txt"]) == {unborn / "a.txt": "untracked"}
+
+
+def _provenance_of_summary(project: Path, notebook: str, out: Path) -> str:
+    dsl(project, "findings", notebook, "--out", str(out))
+    [summary] = out.glob("*.md")
+    return summary.read_text(encoding="utf-8").split("## Provenance", 1)[1]
+
+
+def test_the_findings_provenance_of_a_notebook_says_when_its_commit_does_not_hold_it(
+    project: Path, untracked: tuple[dict[str, Any], str], tmp_path: Path
+) -> None:
+    """Without --run the summary is of the notebook on disk: its commit must hold it, else it says so."""
+    clean = _provenance_of_summary(project, "nb/parameterized.ipynb", tmp_path / "clean")
+    assert "Not reproducible" not in clean
+    copy = _provenance_of_summary(project, "nb/copy.ipynb", tmp_path / "copy")
+    assert "- Not reproducible from a commit: `nb/copy.ipynb` is untracked\n" in copy
+    path = project / "nb" / "parameterized.ipynb"
+    committed_text = path.read_text(encoding="utf-8")
+    number = dsl_json(project, "issue", "new", "Explore", "Provenance of a summary")["issue"]["number"]
+    dsl(project, "link", "nb/parameterized.ipynb", str(number))  # the link alone is not its content
+    node = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        link_only = _provenance_of_summary(project, "nb/parameterized.ipynb", tmp_path / "link")
+        node["cells"][-1]["source"] = ["print('edited, not committed')\n"]
+        path.write_text(json.dumps(node, indent=1), encoding="utf-8")
+        edited = _provenance_of_summary(project, "nb/parameterized.ipynb", tmp_path / "edited")
+    finally:
+        path.write_text(committed_text, encoding="utf-8")
+    assert "Not reproducible" not in link_only
+    assert "- Not reproducible from its commit: `nb/parameterized.ipynb` has uncommitted changes\n" in edited
+
+
+def test_the_findings_provenance_outside_git_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "dsl.toml").write_text("[project]\nname = 'plain'\n", encoding="utf-8")
+    shutil.copy(Path(__file__).parent / "notebooks" / "no_parameters.ipynb", root / "nb.ipynb")
+    provenance = _provenance_of_summary(root, "nb.ipynb", tmp_path / "out")
+    assert "- Not reproducible from a commit: `nb.ipynb` is in no git repository\n" in provenance

@@ -15,6 +15,7 @@ from ..errors import InvalidInput, NotFound
 from ..lifecycle import IssueType, slugify
 from ..notebooks import NotebookLink
 from ..project import Project
+from ..runs.records import Unreproducible
 from ..trackers import Issue, Tracker
 from .collect import Goal, Insight, collect, match_goals
 
@@ -145,6 +146,20 @@ def _last_commit(root: Path, relative: str) -> str | None:
     return found
 
 
+def _not_in_commit(root: Path, path: Path, relative: str, commit: str | None) -> list[Unreproducible]:
+    """Why ``commit`` (the notebook's last, see ``_last_commit``) does not hold the notebook summarized:
+    never committed (untracked, ignored) or changed since, other than in its link ("modified")."""
+    if commit is None:
+        reasons = list(gitrepo.not_committed(root, [path]).values())
+    elif _summarized(path.read_text(encoding="utf-8")) != _summarized(
+        gitrepo.file_at(root, commit, relative)
+    ):
+        reasons = ["modified"]
+    else:
+        reasons = []
+    return [Unreproducible(relative, reason) for reason in reasons]
+
+
 def _overview_heading(issue: Issue | None) -> str:
     return "Description" if issue is not None and issue.type is not IssueType.EXPLORE else "Overview"
 
@@ -180,16 +195,21 @@ def build_summary(
         or ("No findings were recorded in this notebook.")
     )
     provenance = Provenance(notebook=path.name)
+    files: list[Unreproducible] = []
     if project is not None:
         provenance.notebook = project.relative(path)
         if gitrepo.is_repo(project.root):
             provenance.commit = _last_commit(project.root, provenance.notebook)
             provenance.branch = gitrepo.current_branch(project.root)
+            files = _not_in_commit(project.root, path, provenance.notebook, provenance.commit)
+        else:
+            files = [Unreproducible(provenance.notebook, "no-git")]
     if record is not None:
         provenance.run = record.id
         if record.git is not None:
             provenance.commit, provenance.branch = record.git.commit, record.git.branch
-        provenance.unreproducible = [{"path": f.path, "why": f.why} for f in record.unreproducible or []]
+        files = record.unreproducible or []
+    provenance.unreproducible = [{"path": f.path, "why": f.why} for f in files]
     if link is not None:
         kind = issue.type.value if issue and issue.type else link.issue.type
         provenance.issue = f"#{link.issue.number} {title}" + (f" ({kind})" if kind else "")
