@@ -21,6 +21,7 @@ from .lab_program import lab_command
 from .lifecycle import IssueType
 from .notebooks import PARAMETERS_TAG
 from .project import find_project
+from .runs.inside_run import refuse_inside_run
 from .scaffold import init_project
 from .trackers import open_tracker
 
@@ -168,6 +169,7 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
     project, say): the enclosing repository is never committed to nor switched. Each commit holds
     exactly the files the demo wrote.
     """
+    refuse_inside_run("create projects")
     root = directory.expanduser().resolve()
     if root.exists() and any(root.iterdir()) and not force:
         raise Conflict(

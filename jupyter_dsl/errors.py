@@ -99,6 +99,21 @@ class RunFailed(ExecutionError):
         self.reported = reported
 
 
+class InsideRun(DslError):
+    """Refused, before anything is written, because this process runs inside recorded run ``run_id``
+    (its kernel, or a command that kernel started): a recorded run does not ``action`` (start runs,
+    change the tracker, a notebook file or git). Not a failure of what runs: a magic says it in one
+    line and returns, the CLI says it in one line and exits 0, so the run's cell goes on."""
+
+    exit_code = 0
+    http_status = 409
+
+    def __init__(self, run_id: str, action: str) -> None:
+        super().__init__(f"skipped inside recorded run {run_id}: a recorded run does not {action}")
+        self.run_id = run_id
+        self.action = action
+
+
 class PathRefused(DslError):
     """A path that points outside the allowed root (``..``, absolute, or a symlink out)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,8 @@ from .lifecycle import (
     render_body,
     template_for,
 )
-from .trackers import CloseReason, Issue, Tracker
+from .runs.inside_run import refuse_inside_run
+from .trackers import CloseReason, Comment, Issue, Tracker
 
 
 def new_issue(
@@ -36,6 +37,7 @@ def new_issue(
     name an existing issue, and the Ask gets the new issue's ``- [ ] #N title`` line (``ask_links``);
     ``experiment`` fills a Model's Based on Experiment line.
     """
+    refuse_inside_run("create issues")
     if not title.strip():
         raise InvalidInput("an issue needs a title")
     if ask is not None and not issue_type.links_ask:
@@ -75,6 +77,7 @@ def _keep_ask(update: Callable[[], object], done: str) -> None:
 
 def edit_issue(tracker: Tracker, number: int, *, title: str | None = None, body: str | None = None) -> Issue:
     """Change an issue's title or body; a body that names a new Ask gets the issue listed there."""
+    refuse_inside_run("change the tracker")
     before = tracker.get(number)
     edited = tracker.edit(number, title=title, body=body)
     if edited.ask is not None and edited.ask != before.ask:
@@ -82,8 +85,23 @@ def edit_issue(tracker: Tracker, number: int, *, title: str | None = None, body:
     return edited
 
 
+def comment_issue(tracker: Tracker, number: int, text: str) -> Comment:
+    """Comment ``text`` on issue ``number``."""
+    refuse_inside_run("change the tracker")
+    return tracker.comment(number, text)
+
+
+def label_issue(
+    tracker: Tracker, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> Issue:
+    """Add and remove labels of issue ``number`` in one change (all checked first: all or nothing)."""
+    refuse_inside_run("change the tracker")
+    return tracker.update_labels(number, add=add, remove=remove)
+
+
 def reopen_issue(tracker: Tracker, number: int) -> Issue:
     """Reopen an issue and untick its line in its Ask."""
+    refuse_inside_run("change the tracker")
     reopened = tracker.reopen(number)
     _keep_ask(lambda: ask_links.tick_in_ask(tracker, reopened, False), f"reopened #{number}")
     return reopened
@@ -132,6 +150,7 @@ def close_issue(
 ) -> Issue:
     """Close issue ``number``, first commenting ``comment`` on it; everything is checked before the
     comment is posted, so a bad reason or a missing issue changes nothing."""
+    refuse_inside_run("change the tracker")
     if reason not in ("completed", "not_planned"):
         raise InvalidInput(f"unknown close reason {reason!r}", hint="Use 'completed' or 'not_planned'.")
     if comment is not None and not comment.strip():

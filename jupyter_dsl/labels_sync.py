@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .lifecycle import LABELS
+from .runs.inside_run import refuse_inside_run
 from .trackers import Label, Tracker
 
 Action = Literal["created", "updated", "unchanged"]
@@ -56,6 +57,8 @@ def plan_labels(tracker: Tracker) -> list[LabelChange]:
 
 def sync_labels(tracker: Tracker, *, dry_run: bool = False) -> list[LabelChange]:
     """Create the missing DSLP labels and update the ones that differ; returns what it did (or would)."""
+    if not dry_run:
+        refuse_inside_run("change the tracker's labels")
     changes = plan_labels(tracker)
     if not dry_run:
         for change in changes:

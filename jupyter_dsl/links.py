@@ -15,6 +15,7 @@ from .issues import issue_with_ask, new_issue
 from .lifecycle import IssueType, branch_name
 from .notebooks import IssueRef, NotebookLink
 from .project import Project
+from .runs.inside_run import refuse_inside_run
 from .trackers import Issue, Tracker
 
 
@@ -67,6 +68,7 @@ def prepare_link(
 ) -> NotebookLink:
     """The link to write for ``issue``, after checking the notebook can take it (``notebook``) and
     listing the issue in its Ask: the one tracker write a link makes, done before the notebook's."""
+    refuse_inside_run("link notebooks")
     new = link_for(issue, previous)
     if notebook is not None:
         notebooks.set_link(notebook, new, write=False)
@@ -197,6 +199,7 @@ def switch_branch(
 
     A link without a recorded branch gets the issue's (an Ask or untyped issue: ``{n}-{slug}``).
     """
+    refuse_inside_run("switch git branches")
     cached = notebooks.get_link(notebook)
     if cached is None:
         raise NotFound(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 from . import json_splice
 from .errors import InvalidInput, NotFound
 from .files import write_text_atomic
+from .runs.inside_run import refuse_inside_run
 
 METADATA_KEY = "jupyter_dsl"
 PARAMETERS_TAG = "parameters"
@@ -173,6 +174,8 @@ def edit(
     in errors ("metadata.jupyter_dsl"). ``write=False`` checks all of that and the folder's write
     permission, and writes nothing: a command calls it before its first write.
     """
+    if write:
+        refuse_inside_run("change notebook files")
     text = read_text(path)
     node = parse(text, str(path), upgrade=False)  # refuse (and leave untouched) anything else
     try:

@@ -17,6 +17,7 @@ from . import gitrepo, notebooks
 from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import RELATED_PR, IssueType, branch_name
 from .project import Project
+from .runs.inside_run import refuse_inside_run
 from .trackers import Issue, PullRequest, PullRequests, Tracker, require_pull_requests
 
 CLOSES = (IssueType.DATA, IssueType.EXPERIMENT, IssueType.MODEL)
@@ -91,6 +92,7 @@ def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, P
 
 def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool = False) -> PullResult:
     """Push the notebook's branch to ``[branches] remote`` and open (or reuse) its pull request."""
+    refuse_inside_run("push branches or open pull requests")
     issue, forge, branch, remote = _check(project, tracker, notebook)
     existing = forge.pull_request(issue.number)
     try:

@@ -17,6 +17,7 @@ from .errors import Conflict
 from .files import write_text_atomic
 from .lifecycle import TEMPLATES, template_file
 from .project import CONFIG_NAME, DEFAULT_CONFIG, load_settings
+from .runs.inside_run import refuse_inside_run
 
 IGNORED = [".dsl/", "data/", "models/"]
 TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
@@ -98,6 +99,7 @@ def init_project(
     ``commit``: when this call ran ``git init``, commit the files it wrote (and nothing else), so that
     ``main`` exists for DSLP branches to start from.
     """
+    refuse_inside_run("create projects")
     root = directory.expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
     report = InitReport(root)

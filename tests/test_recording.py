@@ -139,10 +139,14 @@ def test_run_magics_in_a_real_kernel(project: Path) -> None:
     out = json.loads(artifact_path(record["artifacts"][0]).read_text())
     params = _result(out, "%dsl params")
     assert params["cell"] == 0 and [p["name"] for p in params["parameters"]] == ["factor"]
-    child = _result(out, "%dsl run")
-    assert child["status"] == "succeeded" and child["parameters"] == {"factor": 5}
-    assert child["metrics"] == {"double": 10.0} and child["notebook"] == "nb/child.ipynb"
+    # a recorded run starts no run: `%dsl run` says so in one line and the run goes on
+    cell = next(c for c in out["cells"] if "".join(c["source"]).startswith("%dsl run"))
+    assert [(o["output_type"], "".join(o["text"])) for o in cell["outputs"]] == [
+        (
+            "stream",
+            f"%dsl run: skipped inside recorded run {record['id']}: a recorded run does not start runs\n",
+        )
+    ]
     listed = _result(out, "%dsl runs")
-    assert [r["id"] for r in listed["runs"]] == [child["id"]] and listed["total"] == 1
-    stored = dsl_json(project, "runs", "--notebook", "nb/child.ipynb")
-    assert [r["id"] for r in stored["runs"]] == [child["id"]]
+    assert listed["runs"] == [] and listed["total"] == 0
+    assert dsl_json(project, "runs", "--notebook", "nb/child.ipynb")["runs"] == []

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from ..errors import DslError, RunFailed
+from ..errors import DslError, InsideRun, RunFailed
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
 
@@ -86,11 +86,43 @@ def report_error(exc: DslError, as_json: bool) -> None:
         error_console.print(f"[yellow]hint:[/] {exc.hint}", markup=True, highlight=False)
 
 
+def command_name(args: list[str]) -> str:
+    """``jupyter dsl issue new`` for the arguments ``issue new "x"``: the command the arguments name."""
+    words, group, values = ["jupyter dsl"], cli, iter(args)
+    for arg in values:
+        if arg in ("-C", "--directory"):
+            next(values, None)
+            continue
+        command = group.commands.get(arg) if not arg.startswith("-") else None
+        if command is None:
+            if not arg.startswith("-"):
+                break
+            continue
+        words.append(arg)
+        if not isinstance(command, click.Group):
+            break
+        group = command
+    return " ".join(words)
+
+
+def report_skipped(exc: InsideRun, args: list[str]) -> None:
+    """A command refused inside a recorded run: one line (stderr; with ``--json``, a JSON line on
+    stdout). Exit status 0: doing nothing is what a run asks of it, so the run's cell goes on."""
+    if "--json" in args:
+        skipped = {"run": exc.run_id, "action": exc.action, "message": exc.message}
+        click.echo(json.dumps({"skipped": skipped}, ensure_ascii=False))
+    else:
+        click.echo(f"{command_name(args)}: {exc.message}", err=True)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; a ``DslError`` becomes its message, hint and exit code (never a traceback)."""
     args = sys.argv[1:] if argv is None else argv
     try:
         result = cli.main(args=args, prog_name="jupyter dsl", standalone_mode=False)
+    except InsideRun as exc:
+        report_skipped(exc, args)
+        return exc.exit_code
     except DslError as exc:
         # a run's JSON record is already on stdout: its failure is one line on stderr, not a second document
         already_printed = isinstance(exc, RunFailed) and exc.reported

@@ -11,7 +11,14 @@ from rich.table import Table
 
 from .. import links
 from ..errors import InvalidInput, NotFound
-from ..issues import close_issue, edit_issue, issue_with_ask, reopen_issue
+from ..issues import (
+    close_issue,
+    comment_issue,
+    edit_issue,
+    issue_with_ask,
+    label_issue,
+    reopen_issue,
+)
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
 from .base import cli, console, emit, json_option, open_project_tracker, resolve_path, show_offline
@@ -193,7 +200,7 @@ def _read_body_file(path: Path) -> str:
 def issue_comment(number: int, text: str, as_json: bool) -> None:
     """Add a comment (TEXT, or - to read it from stdin)."""
     _, tracker = open_project_tracker()
-    note = tracker.comment(number, _text_or_stdin(text))
+    note = comment_issue(tracker, number, _text_or_stdin(text))
     emit(as_json, {"comment": note.to_json()}, lambda: console.print(f"commented on #{number}"))
 
 
@@ -231,7 +238,7 @@ def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_j
     if not add and not remove:
         raise InvalidInput("nothing to change", hint="Give --add LABEL or --remove LABEL.")
     _, tracker = open_project_tracker()
-    item = tracker.update_labels(number, add=add, remove=remove)  # all checked first: all or nothing
+    item = label_issue(tracker, number, add=add, remove=remove)  # all checked first: all or nothing
     emit(
         as_json,
         {"issue": item.to_json()},

@@ -25,6 +25,7 @@ from ..issues import new_issue
 from ..lifecycle import BASED_ON_EXPERIMENT, IssueType, references_in
 from ..notebooks import NotebookLink
 from ..project import Project
+from ..runs.inside_run import refuse_inside_run
 from ..trackers import Issue, IssueQuery, Tracker, pull_requests_of, web_links_of
 from .redact import Redactor
 from .render import render
@@ -288,6 +289,7 @@ def plan_completion(
     shown: str | None = None,
 ) -> CompletionPlan:
     """Validate and render everything; the returned plan's ``run()`` does (or describes) the steps."""
+    refuse_inside_run("complete issues")  # before the plan: the CLI would ask "Do this?" first
     link = notebooks.get_link(notebook)
     if link is None:
         raise NotFound(

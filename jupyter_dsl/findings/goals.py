@@ -7,6 +7,7 @@ from pathlib import Path
 from .. import ask_sections, notebooks
 from ..errors import InvalidInput, NotFound
 from ..lifecycle import IssueType
+from ..runs.inside_run import refuse_inside_run
 from ..trackers import Issue, Tracker
 from .summary import GOALS
 
@@ -26,12 +27,14 @@ def _explore(tracker: Tracker, notebook: Path) -> Issue:
 
 def add_goal(tracker: Tracker, notebook: Path, question: str) -> Issue:
     """Add ``- [ ] question`` to the Goals of the notebook's Explore issue."""
+    refuse_inside_run("change the tracker")
     issue = _explore(tracker, notebook)
     return tracker.edit(issue.number, body=ask_sections.add_item(issue.body, GOALS, question))
 
 
 def tick_goal(tracker: Tracker, notebook: Path, number: int, done: bool = True) -> Issue:
     """Tick goal ``number`` (from 1) of the notebook's Explore issue."""
+    refuse_inside_run("change the tracker")
     issue = _explore(tracker, notebook)
     new = ask_sections.set_done(issue.body, GOALS, number, done)
     return issue if new == issue.body else tracker.edit(issue.number, body=new)

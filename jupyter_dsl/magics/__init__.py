@@ -10,7 +10,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
-from ..errors import DslError
+from ..errors import DslError, InsideRun
 from . import (  # noqa: F401  (they register their subcommands)
     batch_magics,
     findings_magics,
@@ -35,6 +35,9 @@ class DslMagics(Magics):
         """The Data Science Lifecycle Process: `%dsl` alone lists the commands."""
         try:
             return dispatch(self.session, line)
+        except InsideRun as exc:  # not an error: one line, and "Run All" (the run) goes on
+            print(f"%dsl {(line.split() or [''])[0]}: {exc.message}")
+            return None
         except DslError as exc:
             # A UsageError shows as one clear message (no traceback) and still stops "Run All".
             raise UsageError(str(exc)) from None

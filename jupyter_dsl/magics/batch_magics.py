@@ -16,6 +16,7 @@ from typing import Any
 
 from ..runs.batch import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
 from ..runs.executors import BatchProgress
+from ..runs.inside_run import refuse_inside_run
 from ..runs.plot import batch_figure, figure_png
 from ..runs.table import format_value
 from .base import (
@@ -145,6 +146,7 @@ def _batch_args(parser: MagicArgumentParser) -> None:
     _batch_args,
 )
 def batch(session: MagicSession, args: argparse.Namespace) -> Any:
+    refuse_inside_run("start batches")  # before the widget: its thread would only show the refusal
     notebook = session.notebook_or(args.notebook)
     project = session.project(notebook.parent)
     base = Path.cwd()

@@ -24,7 +24,7 @@ from typing import Any
 from .._version import __version__
 from ..errors import Conflict
 from ..notebooks import NotebookLink
-from ..recording import RUN_ID_ENV
+from ..runs.inside_run import current_run
 
 COMM_TARGET = "jupyter_dsl"
 LINK_MIME = "application/vnd.jupyter-dsl.link+json"
@@ -62,7 +62,7 @@ def attach(ipython: Any) -> None:
     """Say hello to the front end over a comm, if this shell runs in a kernel a Jupyter server started."""
     if getattr(ipython, "kernel", None) is None or "JPY_SESSION_NAME" not in os.environ:
         return  # papermill, a console, a plain kernel: no editor has the notebook open
-    if RUN_ID_ENV in os.environ:
+    if current_run() is not None:
         return  # `jupyter dsl run` sets JPY_SESSION_NAME for the magics, but nothing shows the run
     try:
         from comm import create_comm

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from .. import parameters, recording
 from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
 from ..runs.execute import run_notebook
+from ..runs.inside_run import current_run
 from ..runs.listing import list_runs
 from ..runs.store import notebook_key
 from ..runs.table import format_value
@@ -93,7 +93,7 @@ def record(session: MagicSession, args: argparse.Namespace) -> None:
     if not isinstance(value, (int, float, str, bool, list, dict)) and value is not None:
         value = text
     recording.record(args.name, value)
-    if recording.RUN_ID_ENV not in os.environ:
+    if current_run() is None:
         print(
             f"not in a recorded run: {args.name} will be recorded only when the notebook runs via "
             "`jupyter dsl run` / `%dsl run`"

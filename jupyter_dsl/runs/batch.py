@@ -28,6 +28,7 @@ from .execute import RunPlan, Terminated, plan_run, terminate_raises
 from .executors import BatchJob, ExecutorOptions, RunTask, open_executor
 from .executors.base import Observer
 from .grid import GridSpec, ParameterSet, expand, read_grid
+from .inside_run import refuse_inside_run
 from .records import new_run_id, run_identity
 from .store import RunStore
 
@@ -205,6 +206,7 @@ def run_batch(
     plan: BatchPlan, options: BatchOptions | None = None, *, observer: Observer | None = None
 ) -> BatchOutcome:
     """Run the plan's parameter sets (those without a succeeded run) and return the batch's state."""
+    refuse_inside_run("start batches")
     from .execute import capture_context
 
     project = plan.base.project

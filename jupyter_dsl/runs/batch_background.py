@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..errors import NotFound
 from .batch import BatchOptions, BatchOutcome, BatchPlan, run_batch
 from .batch_state import BatchStore
+from .inside_run import refuse_inside_run
 from .store import RunStore
 
 Finished = Callable[[BatchOutcome | None, BaseException | None], None]
@@ -33,6 +34,7 @@ def start_batch(
 ) -> threading.Thread:
     """Run ``plan`` in a daemon thread; return when the batch is in the store. ``finished`` is called
     in that thread with the outcome, or with the exception that ended the driver."""
+    refuse_inside_run("start batches")
     failure: list[BaseException] = []
 
     def drive() -> None:

@@ -25,6 +25,7 @@ from ..errors import ConfigError, DslError, InvalidInput
 from ..project import Project
 from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
+from .inside_run import refuse_inside_run
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
 from .kernels import StartedKernel, start_kernel
 from .outcome import read_outcome, strip_ansi
@@ -261,6 +262,7 @@ def execute(
     keep its artifacts. The kernel is always killed at the end, never shut down gracefully. A failed,
     timed-out or stopped run is recorded, not raised; KeyboardInterrupt and :class:`Terminated` in
     the calling thread are re-raised after the record (``interrupted`` / ``killed``) is stored."""
+    refuse_inside_run("start runs")
     prepared = plan if isinstance(plan, PreparedRun) else prepare_run(plan)
     run_plan, record = prepared.plan, prepared.record
     own_store = store is None
@@ -363,6 +365,7 @@ def run_notebook(
     progress: bool = False,
 ) -> RunRecord:
     """Plan and execute one run (the core of ``jupyter dsl run`` and ``%dsl run``)."""
+    refuse_inside_run("start runs")  # before the plan's checks: a run says "skipped", not what is wrong
     plan = plan_run(
         project, notebook, config_files=config_files, overrides=overrides, values=values, kernel=kernel
     )

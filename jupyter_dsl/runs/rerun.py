@@ -9,6 +9,7 @@ from ..errors import NotFound
 from ..project import Project
 from .environment import compare
 from .execute import execute, plan_run
+from .inside_run import refuse_inside_run
 from .records import RunRecord
 from .store import RunStore
 
@@ -82,6 +83,7 @@ def _missing_hint(original: RunRecord) -> str:
 
 def rerun(project: Project, run_id: str, *, progress: bool = False) -> RerunReport:
     """Execute the notebook of run ``run_id`` again with its recorded parameters and kernel."""
+    refuse_inside_run("start runs")
     with RunStore(project.database_path) as store:
         original = store.get(run_id)
         notebook = project.root / original.notebook
