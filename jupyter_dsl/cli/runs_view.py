@@ -106,7 +106,7 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
 @click.option("--notebook", "notebook", type=click.Path(path_type=Path), help="Only runs of this notebook.")
 @click.option("--issue", type=int, help="Only runs of notebooks linked to this issue.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
-@click.option("--batch", "batch_id", help="Only runs of this batch.")
+@click.option("--batch", "batch_id", help="Only runs of this batch (any unique part of its id).")
 @click.option(
     "--where", "conditions", multiple=True, metavar="METRIC>VALUE", help="Metric filter, e.g. auc>0.9."
 )

@@ -91,17 +91,21 @@ class MagicSession:
         return path
 
     def notebook_or(self, given: str | None) -> Path:
-        """``--notebook PATH`` as the user means it, else the kernel's own notebook.
-
-        A relative PATH is looked up in the kernel's folder, then the Jupyter server root (what the
-        file browser shows), then the project root; NotFound lists the places tried.
-        """
+        """``--notebook PATH`` as the user means it (:meth:`user_file`), else the kernel's own notebook."""
         if not given:
             return self.notebook()
+        return self.user_file(given, "notebook")
+
+    def user_file(self, given: str, what: str) -> Path:
+        """A file the user names in a magic (a notebook, a grid file), as the user means it.
+
+        A relative path is looked up in the kernel's folder, then the Jupyter server root (what the
+        file browser shows), then the project root; NotFound lists the places tried.
+        """
         path = Path(given).expanduser()
         if path.is_absolute():
             if not path.exists():
-                raise NotFound(f"notebook {given} not found", hint="Check the path.")
+                raise NotFound(f"{what} {given} not found", hint="Check the path.")
             return path.resolve()
         tried: list[str] = []
         for place, base in self.notebook_bases():
@@ -110,12 +114,12 @@ class MagicSession:
                 return candidate.resolve()
             tried.append(f"{candidate} ({place})")
         raise NotFound(
-            f"notebook {given} not found; looked for {'; '.join(tried)}",
+            f"{what} {given} not found; looked for {'; '.join(tried)}",
             hint="Give the path relative to one of these folders, or an absolute path.",
         )
 
     def notebook_bases(self) -> list[tuple[str, Path]]:
-        """Where a relative ``--notebook`` may be: the kernel's folder, the server root, the project root."""
+        """Where a relative path may be: the kernel's folder, the server root, the project root."""
         cwd = Path.cwd()
         bases = [("the kernel's folder", cwd)]
         root = server_root(self.environ(), cwd)
