@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import DslError, InvalidInput, NotFound
+from ..issue_numbers import parse_issue_number
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
 from .kernel_notebook import KernelNotebook, connection_file, notebook_of_kernel, server_root
@@ -222,8 +223,9 @@ def add_write_argument(parser: MagicArgumentParser) -> None:
     )
 
 
-def parse_issue_number(text: str) -> int:
-    return int(text.lstrip("#"))
+def issue_number(what: str) -> Callable[[str], int]:
+    """An argparse ``type`` for an issue number as users write it, ``4`` or ``#4`` (the core's parser)."""
+    return lambda text: parse_issue_number(text, what)
 
 
 def add_json_argument(parser: MagicArgumentParser) -> None:
