@@ -34,8 +34,8 @@ def new_issue(
     """Create an issue of ``issue_type`` with its template's body and its type label.
 
     ``ask`` fills the Ask Reference (Data, Experiment, Model) or Prompted by (Explore) line and must
-    name an existing issue, and the Ask gets the new issue's ``- [ ] #N title`` line (``ask_links``);
-    ``experiment`` fills a Model's Based on Experiment line.
+    name an existing Ask, and the Ask gets the new issue's ``- [ ] #N title`` line (``ask_links``);
+    ``experiment`` fills a Model's Based on Experiment line and must name an Experiment.
     """
     refuse_inside_run("create issues")
     if not title.strip():
@@ -46,18 +46,10 @@ def new_issue(
         )
     if experiment is not None and issue_type is not IssueType.MODEL:
         raise InvalidInput("--experiment applies to Model issues only")
-    for number, what in ((ask, IssueType.ASK), (experiment, IssueType.EXPERIMENT)):
-        if number is None:
-            continue
-        try:
-            referenced = tracker.get(number)
-        except NotFound as exc:
-            raise NotFound(f"the {what.value} #{number} does not exist", hint=exc.hint) from exc
-        # an Explore may be prompted by any issue; an Experiment or Model names its Ask and Experiment
-        wrong_type = referenced.type is not None and referenced.type is not what
-        if wrong_type and not (what is IssueType.ASK and issue_type is IssueType.EXPLORE):
-            kind = referenced.type.value if referenced.type else ""
-            raise InvalidInput(f"#{number} is of type {kind}, not an {what.value}")
+    if ask is not None:
+        referenced_issue(tracker, ask, IssueType.ASK)
+    if experiment is not None:
+        referenced_issue(tracker, experiment, IssueType.EXPERIMENT)
     template = template_for(issue_type, title, variant)
     marker = PROMPTED_BY if issue_type is IssueType.EXPLORE else ASK_REFERENCE
     references: dict[str, int | str | None] = {marker: ask, BASED_ON_EXPERIMENT: experiment}
@@ -65,6 +57,25 @@ def new_issue(
     created = tracker.create(title, body, [issue_type.value, *labels])
     _keep_ask(lambda: ask_links.list_in_ask(tracker, created), f"created #{created.number}")
     return created
+
+
+def referenced_issue(tracker: Tracker, number: int, wanted: IssueType) -> Issue:
+    """Issue ``number`` that a new issue names as its Ask (``--ask``) or Experiment (``--experiment``).
+
+    The one check every surface uses: ``NotFound`` when the tracker has no such issue, ``InvalidInput``
+    naming its type when it is not of type ``wanted`` (a closed Explore is no Ask).
+    """
+    try:
+        referenced = tracker.get(number)
+    except NotFound as exc:
+        raise NotFound(f"the {wanted.value} #{number} does not exist", hint=exc.hint) from exc
+    if referenced.type is not wanted:
+        kind = f"of type {referenced.type.value}" if referenced.type else "of no DSLP type (no type label)"
+        raise InvalidInput(
+            f"#{number} is {kind}, not an {wanted.value}",
+            hint=f"Name an issue of type {wanted.value} (labelled {wanted.value}).",
+        )
+    return referenced
 
 
 def _keep_ask(update: Callable[[], object], done: str) -> None:

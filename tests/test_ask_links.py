@@ -118,7 +118,11 @@ def test_an_edit_that_names_an_ask_lists_the_issue_there(tracker: LocalTracker) 
 def test_a_missing_or_non_ask_reference_is_left_alone(tracker: LocalTracker) -> None:
     data = new_issue(tracker, IssueType.DATA, "Get CRM Dataset")
     data_body = tracker.get(data.number).body
-    explore = new_issue(tracker, IssueType.EXPLORE, "Look at CRM", ask=data.number)  # prompted by Data
+    explore = new_issue(tracker, IssueType.EXPLORE, "Look at CRM")
+    # prompted by Data: `--ask` refuses a non-Ask (issue 15), an edit of the body can still name one
+    prompted = explore.body.replace("***Prompted by:***", f"***Prompted by:*** #{data.number}")
+    explore = edit_issue(tracker, explore.number, body=prompted)
+    assert explore.ask == data.number
     assert tracker.get(data.number).body == data_body
     edit_issue(tracker, explore.number, body=explore.body.replace(f"#{data.number}", "#77"))
     close_issue(tracker, explore.number)

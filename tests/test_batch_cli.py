@@ -14,7 +14,9 @@ from batch_support import GRID_HOLD, alive, descendants, rows, statuses, wait_fo
 from runs_support import ENV, ctrl_c_as_in_a_terminal, dsl, dsl_json, make_project
 
 from jupyter_dsl.project import find_project
+from jupyter_dsl.runs.batch_state import BatchStore
 from jupyter_dsl.runs.plot import batch_figure
+from jupyter_dsl.runs.store import RunStore
 
 
 def start_driver(root: Path, *args: str) -> subprocess.Popen[str]:
@@ -174,6 +176,42 @@ def test_plot_one_line_per_other_parameter(finished_batch: tuple[Path, str]) -> 
     assert (root / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = dsl(root, "plot", "--batch", batch_id, "--x", "nope", "--y", "score", code=2)
     assert "--x 'nope' is not a parameter" in bad.stderr
+
+
+def test_a_batch_is_named_by_any_unique_part_of_its_id(finished_batch: tuple[Path, str]) -> None:
+    root, batch_id = finished_batch
+    part = batch_id.split("-")[-1]  # the random part, as `runs show` takes it
+    assert dsl_json(root, "batches", part)["id"] == batch_id
+    assert dsl_json(root, "runs", "--batch", part)["total"] == 6
+    dsl(root, "plot", "--batch", part, "--x", "alpha", "--y", "score")
+    assert (root / f"batch-{batch_id}-score-by-alpha.png").read_bytes()[:4] == b"\x89PNG"
+    plan = dsl_json(root, "batch", "nb/parameterized.ipynb", "--resume", part, "--dry-run")
+    assert (plan["batch_id"], plan["skipped"]) == (batch_id, 6)
+    # an unknown batch is exit 3 everywhere (not "no runs match" with exit 0, nor "no succeeded runs")
+    for args in (
+        ("runs", "--batch", "nope"),
+        ("plot", "--batch", "nope", "--x", "alpha", "--y", "score"),
+        ("batches", "nope"),
+        ("batch", "nb/parameterized.ipynb", "--resume", "nope", "--dry-run"),
+    ):
+        unknown = dsl(root, *args, code=3)
+        assert "error: no batch 'nope'" in unknown.stderr, args
+    with RunStore(find_project(root).database_path) as store:  # a second batch whose id shares the date
+        other = batch_id[:9] + "000000-0f0f0f"
+        BatchStore(store).create(
+            other,
+            notebook="nb/parameterized.ipynb",
+            notebook_hash="h",
+            kernel="python3",
+            grid={},
+            options={},
+            sets=[],
+            token="t",
+        )
+        BatchStore(store).finish(other, "t", "finished")
+    ambiguous = dsl(root, "runs", "--batch", batch_id[:8], code=2)
+    assert f"'{batch_id[:8]}' matches several batches (2): " in ambiguous.stderr
+    assert dsl_json(root, "runs", "--batch", part)["total"] == 6
 
 
 def test_two_batches_at_once_on_one_project(tmp_path: Path) -> None:

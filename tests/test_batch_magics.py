@@ -118,3 +118,24 @@ def test_plot_shows_a_png_and_bad_grid_is_one_line(kernel: Kernel, project: Path
     said = "".join(data["text/plain"] for _, data in shown)
     assert "bad.yaml: grid.alpha[0]: expected float, got str 'x'" in said
     assert "Traceback" not in said
+
+
+def test_a_grid_is_found_where_notebook_paths_are_and_a_batch_by_any_part_of_its_id(
+    kernel: Kernel, project: Path
+) -> None:
+    # the kernel runs in nb/; the grid is at the project root, where `--notebook` paths are found too
+    (project / "root-grid.yaml").write_text("grid:\n  alpha: [0.3]\n")
+    status, shown = kernel.run("%dsl batch root-grid.yaml --notebook parameterized.ipynb --wait --json")
+    said = "".join(data.get("text/plain", "") for _, data in shown)
+    assert status == "ok", said  # before: "root-grid.yaml" was looked for in nb/ only
+    batch_id = rows(project, "SELECT id FROM batches WHERE grid LIKE '%0.3%'")[0]["id"]
+    status, shown = kernel.run("%dsl batch nowhere.yaml --notebook parameterized.ipynb")
+    said = "".join(data["text/plain"] for _, data in shown)
+    assert status == "error" and "grid file nowhere.yaml not found; looked for" in said
+    assert "(the kernel's folder)" in said and "(the project root)" in said
+    status, shown = kernel.run(f"%dsl plot --batch {batch_id.split('-')[-1]} --x alpha --y score")
+    assert status == "ok", shown
+    assert any("image/png" in data for _, data in shown)
+    status, shown = kernel.run("%dsl plot --batch nope --x alpha --y score")
+    said = "".join(data["text/plain"] for _, data in shown)
+    assert status == "error" and "no batch 'nope'" in said  # not "has no succeeded runs to plot"

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_dsl.errors import Conflict, NotFound
+from jupyter_dsl.errors import Conflict, InvalidInput, NotFound
 from jupyter_dsl.runs.batch_state import BatchStore, NewSet
+from jupyter_dsl.runs.listing import list_runs
+from jupyter_dsl.runs.plot import chart_data
 from jupyter_dsl.runs.records import RunError, RunRecord, new_run_id
-from jupyter_dsl.runs.store import RunStore
+from jupyter_dsl.runs.store import RunQuery, RunStore
 
 SETS = [NewSet("id-a", {"alpha": 0.1}, {"alpha": "grid.yaml:grid"}), NewSet("id-b", {"alpha": 0.2}, {})]
 
@@ -169,3 +171,29 @@ def test_cancel_request_reaches_the_heartbeat(store: RunStore) -> None:
     batches.finish("b1", "driver-1", "cancelled")
     assert batches.state("b1").status == "cancelled"
     assert batches.list()[0]["status"] == "cancelled"
+
+
+def test_a_batch_is_found_by_any_unique_part_of_its_id(store: RunStore, tmp_path: Path) -> None:
+    batches = BatchStore(store)
+    first, second = "20250131-142501-3f9a1c", "20250131-150000-77aa0e"
+    new_batch(batches, batch_id=first)
+    new_batch(batches, batch_id=second)
+    store.insert(record("id-a", "succeeded", batch_id=first))
+    for part in ("3f9a1c", "142501", "0131-1425", "3F9A", first):
+        assert batches.find_id(part) == first
+    with pytest.raises(InvalidInput) as ambiguous:
+        batches.find_id("20250131")
+    assert ambiguous.value.message == f"'20250131' matches several batches (2): {first}, {second}"
+    with pytest.raises(NotFound) as unknown:
+        batches.find_id("nope")
+    assert unknown.value.message == "no batch 'nope'"
+    database = tmp_path / "dsl.sqlite"
+    listing = list_runs(database, RunQuery(batch_id="3f9a1c"))
+    assert [r.batch_id for r in listing.table.runs] == [first]
+    # an unknown batch is not "no runs match", nor "no succeeded runs to plot"
+    with pytest.raises(NotFound, match="no batch 'nope'"):
+        list_runs(database, RunQuery(batch_id="nope"))
+    with pytest.raises(NotFound, match="no batch 'nope'"):
+        chart_data(database, RunQuery(batch_id="nope"), "alpha", "auc")
+    with pytest.raises(InvalidInput, match="matches several batches"):
+        chart_data(database, RunQuery(batch_id="0131"), "alpha", "auc")

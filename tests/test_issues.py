@@ -67,10 +67,12 @@ def test_references_fill_the_template_lines(tracker: LocalTracker) -> None:
     assert experiment.ask == explore.ask == model.ask == ask.number
 
 
-def test_an_explore_may_be_prompted_by_any_issue(tracker: LocalTracker) -> None:
+def test_an_explore_is_prompted_by_an_ask_only(tracker: LocalTracker) -> None:
+    # issue 15: `--ask N` must name an Ask (a Data issue, or a closed Explore, is refused)
     data = new_issue(tracker, IssueType.DATA, "Get CRM Dataset")
-    explore = new_issue(tracker, IssueType.EXPLORE, "Profile CRM", ask=data.number)
-    assert references_in(explore.body) == {PROMPTED_BY: data.number}
+    with pytest.raises(InvalidInput) as refused:
+        new_issue(tracker, IssueType.EXPLORE, "Profile CRM", ask=data.number)
+    assert refused.value.message == f"#{data.number} is of type Data, not an Ask"
 
 
 def test_bad_references_are_refused_and_create_nothing(tracker: LocalTracker) -> None:

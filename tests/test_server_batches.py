@@ -14,6 +14,10 @@ from runs_support import make_project
 from server_support import Api, api, server_config
 from traitlets.config import Config
 
+from jupyter_dsl.project import find_project
+from jupyter_dsl.runs.batch_state import BatchStore
+from jupyter_dsl.runs.store import RunStore
+
 __all__ = ["api"]  # the fixture, imported for pytest
 
 HOLD = "nb/batch_hold.ipynb"  # records square = n * n; runs with n >= 2 wait while the file `hold` exists
@@ -148,3 +152,29 @@ def test_unknown_batches_and_paths_outside_the_root(api: Api) -> None:
     assert api.call("GET", "run-stamp", params={"path": "../x.ipynb"}).code == 403
     assert api.call("GET", "chart", params={"path": "/etc/passwd", "x": "a", "y": "b"}).code == 403
     assert api.call("GET", "batches").code == 400  # a notebook is needed
+
+
+def test_a_batch_is_named_by_any_unique_part_of_its_id(api: Api, root: Path) -> None:
+    first, second = "20980101-000000-c0ffee", "20980101-000001-beefed"
+    with RunStore(find_project(root).database_path) as store:  # two batches, recorded as a driver does
+        for batch_id in (first, second):
+            BatchStore(store).create(
+                batch_id,
+                notebook="nb/elsewhere.ipynb",
+                notebook_hash="h",
+                kernel="python3",
+                grid={},
+                options={},
+                sets=[],
+                token="t",
+            )
+            BatchStore(store).finish(batch_id, "t", "finished")
+    assert api.get("batches/c0ffee")["id"] == first
+    cancelled = api.call("POST", "batches/beefed/cancel")
+    assert cancelled.code == 200 and cancelled.json["id"] == second
+    ambiguous = api.call("GET", "batches/20980101")
+    assert ambiguous.code == 400
+    assert ambiguous.error["message"] == f"'20980101' matches several batches (2): {first}, {second}"
+    unknown = api.call("GET", "chart", params={"path": PARAMS, "x": "alpha", "y": "score", "batch": "nope"})
+    assert unknown.code == 404  # not "has no succeeded runs to plot"
+    assert unknown.error["message"] == "no batch 'nope'"

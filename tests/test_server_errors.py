@@ -91,7 +91,8 @@ def test_unknown_issue_is_404(api: Api, notebook: Path) -> None:
         (b'{"type": "Ask"}', "the request body needs the field 'title'"),
         (b'{"type": "Ask", "title": 5}', "field 'title' must be a string, not a number"),
         (b'{"type": "Ask", "title": null}', "field 'title' must be a string, not null"),
-        (b'{"type": "Explore", "title": "x", "ask": "1"}', "field 'ask' must be an issue number"),
+        (b'{"type": "Explore", "title": "x", "ask": "one"}', "'one' is not an issue number"),
+        (b'{"type": "Explore", "title": "x", "ask": [1]}', "field 'ask' must be an issue number"),
         (b'{"type": "Explore", "title": "x", "ask": true}', "field 'ask' must be an issue number"),
         (b'{"type": "Explore", "title": "x", "ask": 0}', "field 'ask' must be an issue number"),
         (b'{"type": "Ask", "title": "x", "sections": ["a"]}', "field 'sections' must be an object"),
@@ -118,7 +119,7 @@ def test_bad_create_bodies_are_400(api: Api, notebook: Path, body: bytes, messag
     [
         (b"nope", "the request body is not valid JSON"),
         (b"{}", "the request body needs the field 'number'"),
-        (b'{"number": "1"}', "field 'number' must be an issue number"),
+        (b'{"number": "one"}', "'one' is not an issue number"),
         (b'{"number": 1.5}', "field 'number' must be an issue number"),
         (b'{"number": -1}', "field 'number' must be an issue number"),
         (b'{"number": 99999999999999999999}', "field 'number' must be an issue number"),
@@ -133,6 +134,25 @@ def test_bad_link_bodies_are_400_and_leave_the_file(
     assert reply.code == 400, reply.body
     assert reply.error["message"].startswith(message), reply.error
     assert notebook.read_bytes() == before
+
+
+def test_an_ask_that_is_not_an_ask_is_400_and_hash_n_is_an_issue_number(api: Api, notebook: Path) -> None:
+    tracker = local_tracker(notebook)
+    try:
+        explore = tracker.create("Churn by region", "", ["Explore"])
+        tracker.close(explore.number, "completed")
+    finally:
+        tracker.close_connection()
+    reply = api.call("POST", "issues", {"type": "Explore", "title": "x", "ask": explore.number})
+    assert reply.code == 400, reply.body
+    assert reply.error["message"] == f"#{explore.number} is of type Explore, not an Ask"
+    assert sorted(issue_numbers(notebook)) == [1, explore.number]  # nothing created
+    created = api.call("POST", "issues", {"type": "Explore", "title": "By tenure", "ask": "#1"})
+    assert created.code == 201, created.body
+    assert created.json["issue"]["ask"] == 1
+    assert api.get("issues/#1")["issue"]["number"] == 1  # sent as issues/%231
+    linked = api.call("PUT", f"links/{NOTEBOOK}", {"number": f"#{created.json['issue']['number']}"})
+    assert linked.code == 200, linked.body
 
 
 def test_bad_query_values_are_400(api: Api, notebook: Path) -> None:

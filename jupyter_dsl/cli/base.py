@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from ..errors import DslError, InsideRun, RunFailed
+from ..issue_numbers import parse_issue_number
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
 
@@ -39,6 +40,21 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
 def json_option(func: F) -> F:
     """Add ``--json``: print one JSON document on stdout instead of the human report."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+class IssueNumberType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 (we take 8.1)
+    """An issue number as users write it, ``4`` or ``#4`` (the core's one parser)."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        what = param.get_error_hint(ctx) if param is not None and ctx is not None else "the issue number"
+        return parse_issue_number(str(value), what.replace("'", ""))
+
+
+ISSUE_NUMBER = IssueNumberType()
 
 
 def working_dir() -> Path:

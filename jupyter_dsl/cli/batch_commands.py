@@ -19,6 +19,7 @@ from ..runs.batch import (
     BatchPlan,
     batch_state,
     cancel_batch,
+    find_batch_id,
     plan_batch,
     run_batch,
 )
@@ -159,7 +160,10 @@ def print_state(state: BatchState, took: float | None = None) -> None:
     "--timeout", type=float, metavar="SECONDS", help="Stop a run after this long (recorded failed)."
 )
 @click.option(
-    "--resume", "resume_id", metavar="BATCH_ID", help="Run the sets of this batch that never succeeded."
+    "--resume",
+    "resume_id",
+    metavar="BATCH_ID",
+    help="Run the sets of this batch (any unique part of its id) that never succeeded.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the parameter sets; run nothing.")
 @click.option("--executor", help=f"Where runs execute: {', '.join(names())} (default: [batch] executor).")
@@ -242,7 +246,8 @@ def _exit(outcome: BatchOutcome, plan: BatchPlan) -> None:
 @click.option("--limit", type=int, default=20, show_default=True, help="How many batches to list.")
 @json_option
 def batches(batch_id: str | None, cancel: bool, limit: int, as_json: bool) -> None:
-    """The project's batches, newest first; with ID: each parameter set's state (queued, running, ...)."""
+    """The project's batches, newest first; with ID (or any unique part of it, e.g. its last part):
+    each parameter set's state (queued, running, ...)."""
     project = open_project()
     if batch_id is None:
         with RunStore(project.database_path) as runs:
@@ -270,7 +275,9 @@ def _print_batches(listed: list[dict[str, Any]]) -> None:
 
 
 @cli.command()
-@click.option("--batch", "batch_id", required=True, metavar="ID", help="The batch.")
+@click.option(
+    "--batch", "batch_id", required=True, metavar="ID", help="The batch (any unique part of its id)."
+)
 @click.option("--x", "x", required=True, metavar="PARAM", help="The parameter on the x axis.")
 @click.option("--y", "y", required=True, metavar="METRIC", help="The metric on the y axis.")
 @click.option("--out", type=click.Path(path_type=Path), help="PNG file (default: batch-ID-Y-by-X.png).")
@@ -278,6 +285,7 @@ def _print_batches(listed: list[dict[str, Any]]) -> None:
 def plot(batch_id: str, x: str, y: str, out: Path | None, as_json: bool) -> None:
     """Chart a batch's METRIC against PARAM: one line per combination of the other parameters."""
     project = open_project()
+    batch_id = find_batch_id(project, batch_id)  # any unique part of the id, as for runs
     figure = batch_figure(project.database_path, batch_id, x, y)
     target = resolve_path(out) if out else resolve_path(f"batch-{batch_id}-{y}-by-{x}.png")
     save_figure(figure, target)

@@ -21,7 +21,16 @@ from ..issues import (
 )
 from ..lifecycle import IssueType
 from ..trackers import Issue, IssueQuery
-from .base import cli, console, emit, json_option, open_project_tracker, resolve_path, show_offline
+from .base import (
+    ISSUE_NUMBER,
+    cli,
+    console,
+    emit,
+    json_option,
+    open_project_tracker,
+    resolve_path,
+    show_offline,
+)
 
 TYPE_NAMES = [t.value for t in IssueType]
 
@@ -73,8 +82,8 @@ def parse_sections(values: tuple[str, ...]) -> dict[str, str]:
 @issue.command("new")
 @click.argument("issue_type", metavar="TYPE", type=click.Choice(TYPE_NAMES, case_sensitive=False))
 @click.argument("title")
-@click.option("--ask", type=int, help="The Ask this Explore/Experiment/Model answers to.")
-@click.option("--experiment", type=int, help="The Experiment a Model is based on.")
+@click.option("--ask", type=ISSUE_NUMBER, help="The Ask this Explore/Experiment/Model answers to.")
+@click.option("--experiment", type=ISSUE_NUMBER, help="The Experiment a Model is based on.")
 @click.option("--variant", type=click.Choice(["acquisition", "create"]), help="Data template variant.")
 @click.option("--section", "sections", multiple=True, metavar="HEADING=TEXT", help="Fill a template section.")
 @click.option("--label", "labels", multiple=True, help="Another label (repeatable).")
@@ -146,7 +155,7 @@ def issue_list(issue_type: str | None, state: str, labels: tuple[str, ...], as_j
 
 
 @issue.command("show")
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @click.option("--comments/--no-comments", default=True, show_default=True)
 @json_option
 def issue_show(number: int, comments: bool, as_json: bool) -> None:
@@ -194,7 +203,7 @@ def _read_body_file(path: Path) -> str:
 
 
 @issue.command("comment")
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @click.argument("text")
 @json_option
 def issue_comment(number: int, text: str, as_json: bool) -> None:
@@ -205,7 +214,7 @@ def issue_comment(number: int, text: str, as_json: bool) -> None:
 
 
 @issue.command("edit")
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @click.option("--title", help="The new title.")
 @click.option("--body", help="The new body (- reads stdin).")
 @click.option(
@@ -229,7 +238,7 @@ def issue_edit(
 
 
 @issue.command("label")
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @click.option("--add", "add", multiple=True, help="Add this label (repeatable).")
 @click.option("--remove", "remove", multiple=True, help="Remove this label (repeatable).")
 @json_option
@@ -247,7 +256,7 @@ def issue_label(number: int, add: tuple[str, ...], remove: tuple[str, ...], as_j
 
 
 @issue.command("close")
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @click.option(
     "--reason", type=click.Choice(["completed", "not_planned"]), default="completed", show_default=True
 )
@@ -261,7 +270,7 @@ def issue_close(number: int, reason: str, text: str | None, as_json: bool) -> No
 
 
 @issue.command("reopen")
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @json_option
 def issue_reopen(number: int, as_json: bool) -> None:
     """Reopen a closed issue."""

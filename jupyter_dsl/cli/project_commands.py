@@ -16,6 +16,7 @@ from ..project_summary import summarize
 from ..scaffold import init_project
 from ..trackers import open_tracker
 from .base import (
+    ISSUE_NUMBER,
     cli,
     console,
     emit,
@@ -176,7 +177,7 @@ def _project_status(as_json: bool) -> None:
 
 @cli.command()
 @click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("number", type=int)
+@click.argument("number", type=ISSUE_NUMBER)
 @json_option
 def link(notebook: Path, number: int, as_json: bool) -> None:
     """Link NOTEBOOK to issue NUMBER (only its metadata.jupyter_dsl changes)."""

@@ -14,7 +14,7 @@ from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
 from ..runs.listing import list_runs, show_run
 from ..runs.store import notebook_key
 from ..runs.table import format_value, sort_by_metric
-from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
+from .base import ISSUE_NUMBER, cli, console, emit, error_console, json_option, open_project, resolve_path
 
 
 def _escape(text: str) -> str:
@@ -110,9 +110,9 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
 
 @cli.group(invoke_without_command=True)
 @click.option("--notebook", "notebook", type=click.Path(path_type=Path), help="Only runs of this notebook.")
-@click.option("--issue", type=int, help="Only runs of notebooks linked to this issue.")
+@click.option("--issue", type=ISSUE_NUMBER, help="Only runs of notebooks linked to this issue.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
-@click.option("--batch", "batch_id", help="Only runs of this batch.")
+@click.option("--batch", "batch_id", help="Only runs of this batch (any unique part of its id).")
 @click.option(
     "--where", "conditions", multiple=True, metavar="METRIC>VALUE", help="Metric filter, e.g. auc>0.9."
 )

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import DslError, InvalidInput, NotFound
+from ..issue_numbers import parse_issue_number
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
+from .kernel_notebook import KernelNotebook, connection_file, notebook_of_kernel, server_root
 
 Handler = Callable[["MagicSession", argparse.Namespace], Any]
 
@@ -73,35 +75,61 @@ class MagicSession:
 
     shell: Any
     environ: Callable[[], dict[str, str]] = field(default=lambda: dict(os.environ))
+    connection_file: Callable[[], str | None] = field(default=connection_file)
     _tracker: tuple[Path, Tracker] | None = field(default=None, init=False, repr=False)
+    _found: KernelNotebook | None = field(default=None, init=False, repr=False)
+
+    def begin(self) -> None:
+        """A new ``%dsl`` line: ask again which notebook this kernel runs for (it may have been renamed)."""
+        self._found = None
+
+    def kernel_notebook(self) -> KernelNotebook:
+        """Which notebook this kernel runs for (asked once per ``%dsl`` line)."""
+        if self._found is None:
+            self._found = notebook_of_kernel(
+                self.environ(), self.shell.user_ns, Path.cwd(), self.connection_file()
+            )
+        return self._found
 
     def current_notebook(self) -> Path | None:
         """The notebook this kernel runs for, or None when the kernel cannot tell."""
-        return notebook_of_kernel(self.environ(), self.shell.user_ns, Path.cwd())
+        return self.kernel_notebook().path
 
     def notebook(self) -> Path:
-        """The notebook this kernel runs for, or a plain error saying we cannot tell."""
-        path = self.current_notebook()
-        if path is None:
+        """The notebook this kernel runs for, or a plain error saying we cannot tell (and why)."""
+        found = self.kernel_notebook()
+        if found.path is not None:
+            return found.path
+        if found.moved:
+            why = f"; {found.server_problem}" if found.server_problem else ""
             raise NotFound(
-                "this kernel cannot tell which notebook it runs in",
-                hint="Start it from JupyterLab or Jupyter Server, or name the notebook: "
-                "`%dsl status --notebook PATH` / `%dsl link N --notebook PATH`.",
+                f"this kernel cannot tell which notebook it runs in: it was started for "
+                f"{found.started_for}, which is no longer there (renamed or moved?){why}",
+                hint="Restart the kernel (it then starts for the notebook where it is now), or name the "
+                "notebook: `%dsl status --notebook PATH`.",
             )
-        return path
+        raise NotFound(
+            "this kernel cannot tell which notebook it runs in",
+            hint="Start it from JupyterLab or Jupyter Server, or name the notebook: "
+            "`%dsl status --notebook PATH` / `%dsl link N --notebook PATH`.",
+        )
 
     def notebook_or(self, given: str | None) -> Path:
-        """``--notebook PATH`` as the user means it, else the kernel's own notebook.
-
-        A relative PATH is looked up in the kernel's folder, then the Jupyter server root (what the
-        file browser shows), then the project root; NotFound lists the places tried.
-        """
+        """``--notebook PATH`` as the user means it (:meth:`user_file`), else the kernel's own notebook."""
         if not given:
             return self.notebook()
+        return self.user_file(given, "notebook")
+
+    def user_file(self, given: str, what: str) -> Path:
+        """A file the user names in a magic (a notebook, a grid file), as the user means it.
+
+        A relative path is looked up in the kernel's folder, then the Jupyter server root (what the
+        file browser shows), then the project root; NotFound lists the places tried.
+        """
         path = Path(given).expanduser()
         if path.is_absolute():
             if not path.exists():
-                raise NotFound(f"notebook {given} not found", hint="Check the path.")
+                raise NotFound(f"{what} {given} not found", hint="Check the path.")
             return path.resolve()
         tried: list[str] = []
         for place, base in self.notebook_bases():
@@ -110,12 +138,12 @@ class MagicSession:
                 return candidate.resolve()
             tried.append(f"{candidate} ({place})")
         raise NotFound(
-            f"notebook {given} not found; looked for {'; '.join(tried)}",
+            f"{what} {given} not found; looked for {'; '.join(tried)}",
             hint="Give the path relative to one of these folders, or an absolute path.",
         )
 
     def notebook_bases(self) -> list[tuple[str, Path]]:
-        """Where a relative ``--notebook`` may be: the kernel's folder, the server root, the project root."""
+        """Where a relative path may be: the kernel's folder, the server root, the project root."""
         cwd = Path.cwd()
         bases = [("the kernel's folder", cwd)]
         root = server_root(self.environ(), cwd)
@@ -140,61 +168,9 @@ class MagicSession:
         return self._tracker[1]
 
 
-def notebook_of_kernel(environ: dict[str, str], user_ns: dict[str, Any], cwd: Path) -> Path | None:
-    """Find the notebook from the kernel's session environment (never by guessing from the cwd).
-
-    Jupyter Server sets ``JPY_SESSION_NAME`` to the notebook's absolute path when the front end names
-    the session (JupyterLab, Notebook 7), else to its API path relative to the server root, while the
-    kernel starts in the notebook's directory; VS Code sets ``__vsc_ipynb_file__``.
-    """
-    vscode = user_ns.get("__vsc_ipynb_file__")
-    if isinstance(vscode, str) and vscode.endswith(".ipynb"):
-        return Path(vscode).resolve()
-    name = environ.get("JPY_SESSION_NAME", "")
-    if not name.endswith(".ipynb"):
-        return None
-    path = Path(name)
-    if path.is_absolute():
-        return path.resolve() if path.exists() else None
-    root = _root_of_api_path(path, cwd)
-    candidate = root / path if root is not None else None
-    return candidate if candidate is not None and candidate.exists() else None
-
-
-def _root_of_api_path(path: Path, cwd: Path) -> Path | None:
-    """The server root, from an API path and the kernel's cwd (root/<the path's directory>)."""
-    parts = path.parent.parts
-    base = cwd.resolve()
-    if parts and base.parts[-len(parts) :] != parts:
-        return None
-    return Path(*base.parts[: len(base.parts) - len(parts)]) if parts else base
-
-
-def server_root(environ: dict[str, str], cwd: Path) -> Path | None:
-    """The root folder of the Jupyter server that started this kernel, when it can be known.
-
-    Jupyter Server tells a kernel only ``JPY_SESSION_NAME``: an API path gives the root away (see
-    :func:`_root_of_api_path`); otherwise the server's info file (``jupyter server list``) names its
-    root, found by the pid of the process that launched the kernel (``JPY_PARENT_PID``).
-    """
-    name = environ.get("JPY_SESSION_NAME", "")
-    if not name:
-        return None
-    if not Path(name).is_absolute():
-        return _root_of_api_path(Path(name), cwd)
-    parent = environ.get("JPY_PARENT_PID", "")
-    if not parent:
-        return None
-    from jupyter_server.serverapp import list_running_servers
-
-    for info in list_running_servers():
-        if str(info.get("pid")) == parent and info.get("root_dir"):
-            return Path(str(info["root_dir"])).expanduser()
-    return None
-
-
 def dispatch(session: MagicSession, line: str) -> Any:
     """Run one ``%dsl`` line; raises DslError for the caller to show."""
+    session.begin()
     argv = split_line(line)
     if not argv or argv[0] in {"help", "-h", "--help"}:
         return help_text(argv[1] if len(argv) > 1 else None)
@@ -247,8 +223,9 @@ def add_write_argument(parser: MagicArgumentParser) -> None:
     )
 
 
-def parse_issue_number(text: str) -> int:
-    return int(text.lstrip("#"))
+def issue_number(what: str) -> Callable[[str], int]:
+    """An argparse ``type`` for an issue number as users write it, ``4`` or ``#4`` (the core's parser)."""
+    return lambda text: parse_issue_number(text, what)
 
 
 def add_json_argument(parser: MagicArgumentParser) -> None:

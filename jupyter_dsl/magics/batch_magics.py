@@ -126,13 +126,20 @@ def _box_class() -> Any:
 
 
 def _batch_args(parser: MagicArgumentParser) -> None:
-    parser.add_argument("grid", nargs="?", help="The grid file (YAML); optional with --resume.")
+    parser.add_argument(
+        "grid",
+        nargs="?",
+        help="The grid file (YAML; looked up as --notebook is); optional with --resume.",
+    )
     add_notebook_argument(parser)
     add_config_arguments(parser)
     parser.add_argument("-j", "--jobs", type=int, default=0, help="Runs at once.")
     parser.add_argument("--timeout", type=float, default=None, help="Per-run limit in seconds.")
     parser.add_argument(
-        "--resume", default=None, metavar="BATCH_ID", help="Run the sets that never succeeded."
+        "--resume",
+        default=None,
+        metavar="BATCH_ID",
+        help="Run the sets of this batch (any unique part of its id) that never succeeded.",
     )
     parser.add_argument("--executor", default="", help="local or dask.")
     parser.add_argument("--scheduler", default="", help="The Dask scheduler address.")
@@ -157,7 +164,7 @@ def batch(session: MagicSession, args: argparse.Namespace) -> Any:
     plan = plan_batch(
         project,
         notebook,
-        path(args.grid) if args.grid else None,
+        session.user_file(args.grid, "grid file") if args.grid else None,  # found where --notebook is
         config_files=[path(c) for c in args.config],
         overrides=[(p[0], p[1]) for p in args.parameter],
         resume=args.resume,
@@ -198,7 +205,7 @@ def batch(session: MagicSession, args: argparse.Namespace) -> Any:
 
 
 def _plot_args(parser: MagicArgumentParser) -> None:
-    parser.add_argument("--batch", required=True, metavar="ID", help="The batch.")
+    parser.add_argument("--batch", required=True, metavar="ID", help="The batch (any unique part of its id).")
     parser.add_argument("--x", required=True, metavar="PARAM", help="The parameter on the x axis.")
     parser.add_argument("--y", required=True, metavar="METRIC", help="The metric on the y axis.")
     add_notebook_argument(parser)

@@ -16,7 +16,7 @@ from .base import (
     add_json_argument,
     add_notebook_argument,
     add_write_argument,
-    parse_issue_number,
+    issue_number,
     subcommand,
 )
 from .frontend import edits_in_editor, send_edit, show_link
@@ -42,7 +42,7 @@ def status(session: MagicSession, args: argparse.Namespace) -> Any:
 
 
 def _link_args(parser: MagicArgumentParser) -> None:
-    parser.add_argument("number", type=parse_issue_number, help="The issue number (#N or N).")
+    parser.add_argument("number", type=issue_number("the issue number"), help="The issue number (#N or N).")
     add_notebook_argument(parser)
     add_write_argument(parser)
 
@@ -91,8 +91,10 @@ def unlink(session: MagicSession, args: argparse.Namespace) -> Any:
 def _new_args(parser: MagicArgumentParser) -> None:
     parser.add_argument("type", type=str, help="|".join(TYPE_NAMES))
     parser.add_argument("title", help='The title, in quotes: "Churn by region".')
-    parser.add_argument("--ask", type=parse_issue_number, default=None, help="The Ask it answers to.")
-    parser.add_argument("--experiment", type=parse_issue_number, default=None, help="A Model's Experiment.")
+    parser.add_argument("--ask", type=issue_number("--ask"), default=None, help="The Ask it answers to.")
+    parser.add_argument(
+        "--experiment", type=issue_number("--experiment"), default=None, help="A Model's Experiment."
+    )
     parser.add_argument("--label", action="append", default=[], help="Another label (repeatable).")
     parser.add_argument("--link", action="store_true", help="Link this notebook to the new issue.")
     add_notebook_argument(parser)
@@ -148,7 +150,7 @@ def issues(session: MagicSession, args: argparse.Namespace) -> Any:
 
 
 def _show_args(parser: MagicArgumentParser) -> None:
-    parser.add_argument("number", type=parse_issue_number)
+    parser.add_argument("number", type=issue_number("the issue number"), help="The issue number (#N or N).")
     add_json_argument(parser)
 
 

@@ -20,6 +20,7 @@ from .base import (
     add_config_arguments,
     add_json_argument,
     add_notebook_argument,
+    issue_number,
     subcommand,
 )
 from .views import md_escape
@@ -104,7 +105,7 @@ def _runs_args(parser: MagicArgumentParser) -> None:
     add_notebook_argument(parser)
     parser.add_argument("--all", action="store_true", help="Runs of every notebook of the project.")
     parser.add_argument("--status", choices=STATUSES, help="Only runs with this status.")
-    parser.add_argument("--issue", type=int, help="Only runs linked to this issue.")
+    parser.add_argument("--issue", type=issue_number("--issue"), help="Only runs linked to this issue.")
     parser.add_argument("--where", action="append", default=[], metavar="METRIC>VALUE", help="Metric filter.")
     parser.add_argument("--limit", type=int, default=20, help="Newest N runs (default 20; 0: all).")
     add_json_argument(parser)

@@ -78,9 +78,9 @@ def plan_batch(
     resume: str | None = None,
     spec: GridSpec | None = None,
 ) -> BatchPlan:
-    """Everything a batch needs, checked; nothing written. ``resume``: an existing batch's id (its
-    stored parameter sets are used when no grid file is given). ``spec``: a grid given as data (the
-    sidebar's editor, see ``grid.editor_grid``) instead of a grid file."""
+    """Everything a batch needs, checked; nothing written. ``resume``: an existing batch's id or any
+    unique part of it (its stored parameter sets are used when no grid file is given). ``spec``: a
+    grid given as data (the sidebar's editor, see ``grid.editor_grid``) instead of a grid file."""
     config_files, overrides = list(config_files), list(overrides)
     base = plan_run(project, notebook, config_files=config_files, overrides=overrides, kernel=kernel)
     notebook_hash = hashlib.sha256(base.notebook.read_bytes()).hexdigest()
@@ -89,7 +89,8 @@ def plan_batch(
     if resume is not None:
         with RunStore(project.database_path) as runs:
             batches = BatchStore(runs)
-            state = batches.state(resume)  # NotFound for an unknown id; a dead driver is reaped
+            resume = batches.find_id(resume)  # NotFound for an unknown id, InvalidInput for an ambiguous one
+            state = batches.state(resume)  # a dead driver is reaped
             if state.notebook != base.relative:
                 raise InvalidInput(
                     f"batch {resume} ran {state.notebook}, not {base.relative}",
@@ -287,13 +288,22 @@ def run_batch(
         )
 
 
-def batch_state(project: Project, batch_id: str) -> BatchState:
-    """A batch as every surface shows it (queued / running / succeeded / failed, with timings)."""
+def find_batch_id(project: Project, text: str) -> str:
+    """The full id of the batch ``text`` names (its id or any unique part of it, as run ids)."""
     with RunStore(project.database_path) as runs:
-        return BatchStore(runs).state(batch_id)
+        return BatchStore(runs).find_id(text)
+
+
+def batch_state(project: Project, batch_id: str) -> BatchState:
+    """A batch (its id or any unique part of it) as every surface shows it (queued / running /
+    succeeded / failed, with timings)."""
+    with RunStore(project.database_path) as runs:
+        batches = BatchStore(runs)
+        return batches.state(batches.find_id(batch_id))
 
 
 def cancel_batch(project: Project, batch_id: str) -> None:
     """Ask a batch's driver (in any process) to cancel; it does so at its next heartbeat."""
     with RunStore(project.database_path) as runs:
-        BatchStore(runs).request_cancel(batch_id)
+        batches = BatchStore(runs)
+        batches.request_cancel(batches.find_id(batch_id))

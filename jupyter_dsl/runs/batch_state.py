@@ -20,7 +20,7 @@ from typing import Any
 from ..database import ensure_schema, transaction
 from ..errors import Conflict, NotFound
 from .records import canonical_json, now_iso
-from .store import RunStore, pid_alive
+from .store import RunStore, find_unique_id, pid_alive
 
 SCHEMA = "batches"
 SCHEMA_VERSION = 1
@@ -57,6 +57,7 @@ _STATEMENTS = [
         PRIMARY KEY (batch_id, identity)
     ) WITHOUT ROWID""",
 ]
+BATCHES_HINT = "`jupyter dsl batches` lists the batches."
 # batch status: running (a driver holds it), finished, cancelled, lost (its driver died)
 ACTIVE = "running"
 
@@ -247,10 +248,15 @@ class BatchStore:
         self._row(batch_id)
         self.conn.execute("UPDATE batches SET cancel_requested = 1 WHERE id = ?", (batch_id,))
 
+    def find_id(self, text: str) -> str:
+        """The id of the one batch whose id contains ``text``, as run ids are found (``3f9a1c``):
+        ``NotFound`` ("no batch 'x'") when none does, ``InvalidInput`` listing them when several do."""
+        return find_unique_id(self.conn, "batches", text, ("batch", "batches"), BATCHES_HINT)
+
     def _row(self, batch_id: str) -> Any:
         row = self.conn.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no batch {batch_id!r}", hint="`jupyter dsl batches` lists the batches.")
+            raise NotFound(f"no batch {batch_id!r}", hint=BATCHES_HINT)
         return row
 
     def reap(self, batch_id: str) -> bool:

@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .batch_state import BatchStore
 from .records import RunRecord
 from .store import RunQuery, RunStore
 from .table import RunsTable
@@ -24,9 +25,12 @@ class RunListing:
 
 
 def list_runs(database: Path, query: RunQuery) -> RunListing:
-    """The runs ``query`` finds, newest first; runs whose recording process is gone are marked first."""
+    """The runs ``query`` finds, newest first; runs whose recording process is gone are marked first.
+    ``query.batch_id`` is a batch's id or any unique part of it (``NotFound`` when no batch has it)."""
     with RunStore(database) as store:
         store.reap()
+        if query.batch_id is not None:
+            query = replace(query, batch_id=BatchStore(store).find_id(query.batch_id))
         return RunListing(RunsTable.of(store.query(query)), store.count(query))
 
 

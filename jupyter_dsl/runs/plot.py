@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
+from .batch_state import BatchStore
 from .records import canonical_json
 from .store import RunQuery, RunStore, RunSummary
 from .table import format_value, metric_names, varying_parameters
@@ -64,10 +65,14 @@ class Chart:
         }
 
 
-def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str) -> Chart:
+def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str = "") -> Chart:
     """Metric ``y`` against parameter ``x`` over the succeeded runs ``query`` finds (``what`` names
-    them in messages and the title: "batch ID", a notebook)."""
+    them in messages and the title, e.g. a notebook). A batch (``query.batch_id``: its id or any unique
+    part of it; ``NotFound`` when there is no such batch) is named "batch ID" by its full id."""
     with RunStore(database) as store:
+        if query.batch_id is not None:
+            batch_id = BatchStore(store).find_id(query.batch_id)
+            query, what = replace(query, batch_id=batch_id), f"batch {batch_id}"
         runs = store.query(replace(query, status="succeeded", limit=None))
     if not runs:
         raise InvalidInput(
@@ -107,8 +112,9 @@ def chart_figure(chart: Chart) -> Figure:
 
 
 def batch_figure(database: Path, batch_id: str, x: str, y: str) -> Figure:
-    """The chart of metric ``y`` against parameter ``x`` over the batch's succeeded runs."""
-    return chart_figure(chart_data(database, RunQuery(batch_id=batch_id), x, y, f"batch {batch_id}"))
+    """The chart of metric ``y`` against parameter ``x`` over the batch's succeeded runs (``batch_id``:
+    its id or any unique part of it)."""
+    return chart_figure(chart_data(database, RunQuery(batch_id=batch_id), x, y))
 
 
 def figure_png(figure: Figure) -> bytes:

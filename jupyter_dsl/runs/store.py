@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..database import connect, ensure_schema, transaction
 from ..errors import InvalidInput, NotFound
@@ -143,6 +143,40 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def find_unique_id(
+    conn: sqlite3.Connection, table: Literal["runs", "batches"], text: str, nouns: tuple[str, str], hint: str
+) -> str:
+    """The one id in ``table`` (``runs`` or ``batches``) that contains ``text`` (case-insensitive).
+
+    A text that is the whole random part of one id names it even when other ids contain it in their
+    date. ``NotFound`` ("no run 'x'") when no id contains it, ``InvalidInput`` listing them when several
+    do. ``nouns``: the singular and plural the messages use; ``hint``: where the ids are listed.
+    """
+    noun, plural = nouns
+    text = text.strip()
+    if not text:
+        raise NotFound(f"no {noun} id given", hint=hint)
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = conn.execute(
+        f"SELECT id FROM {table} WHERE id LIKE ? ESCAPE '\\' ORDER BY id",  # noqa: S608
+        (pattern,),
+    ).fetchall()
+    ids = [str(r[0]) for r in rows]
+    if len(ids) > 1:
+        suffix = "-" + text.lower()
+        ids = [i for i in ids if i.lower().endswith(suffix)] or ids
+    if not ids:
+        raise NotFound(f"no {noun} {text!r}", hint=hint)
+    if len(ids) > 1:
+        shown = ", ".join(ids[:_SHOWN_MATCHES])
+        more = f" and {len(ids) - _SHOWN_MATCHES} more" if len(ids) > _SHOWN_MATCHES else ""
+        raise InvalidInput(
+            f"{text!r} matches several {plural} ({len(ids)}): {shown}{more}",
+            hint="Give more of the id, e.g. its last part (the random one).",
+        )
+    return ids[0]
+
+
 class RunStore:
     """The run index of one project database. Safe for several processes (WAL, immediate writes)."""
 
@@ -241,30 +275,10 @@ class RunStore:
         return self._record(row)
 
     def find_id(self, text: str) -> str:
-        """The id of the one run whose id contains ``text`` (case-insensitive). A text that is the
-        whole random part of one run's id names it even when other ids contain it in their date.
-        ``NotFound`` when no id contains it, ``InvalidInput`` listing them when several do."""
-        text = text.strip()
-        if not text:
-            raise NotFound("no run id given", hint="`jupyter dsl runs` lists the recorded runs.")
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self.conn.execute(
-            "SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (pattern,)
-        ).fetchall()
-        ids = [str(r["id"]) for r in rows]
-        if len(ids) > 1:
-            suffix = "-" + text.lower()
-            ids = [i for i in ids if i.lower().endswith(suffix)] or ids
-        if not ids:
-            raise NotFound(f"no run {text!r}", hint="`jupyter dsl runs` lists the recorded runs.")
-        if len(ids) > 1:
-            shown = ", ".join(ids[:_SHOWN_MATCHES])
-            more = f" and {len(ids) - _SHOWN_MATCHES} more" if len(ids) > _SHOWN_MATCHES else ""
-            raise InvalidInput(
-                f"{text!r} matches several runs ({len(ids)}): {shown}{more}",
-                hint="Give more of the id, e.g. its last part (the random one).",
-            )
-        return ids[0]
+        """The id of the one run whose id contains ``text`` (see :func:`find_unique_id`)."""
+        return find_unique_id(
+            self.conn, "runs", text, ("run", "runs"), "`jupyter dsl runs` lists the recorded runs."
+        )
 
     def _where(self, query: RunQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import InvalidInput
-
-MAX_ISSUE_NUMBER = 2**63 - 1  # SQLite's INTEGER; GitHub and GitLab numbers are far below
+from ..issue_numbers import parse_issue_number
 
 
 def parse_object(raw: bytes, allowed: Iterable[str]) -> dict[str, Any]:
@@ -74,28 +73,20 @@ def required_number(data: dict[str, Any], name: str) -> int:
 
 
 def optional_number(data: dict[str, Any], name: str) -> int | None:
-    """An issue number (a positive integer) or null/absent."""
+    """An issue number (a positive integer, or text as a user writes it: "4", "#4") or null/absent."""
     value = data.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InvalidInput(
-            f"field {name!r} must be an issue number (a positive integer), not {_json_type(value)}"
+            f'field {name!r} must be an issue number (a positive integer or "#N"), not {_json_type(value)}'
         )
-    return checked_number(value, f"field {name!r}")
-
-
-def checked_number(value: int, what: str) -> int:
-    if not 1 <= value <= MAX_ISSUE_NUMBER:
-        raise InvalidInput(f"{what} must be an issue number (a positive integer), not {value}")
-    return value
+    return parse_issue_number(value, f"field {name!r}")
 
 
 def issue_number(text: str) -> int:
-    """An issue number from a URL segment."""
-    if not text.isascii() or not text.isdigit():
-        raise InvalidInput(f"{text!r} is not an issue number", hint="Issue numbers are positive integers.")
-    return checked_number(int(text), "the issue number")
+    """An issue number from a URL segment (``4``, or ``#4`` sent as ``%234``)."""
+    return parse_issue_number(text)
 
 
 def optional_sections(data: dict[str, Any], name: str) -> dict[str, str] | None:

@@ -101,7 +101,7 @@ class ChartHandler(RunStampHandler):
             project = find_project(notebook)
             key = notebook_key(project, notebook)
             query = RunQuery(notebook=key, batch_id=batch)
-            chart = chart_data(project.database_path, query, x, y, f"batch {batch}" if batch else key)
+            chart = chart_data(project.database_path, query, x, y, key)  # a batch is named by its id
             return figure_png(chart_figure(chart)) if fmt == "png" else chart.to_json()
 
         answer = await self.blocking(work)

@@ -15,6 +15,7 @@ import {
 } from '../api';
 import { ProgressView, varyingOf } from '../panel/BatchProgress';
 import { GridEditor, gridOf, PreviewView, useGridPreview } from '../panel/BatchSection';
+import { typeInto as type } from './fakes';
 import { Loopback } from './loopback';
 
 const server = new Loopback();
@@ -50,16 +51,6 @@ const byTestId = (node: HTMLElement, id: string): HTMLElement[] => [
   ...node.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)
 ];
 const texts = (nodes: HTMLElement[]): string[] => nodes.map(n => n.textContent ?? '');
-
-/** Type into a React-controlled input the way a user does (value setter, then an input event). */
-function type(input: HTMLInputElement, text: string): void {
-  const setter = Object.getOwnPropertyDescriptor(
-    HTMLInputElement.prototype,
-    'value'
-  )?.set;
-  setter?.call(input, text);
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 const PREVIEW: GridPreview = {
   count: 4,

@@ -8,17 +8,24 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 
-import { DslApiError, IssueReply, ParamsReply } from '../api';
+import {
+  DslApiError,
+  IssueReply,
+  NewIssueRequest,
+  ParamsReply,
+  TemplatesReply
+} from '../api';
 import { DslModel } from '../model';
 import { ISidebarContext } from '../panel/context';
 import { htmlBody, PlanBody } from '../panel/FindingsSection';
 import { IssueView } from '../panel/IssueView';
 import { matchesSearch } from '../panel/LinkPicker';
+import { NewIssueForm } from '../panel/NewIssueForm';
 import { ParametersSection } from '../panel/ParametersSection';
 import { LifecyclePanel } from '../panel/Sidebar';
 import { ParamsFormModel } from '../paramsform';
 import { CompleteReply } from '../wire';
-import { FakeApi, FakeHost, settle } from './fakes';
+import { FakeApi, FakeHost, settle, typeInto } from './fakes';
 import { LINK, sampleIssue as issue } from './samples';
 
 const widgets: Widget[] = [];
@@ -198,6 +205,62 @@ describe('ParametersSection', () => {
       true
     );
     form.dispose();
+  });
+});
+
+describe('NewIssueForm', () => {
+  it("shows the server's refusal of an Ask that is not one, naming its type", async () => {
+    const templates: TemplatesReply = {
+      types: [
+        {
+          type: 'Explore',
+          color: 'f0f29b',
+          description: '',
+          links_ask: true,
+          templates: [
+            { key: 'Explore', name: 'Explore', title_pattern: '', sections: [] }
+          ]
+        }
+      ],
+      labels: []
+    };
+    const sent: Omit<NewIssueRequest, 'path'>[] = [];
+    const refusal = new DslApiError(
+      400,
+      '#2 is of type Explore, not an Ask',
+      'Name an issue of type Ask (labelled Ask).'
+    );
+    const node = await render(
+      <NewIssueForm
+        path="a.ipynb"
+        templates={templates}
+        templatesError={null}
+        // listed as an Ask a moment ago; the tracker now says it is an Explore
+        listAsks={() => Promise.resolve([issue(2, 'Churn by region', { type: 'Ask' })])}
+        onCreate={request => {
+          sent.push(request);
+          return Promise.reject(refusal);
+        }}
+        focusRequest={0}
+      />
+    );
+    const ask = byTestId(node, 'dsl-new-ask')[0] as HTMLSelectElement;
+    for (let i = 0; i < 200 && ask.options.length < 2; i++) {
+      await new Promise(resolve => setTimeout(resolve, 5)); // the Asks are listed
+    }
+    ask.value = '2';
+    ask.dispatchEvent(new Event('change', { bubbles: true }));
+    typeInto(byTestId(node, 'dsl-new-title')[0] as HTMLInputElement, 'Churn by tenure');
+    (byTestId(node, 'dsl-new-submit')[0] as HTMLButtonElement).click();
+    await settle();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(sent).toEqual([{ type: 'Explore', title: 'Churn by tenure', ask: 2 }]);
+    expect(byTestId(node, 'dsl-error-message').map(e => e.textContent)).toEqual([
+      'Could not create the issue: #2 is of type Explore, not an Ask (400)'
+    ]);
+    expect(byTestId(node, 'dsl-error-hint')[0].textContent).toBe(
+      'Name an issue of type Ask (labelled Ask).'
+    );
   });
 });
 

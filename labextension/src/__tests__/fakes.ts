@@ -151,3 +151,13 @@ export async function settle(): Promise<void> {
     await Promise.resolve();
   }
 }
+
+/** Type into a React-controlled input the way a user does (value setter, then an input event). */
+export function typeInto(input: HTMLInputElement, text: string): void {
+  const setter = Object.getOwnPropertyDescriptor(
+    HTMLInputElement.prototype,
+    'value'
+  )?.set;
+  setter?.call(input, text);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
