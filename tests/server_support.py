@@ -9,10 +9,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import nbformat
 import pytest
+from openapi_contract import contract
 from tornado.routing import PathMatches, Router
 from tornado.web import RequestHandler
 from traitlets.config import Config
@@ -60,6 +61,7 @@ DOCUMENTED = {
     ("/jupyter-dsl/batches/preview", "POST"),
     ("/jupyter-dsl/batches/{n}", "GET"),
     ("/jupyter-dsl/batches/{n}/cancel", "POST"),
+    ("/jupyter-dsl/openapi/{n}", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {
@@ -279,7 +281,16 @@ class Api:
                 request_timeout=60,
             )
         )
-        return Reply(response.code, response.body or b"", response.headers)
+        reply = Reply(response.code, response.body or b"", response.headers)
+        self.check_contract(method, url, reply)
+        return reply
+
+    def check_contract(self, method: str, url: str, reply: Reply) -> None:
+        """Every answer of a /jupyter-dsl/ route is what the OpenAPI description says it is."""
+        path = urlsplit(url).path
+        if path.startswith(self.base_url + PREFIX):
+            content_type = reply.headers.get("Content-Type", "")
+            contract().check(method, path[len(self.base_url) :], reply.code, content_type, reply.body)
 
     def call(
         self, method: str, route: str, payload: Any = None, *, params: Any = None, **kwargs: Any

@@ -36,8 +36,8 @@ __all__ = ["api"]  # the fixture, imported for pytest
 
 RUN_ID = "20250101-000000-a1b2c3"  # a run the fixture records
 BATCH_ID = "20250101-000000-b4a7c8"  # a batch the fixture records
-# a value for a route's path group: an issue number, the notebook, a run, a batch
-SAMPLES = ("1", NOTEBOOK, RUN_ID, BATCH_ID)
+# a value for a route's path group: an issue number, the notebook, a run, a batch, a description file
+SAMPLES = ("1", NOTEBOOK, RUN_ID, BATCH_ID, "openapi.yaml")
 QUERIES = ("", f"?path={NOTEBOOK}", f"?path={NOTEBOOK}&x=alpha&y=auc")  # for a route without a path group
 PAYLOADS: dict[str, Any] = {  # bodies that would succeed (and change things) if the request got through
     "POST": {"type": "Ask", "title": "Sneaked in"},

@@ -1,157 +1,64 @@
 /**
- * Wire types of the issue, link and project routes (docs/rest-api.md): what the server answers and
- * the client (api.ts, which re-exports them) sends. Nothing here computes.
+ * Wire types of the issue, link and project routes: the types generated from the REST API's OpenAPI
+ * description (jupyter_dsl/server/openapi/; `jlpm gen:api` writes openapi.d.ts), under the names the
+ * sidebar uses. The client (api.ts) re-exports them. Nothing here computes.
  */
-export const ISSUE_TYPES = ['Ask', 'Data', 'Explore', 'Experiment', 'Model'] as const;
+import type { components, operations } from './openapi';
 
-export type IssueType = (typeof ISSUE_TYPES)[number];
-export type IssueState = 'open' | 'closed';
-export type StateFilter = IssueState | 'all';
-export type LinkStatusValue = 'active' | 'complete';
+type Schemas = components['schemas'];
+
+export type IssueType = Schemas['IssueType'];
+
+/** Every issue type, in the DSLP's order. */
+export const ISSUE_TYPES = [
+  'Ask',
+  'Data',
+  'Explore',
+  'Experiment',
+  'Model'
+] as const satisfies readonly IssueType[];
+
+export type IssueState = Schemas['Issue']['state'];
+export type StateFilter = NonNullable<IssueQuery['state']>;
+export type LinkStatusValue = Schemas['NotebookLink']['status'];
 
 /** `jupyter_dsl.trackers.Issue.to_json()`. */
-export interface Issue {
-  tracker: string;
-  number: number;
-  title: string;
-  body: string;
-  state: IssueState;
-  labels: string[];
-  url: string;
-  state_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  author: string;
-  comments: number;
-  type: IssueType | null;
-  ask: number | null;
-}
+export type Issue = Schemas['Issue'];
 
 /** The `issue` part of a notebook link. */
-export interface IssueRef {
-  tracker: string;
-  number: number;
-  type: IssueType | null;
-  title: string;
-  url: string;
-}
+export type IssueRef = Schemas['IssueRef'];
 
 /** What `metadata.jupyter_dsl` of a notebook holds (`NotebookLink.to_json()`). */
-export interface NotebookLink {
-  issue: IssueRef;
-  ask: number | null;
-  branch: string;
-  status: LinkStatusValue;
-  completed_at: string | null;
-}
+export type NotebookLink = Schemas['NotebookLink'];
 
 /** `jupyter_dsl.links.LinkStatus.to_json()`. */
-export interface LinkStatus {
-  path: string;
-  link: NotebookLink | null;
-  issue: Issue | null;
-  ask: Issue | null;
-  /** The issue names an Ask the tracker does not have. */
-  ask_missing: boolean;
-  branch: {
-    current: string | null;
-    /** The branch recorded in the link: the notebook's branch. */
-    expected: string | null;
-    matches: boolean;
-    /** The issue's title now names another branch; the recorded one keeps its name. */
-    title_changed: boolean;
-  };
-  issue_error: string | null;
-}
+export type LinkStatus = Schemas['LinkStatus'];
 
-export interface ProjectInfo {
-  root: string;
-  name: string;
-  config: string | null;
-  tracker: { kind: string; repo: string | null };
-  branch: { current: string | null; base: string; issue: number | null };
-}
+/** `GET /jupyter-dsl/project`. */
+export type ProjectInfo = Schemas['ProjectInfo'];
 
 /** What making a folder a DSLP project did (`POST /jupyter-dsl/project`, `jupyter dsl init --json`). */
-export interface InitReport {
-  /** The folder's API path. */
-  root: string | null;
-  created: string[];
-  overwritten: string[];
-  /** Files that exist and differ: left as they are. */
-  kept: string[];
-  /** Patterns added to .gitignore. */
-  ignored: string[];
-  git_initialized: boolean;
-  /** The commit of the files it wrote (only in a repository it made), or null. */
-  committed: string | null;
-  /** Why a repository it made has no commit yet, or null. */
-  commit_skipped: string | null;
-  changed: boolean;
-}
+export type InitReport = Schemas['InitReport'];
 
-export interface InitReply {
-  report: InitReport;
-  project: ProjectInfo;
-}
+export type InitReply = Schemas['InitReply'];
 
-export interface TemplateInfo {
-  key: string;
-  name: string;
-  title_pattern: string;
-  sections: string[];
-}
+export type TemplateInfo = Schemas['TemplateInfo'];
 
-export interface IssueTypeInfo {
-  type: IssueType;
-  color: string;
-  description: string;
-  links_ask: boolean;
-  templates: TemplateInfo[];
-}
+export type IssueTypeInfo = Schemas['IssueTypeInfo'];
 
-export interface LabelInfo {
-  name: string;
-  kind: string;
-  color: string;
-  description: string;
-}
+export type LabelInfo = Schemas['LabelInfo'];
 
-export interface TemplatesReply {
-  types: IssueTypeInfo[];
-  labels: LabelInfo[];
-}
+/** `GET /jupyter-dsl/templates`. */
+export type TemplatesReply = Schemas['TemplatesReply'];
 
-export interface IssueQuery {
-  /** A file or directory (Jupyter API path) that locates the project. */
-  path?: string;
-  type?: IssueType;
-  state?: StateFilter;
-  label?: string[];
-}
+/** The query of `GET /jupyter-dsl/issues`. */
+export type IssueQuery = NonNullable<operations['listIssues']['parameters']['query']>;
 
 /** The body of `POST /jupyter-dsl/issues`. */
-export interface NewIssueRequest {
-  path?: string;
-  type: IssueType;
-  title: string;
-  ask?: number;
-  experiment?: number;
-  sections?: Record<string, string>;
-  variant?: string;
-}
+export type NewIssueRequest = Schemas['NewIssueRequest'];
 
-export interface IssueReply {
-  issue: Issue;
-  ask: Issue | null;
-  ask_missing: boolean;
-  link: NotebookLink;
-  /** Set when the forge was unreachable: the time of the cached copy shown. */
-  offline_as_of?: string | null;
-}
+/** `GET /jupyter-dsl/issues/{n}`. */
+export type IssueReply = Schemas['IssueReply'];
 
-export interface CreatedIssueReply {
-  issue: Issue;
-  link: NotebookLink;
-}
+/** `POST /jupyter-dsl/issues`. */
+export type CreatedIssueReply = Schemas['CreatedIssueReply'];

@@ -1,4 +1,5 @@
-"""The routes of the jupyter-dsl server extension (see docs/rest-api.md), relative to base_url."""
+"""The routes of the jupyter-dsl server extension, relative to base_url: docs/rest-api.md says what they
+do, the OpenAPI description in ../openapi/ (served by the last route) what they answer."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .findings import FindingsHandler, GoalsHandler
 from .issues import IssueHandler, IssuesHandler
 from .jobs import JobsHandler
 from .links import LinkHandler, PrepareLinkHandler
-from .meta import ProjectHandler, TemplatesHandler, VersionHandler
+from .meta import OpenApiHandler, ProjectHandler, TemplatesHandler, VersionHandler
 from .pulls import PullHandler
 from .run_notebook import RunNotebookHandler
 from .run_updates import ChartHandler, RerunHandler, RunStampHandler
@@ -46,6 +47,7 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/preview", BatchPreviewHandler),  # before batches/{id}: "preview" is no batch id
     (f"{PREFIX}/batches/([^/]+)", BatchHandler),
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
+    (f"{PREFIX}/openapi/([^/]+)", OpenApiHandler),
 ]
 
 

@@ -1,21 +1,24 @@
-"""``/jupyter-dsl/version``, ``/jupyter-dsl/project`` (read, or make one: POST) and
-``/jupyter-dsl/templates``."""
+"""``/jupyter-dsl/version``, ``/jupyter-dsl/project`` (read, or make one: POST),
+``/jupyter-dsl/templates`` and ``/jupyter-dsl/openapi/{file}`` (the REST API's own description)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..._version import __version__
-from ...errors import InvalidInput
+from ...errors import InvalidInput, NotFound
 from ...project import find_project
 from ...project_summary import summarize
 from ...scaffold import init_project
 from .. import payload
 from ..serialize import templates_json
 from .base import DslHandler
+
+OPENAPI = Path(__file__).parents[1] / "openapi"  # the description's files, shipped in the package
 
 
 class VersionHandler(DslHandler):
@@ -59,3 +62,16 @@ class TemplatesHandler(DslHandler):
     @authorized
     async def get(self) -> None:
         self.reply(templates_json())
+
+
+class OpenApiHandler(DslHandler):
+    """A file of the OpenAPI description of these routes, as shipped (start at ``openapi.yaml``; its
+    references to the other files are relative, so they resolve to this route too). Read-only."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        files = {path.name: path for path in OPENAPI.glob("*.yaml")}
+        if name not in files:
+            raise NotFound(f"the OpenAPI description has no file {name!r}", hint="Start at openapi.yaml.")
+        self.finish(await self.blocking(files[name].read_bytes), set_content_type="application/yaml")

@@ -237,7 +237,8 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:01+00:00',
       duration_s: 1.5,
       parameters: { alpha: 0.3, region: 'north' },
-      metrics: { score: null }
+      metrics: { score: null },
+      error: { cell: 2, ename: 'ValueError', evalue: 'bad alpha' }
     },
     {
       id: '20260101-120000-aaaaaa',
@@ -248,7 +249,8 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:00+00:00',
       duration_s: null,
       parameters: { alpha: 0.1, region: 'north' },
-      metrics: { score: 0.2 }
+      metrics: { score: 0.2 },
+      error: null
     }
   ],
   varying_parameters: ['alpha'],

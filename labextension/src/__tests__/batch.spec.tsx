@@ -71,7 +71,11 @@ function batchState(states: BatchState['runs'][number]['state'][]): BatchState {
     total: states.length,
     created_at: '2026-01-01T12:00:00',
     finished_at: null,
+    driver_pid: 4242,
+    driver_host: 'lab',
+    heartbeat_at: 1767268800,
     cancel_requested: false,
+    grid: { n: states.map((_, n) => n) },
     counts: {},
     options: {},
     runs: states.map((state, position) => ({

@@ -67,7 +67,8 @@ describe('PlanBody', () => {
       notes: ['#2 has no pull request to close'],
       summary_path: null,
       link: null,
-      saved_status: 'active'
+      saved_status: 'active',
+      offline_as_of: null
     };
     const node = await render(<PlanBody plan={plan} />);
     const steps = byTestId(node, 'dsl-plan-step');
@@ -90,7 +91,8 @@ describe('IssueView', () => {
       issue: issue(2, 'Churn by region', { labels: ['Explore', 'on hold'] }),
       ask: issue(1, 'Why churn?', { type: 'Ask', ask: null }),
       ask_missing: false,
-      link: LINK
+      link: LINK,
+      offline_as_of: null
     };
     let switched = 0;
     const node = await render(

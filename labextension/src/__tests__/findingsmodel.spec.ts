@@ -23,7 +23,8 @@ const PREVIEW: FindingsReply = {
 
 const GOALS: GoalsReply = {
   issue: 2,
-  goals: [{ number: 1, text: 'Who churns?', done: false }]
+  goals: [{ number: 1, text: 'Who churns?', done: false }],
+  offline_as_of: null
 };
 
 function reply(dryRun: boolean): CompleteReply {
@@ -41,7 +42,8 @@ function reply(dryRun: boolean): CompleteReply {
     link: dryRun
       ? null
       : { ...LINK, status: 'complete', completed_at: '2026-01-01T00:00:00Z' },
-    saved_status: 'active'
+    saved_status: 'active',
+    offline_as_of: null
   };
 }
 
@@ -104,7 +106,7 @@ describe('FindingsModel', () => {
   });
 
   it('adds and ticks goals, keeping the answer', async () => {
-    const ticked: GoalsReply = { issue: 2, goals: [{ ...GOALS.goals[0], done: true }] };
+    const ticked: GoalsReply = { ...GOALS, goals: [{ ...GOALS.goals[0], done: true }] };
     api.queue('tickGoal', ticked);
     await findings.tickGoal(1, true);
     expect(api.called('tickGoal')[0].args).toEqual(['tune.ipynb', 1, true]);

@@ -69,7 +69,8 @@ const PULL: PullReply = {
   },
   branch: 'explore/2-churn-by-region',
   remote: 'origin',
-  created: true
+  created: true,
+  offline_as_of: null
 };
 
 function model(

@@ -15,14 +15,16 @@ const reply = (number: number, title: string): IssueReply => ({
   issue: sampleIssue(number, title),
   ask: null,
   ask_missing: false,
-  link: LINK
+  link: LINK,
+  offline_as_of: null
 });
 
 const project = (branch: string): ProjectInfo => ({
   root: '/work/project',
   name: 'project',
   config: 'dsl.toml',
-  tracker: { kind: 'local', repo: null },
+  tracker: { kind: 'local', repo: '' },
+  offline_as_of: null,
   branch: { current: branch, base: 'main', issue: null }
 });
 

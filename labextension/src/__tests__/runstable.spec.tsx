@@ -36,7 +36,8 @@ function run(index: number): RunSummary {
     duration_s: 1,
     parameters: { n: index, tag: `t${index % 3}` },
     // every 10th run has no score: it sorts last either way
-    metrics: index % 10 === 5 ? {} : { score: (index * 37) % 1000 }
+    metrics: index % 10 === 5 ? {} : { score: (index * 37) % 1000 },
+    error: null
   };
 }
 

@@ -78,7 +78,8 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:01.123+00:00',
       duration_s: 1,
       parameters: { alpha: 0.3, label: '<b>bold</b>' },
-      metrics: { score: null }
+      metrics: { score: null },
+      error: { cell: 2, ename: 'TypeError', evalue: 'can only concatenate' }
     },
     {
       id: 'r1',
@@ -89,7 +90,8 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:00+00:00',
       duration_s: 1,
       parameters: { alpha: 0.1 },
-      metrics: { score: 0.2 }
+      metrics: { score: 0.2 },
+      error: null
     }
   ],
   varying_parameters: ['alpha', 'label'],
@@ -112,7 +114,13 @@ function selection(changes: Partial<IRunSelection> = {}): IRunSelection {
 /** The full record of r2 (the failed run of RUNS), as `GET /runs/r2` answers it. */
 const FAILED: RunRecord = {
   ...RUNS.runs[0],
+  notebook_hash: 'f'.repeat(64),
   kernel: 'python3',
+  identity: 'e'.repeat(32),
+  rerun_of: null,
+  parameter_sources: { alpha: 'the form', label: 'the form' },
+  environment: null,
+  issue: null,
   finished_at: '2026-01-01T12:00:03.623+00:00',
   duration_s: 2.5,
   error: {
@@ -125,7 +133,16 @@ const FAILED: RunRecord = {
   artifacts: ['file:///p/.dsl/artifacts/r2/tune.ipynb'],
   output_notebook: 'file:///p/.dsl/artifacts/r2/tune.ipynb',
   warnings: [],
-  git: { commit: '0123456789abcdef', branch: 'explore/2-churn', dirty: true },
+  git: {
+    commit: '0123456789abcdef',
+    branch: 'explore/2-churn',
+    dirty: true,
+    diff_hash: 'd'.repeat(16)
+  },
+  values: {},
+  mlflow_run_id: null,
+  host: 'lab',
+  pid: null,
   unreproducible: []
 };
 
@@ -368,7 +385,12 @@ describe('the run details', () => {
   it('says which files the commit does not hold, and nothing for a clean or older record', async () => {
     const run: RunRecord = {
       ...FAILED,
-      git: { commit: '0123456789abcdef', branch: 'main', dirty: false },
+      git: {
+        commit: '0123456789abcdef',
+        branch: 'main',
+        dirty: false,
+        diff_hash: null
+      },
       unreproducible: [
         { path: 'tune copy.ipynb', reason: 'untracked' },
         { path: 'configs/local.yaml', reason: 'modified' }

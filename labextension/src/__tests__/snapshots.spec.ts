@@ -10,7 +10,8 @@ const issue = (number: number, title: string): IssueReply => ({
   issue: sampleIssue(number, title, { ask: null }),
   ask: null,
   ask_missing: false,
-  link: LINK
+  link: LINK,
+  offline_as_of: null
 });
 
 const params = (path: string): ParamsReply => ({
