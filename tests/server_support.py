@@ -60,6 +60,7 @@ DOCUMENTED = {
     ("/jupyter-dsl/batches/preview", "POST"),
     ("/jupyter-dsl/batches/{n}", "GET"),
     ("/jupyter-dsl/batches/{n}/cancel", "POST"),
+    ("/jupyter-dsl/grids/{path}", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

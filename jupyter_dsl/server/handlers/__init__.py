@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AUTH_RESOURCE, DslHandler
-from .batches import BatchCancelHandler, BatchesHandler, BatchHandler, BatchPreviewHandler
+from .batches import BatchCancelHandler, BatchesHandler, BatchHandler, BatchPreviewHandler, GridFileHandler
 from .branch import BranchHandler
 from .findings import FindingsHandler, GoalsHandler
 from .issues import IssueHandler, IssuesHandler
@@ -46,6 +46,7 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/preview", BatchPreviewHandler),  # before batches/{id}: "preview" is no batch id
     (f"{PREFIX}/batches/([^/]+)", BatchHandler),
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
+    (f"{PREFIX}/grids/(.+)", GridFileHandler),
 ]
 
 
