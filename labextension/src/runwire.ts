@@ -106,10 +106,31 @@ export interface BatchRequest {
   grid: GridValues;
   /** Fixed values for every run. */
   parameters?: Record<string, unknown>;
+  /** Explicit parameter sets, each combined with every grid point (a grid file's `matrix:`). */
+  matrix?: Record<string, unknown>[];
   /** Runs at once (0 or absent: the project's default). */
   workers?: number;
   /** Seconds per run. */
   timeout?: number;
+}
+
+/** `GET /jupyter-dsl/configs`: the project's YAML files, config files and grid files apart. */
+export interface ConfigFiles {
+  configs: string[];
+  /** Files with a top-level `grid:`, `matrix:` or `parameters:`: for a batch, not a run. */
+  grids: string[];
+}
+
+/**
+ * `GET /jupyter-dsl/grids/{path}`: a grid file as the grid editor holds it: the values to try per
+ * parameter as text (a fixed value is one value), the fixed values a matrix entry also sets, and
+ * the matrix.
+ */
+export interface GridFile {
+  path: string;
+  grid: Record<string, string>;
+  parameters: Record<string, unknown>;
+  matrix: Record<string, unknown>[];
 }
 
 /** `POST /jupyter-dsl/batches/preview`: the parameter sets, or every problem naming its entry. */
