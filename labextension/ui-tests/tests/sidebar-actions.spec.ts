@@ -141,6 +141,14 @@ test('a grid file is offered in Batch, not as a config file, and loads into the 
   expect(await text.evaluate(node => node.scrollWidth <= node.clientWidth + 1)).toBe(
     true
   );
+  // and in the Runs section, the failed run's details say it in full too
+  const failed = sidebar
+    .getByTestId('dsl-run')
+    .filter({ has: page.getByTestId('dsl-run-status').filter({ hasText: 'failed' }) });
+  await failed.getByTestId('dsl-run-open').click();
+  const summary = sidebar.getByTestId('dsl-run-error-summary');
+  await expect(summary).toHaveText('ZeroDivisionError: float division by zero');
+  expect(await withinHorizontally(summary, sidebar)).toBe(true);
 });
 
 test('an issue is created without linking the notebook to it', async ({ page }) => {
