@@ -62,6 +62,7 @@ DOCUMENTED = {
     ("/jupyter-dsl/batches/{n}", "GET"),
     ("/jupyter-dsl/batches/{n}/cancel", "POST"),
     ("/jupyter-dsl/openapi/{n}", "GET"),
+    ("/jupyter-dsl/grids/{path}", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

@@ -9,7 +9,7 @@ from runs_support import NOTEBOOKS
 
 from jupyter_dsl import parameters
 from jupyter_dsl.errors import ConfigError, InvalidInput
-from jupyter_dsl.runs.grid import read_grid
+from jupyter_dsl.runs.grid import editor_form, editor_grid, expand, is_grid_file, load_grid, read_grid
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +136,60 @@ def test_a_notebook_without_parameters_cell_cannot_take_a_grid(tmp_path: Path) -
     path = write(tmp_path, "grid: {epochs: [1, 2]}\n")
     with pytest.raises(InvalidInput, match="has no parameters cell"):
         read_grid(path, cell)
+
+
+@pytest.mark.parametrize(
+    ("text", "grid"),
+    [
+        ("grid: {alpha: [0.1, 0.2]}\n", True),
+        ("matrix:\n  - {epochs: 1}\n", True),
+        ("parameters: {epochs: 2}\n", True),  # a grid file with nothing to run is still one
+        ("grid: {}\nalpha: 0.1\n", True),
+        ("alpha: 0.1\nepochs: 2\n", False),  # a config file
+        ("", False),
+        ("- 1\n- 2\n", False),  # not a mapping: a config file whose error names it
+        ("grid: [unclosed\n", False),  # not YAML: the same
+    ],
+)
+def test_a_yaml_file_is_a_grid_file_when_it_has_a_top_level_grid_key(
+    tmp_path: Path, text: str, grid: bool
+) -> None:
+    assert is_grid_file(write(tmp_path, text, "some.yaml")) is grid
+
+
+def test_a_missing_file_is_no_grid_file(tmp_path: Path) -> None:
+    assert is_grid_file(tmp_path / "missing.yaml") is False
+
+
+def test_a_grid_file_in_the_editor_gives_the_same_parameter_sets(tmp_path: Path, cell) -> None:
+    """The editor's text per parameter reads back to the file's values, quoting what YAML would
+    read otherwise (a string '1', 'a, b', a date); the matrix and the fixed values it sets stay."""
+    path = write(
+        tmp_path,
+        "parameters: {epochs: 4, flag: true, alpha: 9.0}\n"
+        "grid:\n  alpha: [0.1, 1]\n  name: [west, 'a, b', '1', '2024-01-31', 'it''s']\n"
+        "matrix:\n  - {flag: false, layers: [3, 4]}\n  - {options: {depth: 2}}\n",
+    )
+    form = editor_form(load_grid(path))
+    assert form.grid == {
+        "alpha": "0.1, 1",
+        "name": "west, 'a, b', '1', '2024-01-31', it's",
+        "epochs": "4",  # fixed, and no matrix entry sets it: one value to try
+    }
+    assert form.fixed == {"flag": True}  # a matrix entry sets it: it stays a fixed value
+    assert form.matrix == [{"flag": False, "layers": [3, 4]}, {"options": {"depth": 2}}]
+    from_file = [s.values for s in read_grid(path, cell)[1]]
+    in_editor = [s.values for s in expand(editor_grid(form.grid, form.fixed, form.matrix), cell)]
+    assert in_editor == from_file
+    assert len(from_file) == 2 * 5 * 2
+
+
+def test_a_grid_file_without_matrix_loads_into_grid_fields_only(tmp_path: Path) -> None:
+    form = editor_form(
+        load_grid(write(tmp_path, "parameters: {note: null}\ngrid: {layers: [[1, 2], [3]]}\n"))
+    )
+    assert form.to_json() == {
+        "grid": {"layers": "[1, 2], [3]", "note": "null"},
+        "parameters": {},
+        "matrix": [],
+    }

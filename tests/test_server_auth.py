@@ -36,8 +36,10 @@ __all__ = ["api"]  # the fixture, imported for pytest
 
 RUN_ID = "20250101-000000-a1b2c3"  # a run the fixture records
 BATCH_ID = "20250101-000000-b4a7c8"  # a batch the fixture records
-# a value for a route's path group: an issue number, the notebook, a run, a batch, a description file
-SAMPLES = ("1", NOTEBOOK, RUN_ID, BATCH_ID, "openapi.yaml")
+GRID = "grid.yaml"  # a grid file the fixture writes
+# a value for a route's path group: an issue number, the notebook, a run, a batch, a grid file, a
+# description file
+SAMPLES = ("1", NOTEBOOK, RUN_ID, BATCH_ID, GRID, "openapi.yaml")
 QUERIES = ("", f"?path={NOTEBOOK}", f"?path={NOTEBOOK}&x=alpha&y=auc")  # for a route without a path group
 PAYLOADS: dict[str, Any] = {  # bodies that would succeed (and change things) if the request got through
     "POST": {"type": "Ask", "title": "Sneaked in"},
@@ -67,6 +69,7 @@ def notebook(jp_root_dir: Path) -> Path:
         links.link(tracker, path, 1)
     finally:
         tracker.close_connection()
+    (jp_root_dir / GRID).write_text("grid: {alpha: [0.1, 0.2]}\n", encoding="utf-8")
     record = RunRecord(RUN_ID, NOTEBOOK, "0" * 64, {"alpha": 0.1}, "python3", status="succeeded")
     record.metrics = {"auc": 0.9}
     output = jp_root_dir / ".dsl" / "artifacts" / RUN_ID / path.name  # what runs/{id}/notebook serves

@@ -4,6 +4,7 @@ rerun a run, the runs stamp, a chart; unknown batches and paths outside the root
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,35 @@ def test_preview_lists_the_sets_or_every_problem_naming_its_entry(api: Api, root
     )
     assert api.call("POST", "batches/preview", {"path": HOLD, "grid": {}, "what": 1}).code == 400
     assert rows(root, "SELECT id FROM batches") == []  # runs first in this module: no batch yet
+
+
+def test_workers_outside_1_to_64_are_refused_naming_the_value(api: Api, root: Path) -> None:
+    for workers in (-3, 65, 1.5, "2"):
+        body = {"path": HOLD, "grid": {"n": [0]}, "workers": workers}
+        for route in ("batches/preview", "batches"):
+            reply = api.call("POST", route, body)
+            assert reply.code == 400, (route, workers, reply.body)
+            message = reply.error["message"]
+            assert message.startswith("field 'workers' must be a whole number from 1 to 64"), message
+            assert message.endswith(f"not {json.dumps(workers)}"), message
+    assert rows(root, "SELECT id FROM batches") == []  # nothing was started
+
+
+def test_a_grid_files_matrix_and_fixed_values_travel_with_the_editor_grid(api: Api) -> None:
+    body = {"path": HOLD, "grid": {"n": "0, 1"}, "parameters": {"hold": "x"}, "matrix": [{"hold": "y"}, {}]}
+    reply = api.call("POST", "batches/preview", body)
+    assert reply.code == 200, reply.body
+    assert reply.json["errors"] == ["sidebar grid: matrix[1]: is empty"]
+    body["matrix"] = [{"hold": "y"}, {"hold": "z"}]
+    sets = api.call("POST", "batches/preview", body).json["sets"]
+    assert [s["parameters"] for s in sets] == [
+        {"n": 0, "hold": "y"}, {"n": 1, "hold": "y"}, {"n": 0, "hold": "z"}, {"n": 1, "hold": "z"},
+    ]  # fmt: skip
+    assert (
+        api.call("POST", "batches/preview", {**body, "matrix": {"hold": "y"}})
+        .error["message"]
+        .startswith("field 'matrix'")
+    )
 
 
 def test_a_batch_of_four_runs_to_the_end_and_its_runs_appear(api: Api, root: Path) -> None:

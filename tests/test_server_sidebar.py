@@ -93,6 +93,40 @@ class TestValues:
         assert api.call("GET", f"values/{NOTEBOOK}", params={"config": "../outside.yaml"}).code == 403
         assert api.call("GET", f"values/{NOTEBOOK}", params={"set": "novalue"}).code == 400
 
+    def test_grid_files_are_offered_apart_from_config_files_and_load_for_the_grid_editor(
+        self, api: Api, explore: dict[str, Any], jp_root_dir: Path
+    ) -> None:
+        configs = jp_root_dir / "configs"
+        (configs / "sweep.yaml").write_text(
+            "parameters: {alpha: 0.3, gamma: 2}\nmatrix:\n  - {alpha: 0.1}\ngrid: {beta: [1, 'two']}\n",
+            encoding="utf-8",
+        )
+        (configs / "fixed.yml").write_text("parameters: {alpha: 0.2}\n", encoding="utf-8")
+        (configs / "typo.yaml").write_text("grid: {alpha: 0.1}\n", encoding="utf-8")
+        answer = api.get("configs", path=NOTEBOOK)
+        assert answer == {
+            "configs": ["configs/bad.yml", "configs/fast.yaml"],
+            "grids": ["configs/fixed.yml", "configs/sweep.yaml", "configs/typo.yaml"],
+        }
+        assert api.get("grids/configs/sweep.yaml") == {
+            "path": "configs/sweep.yaml",
+            "grid": {"beta": "1, two", "gamma": "2"},
+            "parameters": {"alpha": 0.3},
+            "matrix": [{"alpha": 0.1}],
+        }
+        # a grid file the batch command would refuse is refused with the same words
+        fixed = api.call("GET", "grids/configs/fixed.yml")
+        assert fixed.code == 400
+        assert fixed.error["message"] == "fixed.yml: has no `grid:` or `matrix:` entries: nothing to run"
+        typo = api.call("GET", "grids/configs/typo.yaml")
+        assert typo.code == 400
+        assert typo.error["message"] == "typo.yaml: grid.alpha: must be a list of values, not float"
+        not_yaml = api.call("GET", "grids/configs/bad.yml")
+        assert not_yaml.code == 422
+        assert not_yaml.error["message"].startswith("grid file configs/bad.yml is not valid YAML at line 2")
+        assert api.call("GET", "grids/configs/missing.yaml").code == 422
+        assert api.call("GET", "grids/../outside.yaml").code in (403, 404)
+
 
 class TestJobs:
     def test_a_run_started_from_the_sidebar_is_recorded_with_the_typed_values(

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .. import parameters
 from ..errors import ConfigError, InvalidInput
 from ..parameters import ParametersCell, ResolvedParameters
@@ -77,7 +79,10 @@ def _fail(path: Path, problems: list[str], cell: ParametersCell | None = None) -
 
 def load_grid(path: Path) -> GridSpec:
     """Read and check the shape of a grid file (names and types are checked by :func:`expand`)."""
-    data = parameters.load_config(path)  # ConfigError for a missing file or bad YAML, naming the line
+    try:
+        data = parameters.load_config(path)  # ConfigError for a missing file or bad YAML, naming the line
+    except ConfigError as exc:
+        raise ConfigError(exc.message.replace("config file", "grid file", 1), hint=exc.hint) from None
     return check_grid(data, path)
 
 
@@ -115,9 +120,57 @@ def check_grid(data: dict[str, Any], path: Path) -> GridSpec:
     return GridSpec(path, dict(fixed), {k: list(v) for k, v in grid.items()}, [dict(m) for m in matrix])
 
 
-def editor_grid(grid: dict[str, Any], fixed: dict[str, Any] | None = None) -> GridSpec:
+def is_grid_file(path: Path) -> bool:
+    """Whether a YAML file is a grid file (a top-level ``parameters:``, ``grid:`` or ``matrix:``), not a
+    config file. A file that cannot be read as a mapping is not one: as a config file, its error names it."""
+    try:
+        data = parameters.load_config(path)
+    except ConfigError:
+        return False
+    return any(key in data for key in KEYS)
+
+
+def values_text(values: list[Any]) -> str:
+    """Values as the sidebar's editor shows them: a YAML flow list without its brackets (``0.1, 0.5``,
+    ``west, 'a b'``), which :func:`editor_grid` reads back to the same values."""
+    text = yaml.safe_dump(values, default_flow_style=True, width=1_000_000, allow_unicode=True).strip()
+    return text[1:-1]
+
+
+@dataclass(frozen=True)
+class EditorForm:
+    """A grid file as the sidebar's editor holds it: the values to try per parameter as text (a fixed
+    value is a single value), the fixed values it cannot show that way (those a matrix entry also
+    sets), and the matrix as it is. :func:`editor_grid` of them gives the file's parameter sets."""
+
+    path: Path
+    grid: dict[str, str]
+    fixed: dict[str, Any]
+    matrix: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"grid": self.grid, "parameters": self.fixed, "matrix": self.matrix}
+
+
+def editor_form(spec: GridSpec) -> EditorForm:
+    """``spec`` (a loaded grid file) for the sidebar's editor (see :class:`EditorForm`)."""
+    in_matrix = {name for entry in spec.matrix for name in entry}
+    texts = {name: values_text(values) for name, values in spec.grid.items()}
+    fixed: dict[str, Any] = {}
+    for name, value in spec.fixed.items():
+        if name in in_matrix:
+            fixed[name] = value  # a matrix entry may set it: it cannot be a one-value grid entry
+        elif name not in spec.grid:  # a grid entry wins over a fixed value of the same name
+            texts[name] = values_text([value])
+    return EditorForm(spec.path, texts, fixed, [dict(entry) for entry in spec.matrix])
+
+
+def editor_grid(
+    grid: dict[str, Any], fixed: dict[str, Any] | None = None, matrix: list[Any] | None = None
+) -> GridSpec:
     """A grid typed in the sidebar: name -> a list of values, or the text of one (``0.1, 0.5``,
-    ``a, 'b c'``, ``[1, 2], [3]``: a YAML flow list without its brackets)."""
+    ``a, 'b c'``, ``[1, 2], [3]``: a YAML flow list without its brackets), with the fixed values and
+    the matrix of a grid file loaded into it."""
     problems: list[str] = []
     values: dict[str, Any] = {}
     for name, given in grid.items():
@@ -130,7 +183,10 @@ def editor_grid(grid: dict[str, Any], fixed: dict[str, Any] | None = None) -> Gr
         values[name] = parsed
     if problems:
         raise _fail(EDITOR_GRID, problems)
-    return check_grid({"parameters": fixed or {}, "grid": values}, EDITOR_GRID)
+    data: dict[str, Any] = {"parameters": fixed or {}, "grid": values}
+    if matrix:
+        data["matrix"] = matrix
+    return check_grid(data, EDITOR_GRID)
 
 
 def _checked(
@@ -227,8 +283,5 @@ def read_grid(
     overrides: Iterable[tuple[str, str]] = (),
 ) -> tuple[GridSpec, list[ParameterSet]]:
     """Load and expand a grid file; a ConfigError / InvalidInput names the file and the entry."""
-    try:
-        spec = load_grid(path)
-    except ConfigError as exc:
-        raise ConfigError(exc.message.replace("config file", "grid file", 1), hint=exc.hint) from None
+    spec = load_grid(path)
     return spec, expand(spec, cell, config_files, overrides)

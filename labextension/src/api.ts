@@ -32,6 +32,8 @@ import {
   BatchState,
   ChartData,
   ChartQuery,
+  ConfigFiles,
+  GridFile,
   GridPreview,
   ParamsReply,
   RerunReply,
@@ -187,10 +189,9 @@ export class DslApi {
     });
   }
 
-  /** The project's YAML config files (API paths). */
-  async listConfigs(path: string): Promise<string[]> {
-    const reply = await this.request<{ configs: string[] }>('GET', 'configs', { path });
-    return reply.configs;
+  /** The project's YAML files (API paths): config files, and grid files apart. */
+  listConfigs(path: string): Promise<ConfigFiles> {
+    return this.request('GET', 'configs', { path });
   }
 
   /** Start one recorded run of the saved notebook in the server's executor. */
@@ -255,6 +256,11 @@ export class DslApi {
   /** Validate and expand a grid; nothing starts (problems come back in `errors`, not as an error). */
   previewBatch(request: BatchRequest): Promise<GridPreview> {
     return this.request('POST', 'batches/preview', {}, request);
+  }
+
+  /** A grid file (API path) as the grid editor holds it. */
+  loadGridFile(path: string): Promise<GridFile> {
+    return this.request('GET', `grids/${encodeApiPath(path)}`);
   }
 
   /** Start a batch in the server process; answers once it is recorded (its state, with its id). */

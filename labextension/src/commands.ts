@@ -6,6 +6,7 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { InputDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
+import { tellFollowUp } from './branchfollow';
 import { FindingsModel, Outcome } from './findingsmodel';
 import { lifecycleIcon } from './icon';
 import { DslModel } from './model';
@@ -14,6 +15,7 @@ import { makeParametersCell } from './paramcell';
 import { ParamsFormModel } from './paramsform';
 import { ISidebarActions } from './panel/context';
 import { confirmAndComplete } from './panel/FindingsSection';
+import { linkQuestion, trackerKindOf } from './panel/outward';
 import { SIDEBAR_ID } from './panel/Sidebar';
 
 export namespace CommandIDs {
@@ -89,7 +91,10 @@ export function addCommands(
         number = answer.value;
       }
       try {
-        await model.linkTo(number);
+        const question = linkQuestion(await trackerKindOf(model), number);
+        if (question === null || (await actions.confirm(question))) {
+          await model.linkTo(number);
+        }
       } catch (error) {
         showError('Could not link the notebook', error);
       }
@@ -137,6 +142,7 @@ export function addCommands(
         if (result.stash_note) {
           void showErrorMessage('Switched, with stashed changes', result.stash_note);
         }
+        tellFollowUp(result, actions);
       } catch (error) {
         showError('Could not switch the branch', error);
       }

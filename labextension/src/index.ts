@@ -24,6 +24,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
 import { DslApi, isRunId } from './api';
+import { diskModifiedBy } from './branchfollow';
 import { addCommands, CommandIDs, showError } from './commands';
 import { FindingsModel } from './findingsmodel';
 import { watchKernelLinks } from './kernelbridge';
@@ -146,7 +147,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     // The application's server settings: its base URL, token and XSRF handling.
     const api = new DslApi(app.serviceManager.serverSettings);
-    const model = new DslModel(tracker, api);
+    const model = new DslModel(
+      tracker,
+      api,
+      diskModifiedBy(app.serviceManager.contents)
+    );
     const settings = new SidebarSettings();
     const form = new ParamsFormModel(model);
     const findings = new FindingsModel(model, settings.value.findingsFormat);
@@ -163,7 +168,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       confirm,
       makeParametersCell: () =>
         void app.commands.execute(CommandIDs.makeParametersCell),
-      notify: message => void Notification.success(message, { autoClose: 8000 })
+      notify: message => void Notification.success(message, { autoClose: 8000 }),
+      warn: message => void Notification.warning(message, { autoClose: false })
     };
     const context: ISidebarContext = {
       model,

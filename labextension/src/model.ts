@@ -29,6 +29,7 @@ import {
   RunsReply,
   TemplatesReply
 } from './api';
+import { DiskModified, followSwitch, ISwitched, openNotebooks } from './branchfollow';
 import { IFetched } from './fetched';
 import { IssueState } from './issuestate';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
@@ -36,7 +37,7 @@ import { prefetchWhenIdle } from './prefetch';
 import { RunSelection } from './runselection';
 import { SavedState } from './savedstate';
 import { PanelSnapshots } from './snapshots';
-import { BranchSwitch, PullReply } from './wire';
+import { PullReply } from './wire';
 
 /** Set a link on (or, with null, remove it from) an open notebook's document model. */
 export function applyLink(model: INotebookModel, link: NotebookLink | null): void {
@@ -52,7 +53,9 @@ export function applyLink(model: INotebookModel, link: NotebookLink | null): voi
 export class DslModel implements IDisposable {
   constructor(
     private readonly tracker: INotebookTracker,
-    readonly api: DslApi
+    readonly api: DslApi,
+    /** Where a branch switch looks up the open notebooks' files (none: nothing is reverted). */
+    private readonly disk: DiskModified | null = null
   ) {
     const changed = (): void => this._changed.emit();
     this._issue = new IssueState(api, this._snapshots, changed);
@@ -99,12 +102,17 @@ export class DslModel implements IDisposable {
     return panel;
   }
 
-  /** Switch git to the notebook's DSLP branch (created from the base branch when missing). */
-  async switchBranch(force = false): Promise<BranchSwitch> {
+  /**
+   * Switch git to the notebook's DSLP branch (created from the base branch when missing); then
+   * revert the open notebooks the switch changed on disk, naming those with unsaved changes.
+   */
+  async switchBranch(force = false): Promise<ISwitched> {
     const panel = this.requireSaved('switching to its branch');
     const result = await this.api.switchBranch(panel.context.localPath, force);
+    const open = openNotebooks(this.tracker);
+    const followUp = this.disk === null ? null : await followSwitch(open, this.disk);
     void this._refreshIssue();
-    return result;
+    return { ...result, followUp };
   }
 
   /** Emitted when a command asks the sidebar to show the new-issue form. */
@@ -278,17 +286,20 @@ export class DslModel implements IDisposable {
     return this._issue.details?.offline_as_of ?? null;
   }
 
-  /** Create an issue from its template and link the active notebook to it. */
-  async createAndLink(
-    request: Omit<NewIssueRequest, 'path'>
+  /** Create an issue from its template in the active notebook's project; `link` links it. */
+  async createIssue(
+    request: Omit<NewIssueRequest, 'path'>,
+    link = true
   ): Promise<CreatedIssueReply> {
     const panel = this._requirePanel();
     const reply = await this.api.createIssue({
       ...request,
       path: panel.context.localPath
     });
-    this._ensureStillOpen(panel);
-    applyLink(panel.context.model, reply.link);
+    if (link) {
+      this._ensureStillOpen(panel);
+      applyLink(panel.context.model, reply.link);
+    }
     return reply;
   }
 

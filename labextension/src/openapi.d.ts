@@ -464,6 +464,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jupyter-dsl/grids/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A grid file as the sidebar's grid editor holds it; sent back as a batch's grid, parameters and matrix it gives the file's parameter sets. */
+        get: operations["loadGridFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jupyter-dsl/batches/{id}": {
         parameters: {
             query?: {
@@ -874,7 +891,10 @@ export interface components {
             };
         };
         ConfigsReply: {
+            /** @description YAML files of parameter values (for -f). */
             configs: string[];
+            /** @description Grid files (a top-level `grid:`, `matrix:` or `parameters:`), for the Batch section. */
+            grids: string[];
         };
         JobRequest: {
             path: string;
@@ -1115,10 +1135,30 @@ export interface components {
             parameters?: {
                 [key: string]: unknown;
             };
+            /** @description Explicit parameter sets, each combined with every grid point (a grid file's `matrix:`). */
+            matrix?: {
+                [key: string]: unknown;
+            }[];
             /** @description Runs at once; 0: `[batch] workers`. */
             workers?: number;
             /** @description Seconds per run. */
             timeout?: number;
+        };
+        /** @description A grid file as the grid editor holds it (`jupyter_dsl.runs.grid.editor_form`). */
+        GridForm: {
+            /** @description The grid file's API path. */
+            path: string;
+            /** @description Values to try per parameter */
+            grid: {
+                [key: string]: string;
+            };
+            /** @description Fixed values a matrix entry also sets. */
+            parameters: {
+                [key: string]: unknown;
+            };
+            matrix: {
+                [key: string]: unknown;
+            }[];
         };
         GridPreview: {
             count: number;
@@ -2288,6 +2328,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GridPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+        };
+    };
+    loadGridFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Jupyter API path (it may hold `/`), percent-encoded as in any URL. */
+                path: components["parameters"]["ApiPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grid file in the editor's form. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridForm"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,8 +1,9 @@
 /**
  * The parameters form of the active notebook: the values the user typed (text, read by the server
- * like `-p NAME TEXT`), the config files picked, the server's check of them (debounced: no request
- * per keystroke), and the runs started from it (polled until they finish; then the Runs list is
- * fetched again). Nothing is parsed or type-checked here: the core does that on the server.
+ * like `-p NAME TEXT`), the config files picked (the project's grid files are listed apart, for
+ * the Batch section), the server's check of them (debounced: no request per keystroke), and the
+ * runs started from it (polled until they finish; then the Runs list is fetched again). Nothing is
+ * parsed or type-checked here: the core does that on the server.
  */
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -60,6 +61,11 @@ export class ParamsFormModel implements IDisposable {
   /** The project's config files to pick from. */
   get available(): IFetched<string[]> {
     return this._available;
+  }
+
+  /** The project's grid files (for the Batch section: a run cannot take them). */
+  get gridFiles(): IFetched<string[]> {
+    return this._grids;
   }
 
   /** The server's check of the current values (null before the first one). */
@@ -223,6 +229,7 @@ export class ParamsFormModel implements IDisposable {
       this._checkError = null;
       this._jobs = [];
       this._available = { value: null, error: null };
+      this._grids = { value: null, error: null };
       ++this._checkGeneration;
       this._clearTimer();
       if (path !== null) {
@@ -246,13 +253,15 @@ export class ParamsFormModel implements IDisposable {
 
   private async _loadConfigs(path: string): Promise<void> {
     try {
-      const configs = await this.model.api.listConfigs(path);
+      const files = await this.model.api.listConfigs(path);
       if (this.model.path === path) {
-        this._available = { value: configs, error: null };
+        this._available = { value: files.configs, error: null };
+        this._grids = { value: files.grids, error: null };
       }
     } catch (error) {
       if (this.model.path === path) {
         this._available = { value: null, error: asApiError(error) };
+        this._grids = { value: null, error: this._available.error };
       }
     }
     this._changed.emit();
@@ -288,6 +297,7 @@ export class ParamsFormModel implements IDisposable {
   private _texts: Record<string, string> = {};
   private _configs: string[] = [];
   private _available: IFetched<string[]> = { value: null, error: null };
+  private _grids: IFetched<string[]> = { value: null, error: null };
   private _check: ValuesReply | null = null;
   private _checkError: DslApiError | null = null;
   private _checking = false;

@@ -51,6 +51,13 @@ export type GridValues = BatchRequest['grid'];
 /** The body of `POST /jupyter-dsl/batches` and `/batches/preview`. */
 export type BatchRequest = Schemas['BatchRequest'];
 
+/** `GET /jupyter-dsl/configs`: the project's YAML files, config files and grid files apart. */
+/** `GET /jupyter-dsl/configs`: config files (for -f) apart from grid files (for a batch). */
+export type ConfigFiles = Schemas['ConfigsReply'];
+
+/** `GET /jupyter-dsl/grids/{path}`: a grid file as the grid editor holds it. */
+export type GridFile = Schemas['GridForm'];
+
 /** `POST /jupyter-dsl/batches/preview`: the parameter sets, or every problem naming its entry. */
 export type GridPreview = Schemas['GridPreview'];
 

@@ -1,7 +1,8 @@
 """Make the DSLP project the browser tests open, through jupyter-dsl's core API.
 
 ``python make_project.py DIR`` makes DIR a git repository and a DSLP project (``dsl.toml``), creates
-an Ask and an Explore issue on the local tracker, writes one unlinked notebook per test, commits,
+an Ask and an Explore issue on the local tracker, writes one unlinked notebook per test (and a config
+file, a grid file, a notebook whose DSLP branch holds another version of it), commits,
 records two runs of ``with-runs.ipynb`` that differ in three parameters (real papermill runs, through
 the core), and prints what it made as JSON on stdout (the tests read the issue numbers and the runs
 from it).
@@ -20,6 +21,7 @@ import nbformat
 from jupyter_dsl.issues import new_issue
 from jupyter_dsl.lifecycle import IssueType
 from jupyter_dsl.links import link
+from jupyter_dsl.notebooks import get_link
 from jupyter_dsl.project import Project, find_project
 from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.execute import run_notebook
@@ -41,6 +43,14 @@ SWITCH = ("switch-a.ipynb", "switch-b.ipynb", "switch-background.ipynb")
 BATCH = "batch.ipynb"  # the Batch section's tests: square = n * n; n >= 2 waits while `hold` exists
 MANY_RUNS = "many-runs.ipynb"  # 5,000 recorded runs (records written straight to the run index)
 MANY = 5000
+# sidebar-actions.spec.ts: a notebook whose run fails for alpha 0, a config file and a grid file; a
+# notebook to create issues from without linking it; and one linked to the Explore whose DSLP branch
+# holds another version of it (Switch must show that version).
+ACTIONS = "sidebar-actions.ipynb"
+CONFIG, GRID = "configs/fast.yaml", "configs/sweep.yaml"
+UNLINKED = "create-without-link.ipynb"
+SWITCH_REVERT = "switch-revert.ipynb"
+ON_BRANCH = "# On the Explore branch"
 # One run each, in this order (the newest run is the last). Three varying parameters with long names
 # make the runs table wider than the sidebar: the metric column must still be in view.
 RUN_PARAMETERS = (
@@ -105,6 +115,29 @@ def batch_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+def actions_notebook() -> nbformat.NotebookNode:
+    nb = notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Inverse alpha"),
+        nbformat.v4.new_code_cell('alpha = 0.5\nregion = "north"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('import jupyter_dsl\n\njupyter_dsl.record("inverse", 1 / alpha)'),
+    ]
+    return nb
+
+
+def branch_version(root: Path, name: str) -> str:
+    """Commit another version of notebook ``name`` on its DSLP branch (made here), back on the first."""
+    link = get_link(root / name)
+    assert link is not None
+    git(root, "switch", "--quiet", "-c", link.branch)
+    nb = nbformat.read(root / name, as_version=4)
+    nb.cells[0].source = ON_BRANCH
+    nbformat.write(nb, root / name)
+    git(root, "commit", "--quiet", "-am", f"{name} on {link.branch}")
+    git(root, "switch", "--quiet", "-")
+    return link.branch
+
+
 def many_runs(project: Project, notebook: str) -> None:
     """MANY succeeded runs that vary two parameters and record a metric (no kernel: the table's test)."""
     records = []
@@ -159,8 +192,16 @@ def main(directory: str) -> None:
         link(tracker, root / name, number)
     nbformat.write(batch_notebook(), root / BATCH)
     nbformat.write(notebook_with_runs(), root / MANY_RUNS)
+    nbformat.write(actions_notebook(), root / ACTIONS)
+    (root / "configs").mkdir()
+    (root / CONFIG).write_text("alpha: 0.25\n", encoding="utf-8")
+    (root / GRID).write_text("parameters: {region: west}\ngrid:\n  alpha: [0, 1]\n", encoding="utf-8")
+    nbformat.write(notebook(), root / UNLINKED)
+    nbformat.write(notebook(), root / SWITCH_REVERT)
+    link(tracker, root / SWITCH_REVERT, explore.number)
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "ui-test project")
+    switch_branch = branch_version(root, SWITCH_REVERT)
     project = find_project(root)
     runs = [run_notebook(project, root / WITH_RUNS, overrides=list(values)) for values in RUN_PARAMETERS]
     many_runs(project, MANY_RUNS)
@@ -181,6 +222,13 @@ def main(directory: str) -> None:
             },
             "batch": {"notebook": BATCH, "hold": str(root.resolve().parent / "hold.flag")},
             "many_runs": {"notebook": MANY_RUNS, "count": MANY},
+            "actions": {
+                "notebook": ACTIONS,
+                "config": CONFIG,
+                "grid": GRID,
+                "unlinked": UNLINKED,
+                "switch": {"notebook": SWITCH_REVERT, "branch": switch_branch, "heading": ON_BRANCH},
+            },
         },
         sys.stdout,
     )

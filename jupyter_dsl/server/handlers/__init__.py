@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AUTH_RESOURCE, DslHandler
-from .batches import BatchCancelHandler, BatchesHandler, BatchHandler, BatchPreviewHandler
+from .batches import BatchCancelHandler, BatchesHandler, BatchHandler, BatchPreviewHandler, GridFileHandler
 from .branch import BranchHandler
 from .findings import FindingsHandler, GoalsHandler
 from .issues import IssueHandler, IssuesHandler
@@ -48,6 +48,7 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/([^/]+)", BatchHandler),
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
     (f"{PREFIX}/openapi/([^/]+)", OpenApiHandler),
+    (f"{PREFIX}/grids/(.+)", GridFileHandler),
 ]
 
 

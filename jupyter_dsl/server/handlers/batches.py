@@ -1,4 +1,5 @@
-"""``/jupyter-dsl/batches...``: preview a grid, start a batch, follow it, list a notebook's, cancel.
+"""``/jupyter-dsl/batches...``: preview a grid, start a batch, follow it, list a notebook's, cancel;
+``/jupyter-dsl/grids/{path}``: a grid file as the sidebar's grid editor holds it.
 
 A batch started here runs in a background thread of the server process (``runs.batch_background``);
 its state lives in the run store, so a reloaded browser, a second tab and ``jupyter dsl batches`` all
@@ -7,6 +8,7 @@ read the same truth, and a cancel goes through the store to the driver's heartbe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,13 @@ from ...project import find_project
 from ...runs.batch import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
 from ...runs.batch_background import start_batch
 from ...runs.batch_state import BatchStore
-from ...runs.grid import GridProblems, editor_grid
+from ...runs.grid import GridProblems, editor_form, editor_grid, load_grid
 from ...runs.store import RunStore, notebook_key
 from .. import payload
 from .base import DslHandler
 from .runs import json_safe
 
-FIELDS = ("path", "grid", "parameters", "workers", "timeout")
+FIELDS = ("path", "grid", "parameters", "matrix", "workers", "timeout")
 PREVIEW_SETS = 500  # parameter sets a preview lists (it counts them all)
 MAX_WORKERS = 64
 LISTED = 20
@@ -44,10 +46,21 @@ def _fixed(data: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
+def _matrix(data: dict[str, Any]) -> list[Any]:
+    matrix = data.get("matrix") or []
+    if not isinstance(matrix, list):
+        raise InvalidInput("field 'matrix' must be a list of parameter sets (objects of name -> value)")
+    return matrix
+
+
 def _options(data: dict[str, Any]) -> BatchOptions:
     workers = data.get("workers", 0)
     if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= MAX_WORKERS:
-        raise InvalidInput(f"field 'workers' must be a whole number from 1 to {MAX_WORKERS} (0: the default)")
+        given = json.dumps(workers)
+        raise InvalidInput(
+            f"field 'workers' must be a whole number from 1 to {MAX_WORKERS} (0: the default), not {given}",
+            hint="Workers is how many runs of the batch run at once.",
+        )
     timeout = data.get("timeout")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))):
         raise InvalidInput("field 'timeout' must be a number of seconds")
@@ -64,7 +77,7 @@ def _varying(plan: BatchPlan) -> list[str]:
 class BatchHandlerBase(DslHandler):
     def plan(self, notebook: Path, data: dict[str, Any]) -> BatchPlan:
         """Validate and expand the grid (no kernel starts, nothing is written)."""
-        spec = editor_grid(_grid(data), _fixed(data))
+        spec = editor_grid(_grid(data), _fixed(data), _matrix(data))
         return plan_batch(find_project(notebook), notebook, None, spec=spec)
 
     def body(self) -> tuple[Path, dict[str, Any]]:
@@ -153,5 +166,18 @@ class BatchCancelHandler(DslHandler):
             project = find_project(start)
             cancel_batch(project, batch_id)  # the driver stops at its next heartbeat
             return batch_state(project, batch_id).to_json()
+
+        self.reply(json_safe(await self.blocking(work)))
+
+
+class GridFileHandler(DslHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, api_path: str) -> None:
+        grid_file = self.resolve(api_path)
+        shown = self.normalized(api_path)
+
+        def work() -> dict[str, Any]:
+            return {"path": shown, **editor_form(load_grid(grid_file)).to_json()}
 
         self.reply(json_safe(await self.blocking(work)))

@@ -1,4 +1,5 @@
-"""``/jupyter-dsl/values/{path}`` (check parameter values) and ``/jupyter-dsl/configs`` (YAML files).
+"""``/jupyter-dsl/values/{path}`` (check parameter values) and ``/jupyter-dsl/configs`` (YAML files:
+config files, and the grid files a batch takes).
 
 The sidebar's parameters form sends what the user typed as text, exactly like ``-p NAME VALUE`` on
 the command line, plus the config files picked; the core (``parameters.resolve``) reads and checks
@@ -18,6 +19,7 @@ from ... import parameters
 from ...errors import DslError, InvalidInput
 from ...links import SKIPPED_DIRS
 from ...project import find_project
+from ...runs.grid import is_grid_file
 from .base import DslHandler
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
@@ -126,7 +128,10 @@ class ConfigsHandler(DslHandler):
             project = find_project(start)
             root = self.root_dir
             top = project.root if project.root.resolve().is_relative_to(root) else root
-            paths = [self.api_path(p) for p in config_files(root, top, allow_hidden)]
-            return {"configs": [p for p in paths if p is not None]}
+            found = [(self.api_path(p), is_grid_file(p)) for p in config_files(root, top, allow_hidden)]
+            return {
+                "configs": [shown for shown, grid in found if shown is not None and not grid],
+                "grids": [shown for shown, grid in found if shown is not None and grid],
+            }
 
         self.reply(await self.blocking(work))

@@ -146,7 +146,7 @@ describe('matchesSearch', () => {
 describe('ParametersSection', () => {
   it("puts the server's message beside the field it is about", async () => {
     const api = new FakeApi();
-    api.queue('listConfigs', []);
+    api.queue('listConfigs', { configs: [], grids: [] });
     api.queue('listJobs', []);
     const host = new FakeHost(api);
     const params: ParamsReply = {

@@ -5,7 +5,18 @@
 import { NotebookModel } from '@jupyterlab/notebook/lib/model';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DslApiError, NotebookLink, ParamsReply } from '../api';
+import {
+  BatchListItem,
+  BatchRequest,
+  BatchState,
+  ConfigFiles,
+  DslApiError,
+  GridFile,
+  GridPreview,
+  NotebookLink,
+  ParamsReply,
+  ProjectInfo
+} from '../api';
 import { ParsedLink } from '../link';
 import { IFetched } from '../fetched';
 import {
@@ -56,7 +67,7 @@ export class FakeApi {
   listJobs(path?: string): Promise<Job[]> {
     return this.answer('listJobs', path);
   }
-  listConfigs(path: string): Promise<string[]> {
+  listConfigs(path: string): Promise<ConfigFiles> {
     return this.answer('listConfigs', path);
   }
   getFindings(path: string, to?: SummaryFormat): Promise<FindingsReply> {
@@ -73,6 +84,27 @@ export class FakeApi {
   }
   complete(path: string, request: CompleteRequest): Promise<CompleteReply> {
     return this.answer('complete', path, request);
+  }
+  loadGridFile(path: string): Promise<GridFile> {
+    return this.answer('loadGridFile', path);
+  }
+  previewBatch(request: BatchRequest): Promise<GridPreview> {
+    return this.answer('previewBatch', request);
+  }
+  startBatch(request: BatchRequest): Promise<BatchState> {
+    return this.answer('startBatch', request);
+  }
+  listBatches(path: string): Promise<BatchListItem[]> {
+    return this.answer('listBatches', path);
+  }
+  getBatch(id: string, path?: string): Promise<BatchState> {
+    return this.answer('getBatch', id, path);
+  }
+  cancelBatch(id: string, path?: string): Promise<BatchState> {
+    return this.answer('cancelBatch', id, path);
+  }
+  project(path?: string): Promise<ProjectInfo> {
+    return this.answer('project', path);
   }
 }
 

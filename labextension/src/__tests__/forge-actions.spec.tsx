@@ -98,6 +98,7 @@ function actions(answer: boolean): ISidebarActions & { asked: string[] } {
     openFile: () => undefined,
     makeParametersCell: () => undefined,
     notify: () => undefined,
+    warn: () => undefined,
     confirm: async options => {
       asked.push(options.title);
       return answer;

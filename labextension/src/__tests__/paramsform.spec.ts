@@ -65,7 +65,7 @@ let form: ParamsFormModel;
 beforeEach(() => {
   jest.useFakeTimers();
   api = new FakeApi();
-  api.queue('listConfigs', ['configs/fast.yaml']);
+  api.queue('listConfigs', { configs: ['configs/fast.yaml'], grids: [] });
   api.queue('listJobs', []);
   host = new FakeHost(api);
   host.params = { value: PARAMS, error: null };
@@ -159,7 +159,7 @@ describe('ParamsFormModel', () => {
     await settle();
     form.setText('alpha', '0.9');
     host.path = 'other.ipynb';
-    api.queue('listConfigs', []);
+    api.queue('listConfigs', { configs: [], grids: [] });
     host.emitReloaded();
     expect(form.texts).toEqual({});
     expect(form.values()).toEqual({ set: {}, config: [] });

@@ -1,12 +1,45 @@
 /**
  * A batch's live progress: each parameter set with its state (queued, running, succeeded, failed
- * with its error, interrupted...), time and output notebook, in a windowed table; Cancel.
+ * with its error, interrupted...), time and output notebook, in a windowed table; below it each
+ * error in full (a table row is one line high); Cancel.
  */
 import React from 'react';
 
 import { BATCH_RUN_STATES, BatchRun, BatchState } from '../api';
 import { formatDuration, formatValue } from './format';
 import { VirtualTable } from './VirtualTable';
+
+/** Errors listed in full below the table (the rows show the start of each). */
+export const ERRORS_SHOWN = 20;
+
+/** The runs of a batch that have an error, each with it in full (wrapped, never cut). */
+export function ErrorList(props: { runs: BatchRun[] }): JSX.Element | null {
+  const failed = props.runs.filter(run => run.error);
+  if (failed.length === 0) {
+    return null;
+  }
+  const shown = failed.slice(0, ERRORS_SHOWN);
+  return (
+    <div className="jp-dsl-batch-errors" data-testid="dsl-batch-errors">
+      <ul aria-label="Errors of the batch's runs">
+        {shown.map(run => (
+          <li key={run.identity} data-testid="dsl-batch-error">
+            <span className="jp-dsl-muted">
+              #{run.position + 1} {run.state}:
+            </span>{' '}
+            <span className="jp-dsl-batch-error-text">{run.error}</span>
+          </li>
+        ))}
+      </ul>
+      {failed.length > shown.length ? (
+        <p className="jp-dsl-muted">
+          and {failed.length - shown.length} more (each row&apos;s state shows its error
+          on hover)
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 /** The parameters whose value differs between the runs of a batch. */
 export function varyingOf(runs: BatchRun[]): string[] {
@@ -117,6 +150,7 @@ export function ProgressView(props: {
         testid="dsl-batch-runs"
         renderRow={row}
       />
+      <ErrorList runs={batch.runs} />
       {running ? (
         <div className="jp-dsl-actions">
           <button

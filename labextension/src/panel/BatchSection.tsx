@@ -1,13 +1,16 @@
 /**
  * The "Batch" section: rerun the notebook over a grid of parameter sets, each run in a fresh kernel.
  *
- * A grid editor (one field of values per parameter of the saved parameters cell), a preview of the
- * parameter sets and their count (asked from the server, debounced: no request per keystroke), Run
- * with N workers, then the live progress of each run, and Cancel. All values are shown as text.
+ * A grid editor (one field of values per parameter of the saved parameters cell; the project's grid
+ * files load into it), a preview of the parameter sets and their count (asked from the server,
+ * debounced: no request per keystroke), Run with N workers (a whole number from 1 to 64, checked
+ * as typed), then the live progress of each run, and Cancel (asked first: running runs are
+ * interrupted). All values are shown as text.
  */
 import React from 'react';
 
 import {
+  BatchRequest,
   DslApi,
   DslApiError,
   GridPreview,
@@ -19,14 +22,29 @@ import { BatchModel } from '../batchmodel';
 import { DslModel } from '../model';
 import { asApiError, IFetched } from '../fetched';
 import { ErrorBox, useSignal } from './common';
+import { ISidebarActions } from './context';
 import { formatValue } from './format';
 import { ProgressView } from './BatchProgress';
+import { extrasOf, GridFilesPicker, LoadedGridNote, useGridEditor } from './GridFiles';
 
 /** How long the editor waits after the last keystroke before asking for a preview, in ms. */
 export const PREVIEW_DEBOUNCE_MS = 400;
 /** Parameter sets the preview lists (it counts them all). */
 export const PREVIEW_SHOWN = 20;
 export const DEFAULT_WORKERS = 2;
+/** The most workers a batch takes (the server refuses more). */
+export const MAX_WORKERS = 64;
+
+/** Why `text` is not a number of workers (null when it is one: a whole number from 1 to 64). */
+export function workersProblem(text: string): string | null {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (/^\d+$/.test(trimmed) && value >= 1 && value <= MAX_WORKERS) {
+    return null;
+  }
+  const shown = trimmed === '' ? 'empty' : `not ${JSON.stringify(trimmed)}`;
+  return `Workers must be a whole number from 1 to ${MAX_WORKERS}, ${shown}`;
+}
 
 /** The grid the editor's fields describe: only the parameters given values. */
 export function gridOf(values: Record<string, string>): GridValues {
@@ -39,14 +57,22 @@ export function gridOf(values: Record<string, string>): GridValues {
   return grid;
 }
 
-/** The preview of `grid`, asked `delay` ms after it last changed; stale answers are dropped. */
+/** What a batch request holds besides the grid (a loaded grid file's fixed values and matrix). */
+export type GridExtras = Pick<BatchRequest, 'parameters' | 'matrix'>;
+
+/**
+ * The preview of `grid` (with `extras`), asked `delay` ms after it last changed; stale answers
+ * are dropped.
+ */
 export function useGridPreview(
   api: DslApi,
   path: string,
   grid: GridValues,
-  delay = PREVIEW_DEBOUNCE_MS
+  delay = PREVIEW_DEBOUNCE_MS,
+  extras: GridExtras = {}
 ): { preview: GridPreview | null; error: DslApiError | null; pending: boolean } {
-  const key = JSON.stringify(grid);
+  const empty = Object.keys(grid).length === 0 && (extras.matrix ?? []).length === 0;
+  const key = empty ? '{}' : JSON.stringify({ ...extras, grid });
   const [state, setState] = React.useState<{
     key: string;
     preview: GridPreview | null;
@@ -59,7 +85,8 @@ export function useGridPreview(
     }
     let current = true;
     const timer = setTimeout(() => {
-      api.previewBatch({ path, grid: JSON.parse(key) as GridValues }).then(
+      const request = JSON.parse(key) as Omit<BatchRequest, 'path'>;
+      api.previewBatch({ ...request, path }).then(
         preview => current && setState({ key, preview, error: null }),
         caught => current && setState({ key, preview: null, error: asApiError(caught) })
       );
@@ -83,7 +110,20 @@ export function GridEditor(props: {
   onChange: (values: Record<string, string>) => void;
   disabled?: boolean;
 }): JSX.Element {
-  const { parameters, values, onChange } = props;
+  const { values, onChange } = props;
+  // a loaded grid file may name what the notebook does not have: shown, so it can be emptied
+  const known = new Set(props.parameters.map(p => p.name));
+  const unknown: NotebookParameter[] = Object.keys(values)
+    .filter(name => !known.has(name) && values[name].trim() !== '')
+    .map(name => ({
+      name,
+      type: 'not a parameter',
+      default: '',
+      help: 'The notebook has no such parameter',
+      annotation: '',
+      optional: true
+    }));
+  const parameters = [...props.parameters, ...unknown];
   return (
     <fieldset className="jp-dsl-grid" data-testid="dsl-grid" disabled={props.disabled}>
       <legend>Values to try (comma-separated; empty: the default)</legend>
@@ -195,19 +235,54 @@ export function BatchSection(props: {
   path: string;
   params: IFetched<ParamsReply>;
   onOpenRun: (id: string) => void;
+  /** The project's grid files (loaded into the editor, or opened to edit). */
+  gridFiles?: IFetched<string[]>;
+  onEditFile?: (path: string) => void;
+  /** Asks before Cancel (running runs are interrupted); without it, Cancel does not ask. */
+  confirm?: ISidebarActions['confirm'];
+  /** The workers a batch starts with (the `defaultWorkers` setting). */
+  defaultWorkers?: number;
 }): JSX.Element {
   const { batches, path } = props;
   useSignal(batches.changed);
-  const [values, setValues] = React.useState<Record<string, string>>({});
-  const [workers, setWorkers] = React.useState(DEFAULT_WORKERS);
-  React.useEffect(() => setValues({}), [path]);
-  const grid = gridOf(values);
-  const { preview, error, pending } = useGridPreview(batches.dsl.api, path, grid);
+  const editor = useGridEditor(batches.dsl.api, path);
+  const [workers, setWorkers] = React.useState(
+    String(props.defaultWorkers ?? DEFAULT_WORKERS)
+  );
+  const grid = gridOf(editor.values);
+  const extras = extrasOf(editor.loaded);
+  const { preview, error, pending } = useGridPreview(
+    batches.dsl.api,
+    path,
+    grid,
+    PREVIEW_DEBOUNCE_MS,
+    extras
+  );
   const parameters = props.params.value?.parameters ?? [];
   const batch = batches.batch;
-  const ready = preview !== null && preview.errors.length === 0 && preview.count > 0;
+  const workersError = workersProblem(workers);
+  const ready =
+    preview !== null &&
+    preview.errors.length === 0 &&
+    preview.count > 0 &&
+    workersError === null;
   const run = (): void => {
-    void batches.start({ grid, workers });
+    void batches.start({ ...extras, grid, workers: Number(workers.trim()) });
+  };
+  const cancel = async (): Promise<void> => {
+    const running = batch?.counts.running ?? 0;
+    const queued = batch?.counts.queued ?? 0;
+    const ok =
+      props.confirm === undefined ||
+      (await props.confirm({
+        title: 'Cancel the batch',
+        body: `Interrupt the ${running} running ${running === 1 ? 'run' : 'runs'} (recorded as interrupted; their work is lost) and leave the ${queued} queued ${queued === 1 ? 'set' : 'sets'} unstarted?`,
+        accept: 'Cancel batch',
+        warn: true
+      }));
+    if (ok) {
+      await batches.cancel();
+    }
   };
   return (
     <section
@@ -223,7 +298,19 @@ export function BatchSection(props: {
         </p>
       ) : (
         <>
-          <GridEditor parameters={parameters} values={values} onChange={setValues} />
+          {props.gridFiles ? (
+            <GridFilesPicker
+              files={props.gridFiles}
+              editor={editor}
+              onEdit={file => props.onEditFile?.(file)}
+            />
+          ) : null}
+          <GridEditor
+            parameters={parameters}
+            values={editor.values}
+            onChange={editor.setValues}
+          />
+          <LoadedGridNote editor={editor} />
           <PreviewView preview={preview} error={error} pending={pending} />
           <div className="jp-dsl-actions">
             <label>
@@ -232,11 +319,14 @@ export function BatchSection(props: {
                 className="jp-mod-styled jp-dsl-workers"
                 type="number"
                 min={1}
-                max={64}
+                max={MAX_WORKERS}
+                step={1}
                 value={workers}
-                onChange={event =>
-                  setWorkers(Math.max(1, Number(event.target.value) || 1))
+                aria-invalid={workersError !== null ? true : undefined}
+                aria-describedby={
+                  workersError !== null ? 'jp-dsl-batch-workers-error' : undefined
                 }
+                onChange={event => setWorkers(event.target.value)}
                 data-testid="dsl-batch-workers"
               />
             </label>
@@ -244,19 +334,29 @@ export function BatchSection(props: {
               className="jp-mod-styled jp-mod-accept"
               onClick={run}
               disabled={!ready || batches.busy}
-              aria-label={`Run the batch: ${preview?.count ?? 0} runs, ${workers} at once`}
+              aria-label={`Run the batch: ${preview?.count ?? 0} runs, ${workersError === null ? workers.trim() : '?'} at once`}
               data-testid="dsl-batch-start"
             >
               {batches.busy ? 'Starting…' : 'Run batch'}
             </button>
           </div>
+          {workersError !== null ? (
+            <div
+              id="jp-dsl-batch-workers-error"
+              className="jp-dsl-field-error"
+              role="alert"
+              data-testid="dsl-batch-workers-error"
+            >
+              {workersError}
+            </div>
+          ) : null}
         </>
       )}
       <ErrorBox error={batches.error} context="Batch" />
       {batch !== null ? (
         <ProgressView
           batch={batch}
-          onCancel={() => void batches.cancel()}
+          onCancel={() => void cancel()}
           onOpenRun={props.onOpenRun}
         />
       ) : null}

@@ -9,11 +9,12 @@ import React from 'react';
 import { DslApiError } from '../api';
 import { FindingsModel, Outcome } from '../findingsmodel';
 import { asApiError } from '../fetched';
-import { CompleteReply } from '../wire';
+import { CompleteReply, GoalItem } from '../wire';
 import { ErrorBox, useSignal } from './common';
 import { ISidebarActions, ISidebarContext } from './context';
 import { isWebUrl } from './IssueView';
 import { Markdown } from './Markdown';
+import { tickQuestion, trackerKindOf } from './outward';
 
 /**
  * The body of a whole HTML document (the summary's `<title>` and styles are not content). Parsed in
@@ -27,17 +28,14 @@ export function htmlBody(html: string): string {
 function Goals(props: {
   findings: FindingsModel;
   onError: (error: DslApiError | null) => void;
-  /** Asks before an edit of an issue on a forge (null: a local tracker, no question). */
-  confirmForge: ((what: string) => Promise<boolean>) | null;
+  /** Asks before a goal is ticked or unticked (an outward edit on a forge; see outward.ts). */
+  confirmTick: (goal: GoalItem, done: boolean) => Promise<boolean>;
 }): JSX.Element | null {
-  const { findings, onError, confirmForge } = props;
+  const { findings, onError, confirmTick } = props;
   const [question, setQuestion] = React.useState('');
   const [busy, setBusy] = React.useState(false);
   const goals = findings.goals.value?.goals ?? null;
-  const act = async (what: string, work: () => Promise<void>): Promise<void> => {
-    if (confirmForge && !(await confirmForge(what))) {
-      return;
-    }
+  const act = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
     onError(null);
     try {
@@ -72,9 +70,11 @@ function Goals(props: {
                   data-testid="dsl-goal-tick"
                   onChange={e => {
                     const done = e.target.checked;
-                    void act(`${done ? 'tick' : 'untick'} goal ${goal.number}`, () =>
-                      findings.tickGoal(goal.number, done)
-                    );
+                    void (async () => {
+                      if (await confirmTick(goal, done)) {
+                        await act(() => findings.tickGoal(goal.number, done));
+                      }
+                    })();
                   }}
                 />{' '}
                 {goal.text}
@@ -87,7 +87,8 @@ function Goals(props: {
         className="jp-dsl-number-form"
         onSubmit={e => {
           e.preventDefault();
-          void act(`add the goal “${question.trim()}”`, async () => {
+          // an explicit Add: it does not ask (see outward.ts)
+          void act(async () => {
             await findings.addGoal(question);
             setQuestion('');
           });
@@ -294,17 +295,10 @@ export function FindingsSection(props: {
         <Goals
           findings={findings}
           onError={setError}
-          confirmForge={
-            model.trackerKind === null || model.trackerKind === 'local'
-              ? null
-              : what =>
-                  props.context.actions.confirm({
-                    title: `Edit the issue on ${model.trackerKind}`,
-                    body: `This will ${what} in the issue's Goals on ${model.trackerKind}.`,
-                    accept: 'Edit the issue',
-                    warn: true
-                  })
-          }
+          confirmTick={async (goal, done) => {
+            const question = tickQuestion(await trackerKindOf(model), goal, done);
+            return question === null || props.context.actions.confirm(question);
+          }}
         />
       ) : null}
       <ErrorBox error={findings.preview.error} context="Could not read the findings" />

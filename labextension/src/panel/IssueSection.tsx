@@ -5,6 +5,7 @@
 import React from 'react';
 
 import { DslApiError, Issue, IssueType, StateFilter, TemplatesReply } from '../api';
+import { tellFollowUp } from '../branchfollow';
 import { DslModel } from '../model';
 import { asApiError } from '../fetched';
 import { ErrorBox, TypeColors, useSignal } from './common';
@@ -13,6 +14,7 @@ import { ISidebarContext } from './context';
 import { IssueView } from './IssueView';
 import { LinkPicker } from './LinkPicker';
 import { NewIssueForm } from './NewIssueForm';
+import { linkQuestion, trackerKindOf } from './outward';
 
 /** The badge colors of the templates route, by type. */
 export function colorsOf(templates: TemplatesReply | null): TypeColors {
@@ -87,6 +89,7 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
   const focusRequest = useFocusRequests(model);
   const [error, setError] = React.useState<DslApiError | null>(null);
   const [branchBusy, setBranchBusy] = React.useState(false);
+  const [created, setCreated] = React.useState(0);
   const listIssues = React.useCallback(
     (query: { type?: IssueType; state?: StateFilter }) => model.listIssues(query),
     [model]
@@ -110,6 +113,12 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
       setError(asApiError(caught));
     }
   };
+  const linkTo = async (number: number, issue?: Issue): Promise<void> => {
+    const question = linkQuestion(await trackerKindOf(model), number, issue);
+    if (question === null || (await actions.confirm(question))) {
+      await model.linkTo(number);
+    }
+  };
   const switchBranch = async (): Promise<void> => {
     const branch =
       model.link.kind === 'linked'
@@ -130,6 +139,7 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
       if (result.stash_note) {
         setError(new DslApiError(0, result.stash_note));
       }
+      tellFollowUp(result, actions);
     } catch (caught) {
       setError(asApiError(caught));
     } finally {
@@ -201,14 +211,19 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
           path={path}
           colors={colors}
           listIssues={listIssues}
-          onLink={number => model.linkTo(number)}
+          onLink={linkTo}
+          version={created}
         />
         <NewIssueForm
           path={path}
           templates={templates}
           templatesError={templatesError}
           listAsks={listAsks}
-          onCreate={request => model.createAndLink(request)}
+          onCreate={async (request, linkIt) => {
+            const reply = await model.createIssue(request, linkIt);
+            setCreated(count => count + 1); // the picker lists it
+            return reply;
+          }}
           focusRequest={focusRequest}
         />
       </>

@@ -13,7 +13,10 @@ export interface ILinkPickerProps {
   path: string;
   colors: TypeColors;
   listIssues: (query: { type?: IssueType; state?: StateFilter }) => Promise<Issue[]>;
-  onLink: (number: number) => Promise<unknown>;
+  /** Link to issue `number` (`issue`: when picked from the list). */
+  onLink: (number: number, issue?: Issue) => Promise<unknown>;
+  /** Changes when an issue was created, so the list is fetched again. */
+  version?: number;
 }
 
 const STATES: StateFilter[] = ['open', 'closed', 'all'];
@@ -32,7 +35,7 @@ export function matchesSearch(issue: Issue, search: string): boolean {
 }
 
 export function LinkPicker(props: ILinkPickerProps): JSX.Element {
-  const { path, colors, listIssues, onLink } = props;
+  const { path, colors, listIssues, onLink, version } = props;
   const [type, setType] = React.useState<IssueType | ''>('');
   const [state, setState] = React.useState<StateFilter>('open');
   const [issues, setIssues] = React.useState<Issue[] | null>(null);
@@ -53,15 +56,15 @@ export function LinkPicker(props: ILinkPickerProps): JSX.Element {
     return () => {
       current = false;
     };
-  }, [path, type, state, listIssues]);
+  }, [path, type, state, listIssues, version]);
 
   const shown = (issues ?? []).filter(issue => matchesSearch(issue, search));
 
-  const link = async (value: number): Promise<void> => {
+  const link = async (value: number, issue?: Issue): Promise<void> => {
     setBusy(true);
     setLinkError(null);
     try {
-      await onLink(value);
+      await onLink(value, issue);
     } catch (error) {
       setLinkError(asApiError(error));
     } finally {
@@ -156,7 +159,7 @@ export function LinkPicker(props: ILinkPickerProps): JSX.Element {
                 disabled={busy}
                 title={`Link this notebook to #${issue.number}`}
                 data-testid={`dsl-pick-issue-${issue.number}`}
-                onClick={() => void link(issue.number)}
+                onClick={() => void link(issue.number, issue)}
               >
                 <TypeBadge type={issue.type} colors={colors} />
                 <span className="jp-dsl-number">#{issue.number}</span>

@@ -1,10 +1,12 @@
 /**
  * "New issue": a DSLP issue from its template (type, title, the Ask it belongs to, optional
- * section texts), created on the project's tracker and linked to the active notebook.
+ * section texts), created on the project's tracker and, when "Link this notebook to it" is
+ * ticked (the default for every type but an Ask), linked to the active notebook.
  */
 import React from 'react';
 
 import {
+  CreatedIssueReply,
   DslApiError,
   Issue,
   IssueType,
@@ -21,7 +23,11 @@ export interface INewIssueFormProps {
   templates: TemplatesReply | null;
   templatesError: DslApiError | null;
   listAsks: () => Promise<Issue[]>;
-  onCreate: (request: Omit<NewIssueRequest, 'path'>) => Promise<unknown>;
+  /** Create the issue; `link`: link the active notebook to it. */
+  onCreate: (
+    request: Omit<NewIssueRequest, 'path'>,
+    link: boolean
+  ) => Promise<CreatedIssueReply>;
   /** Changes when a command asks for the form: it then takes the focus. */
   focusRequest: number;
 }
@@ -30,6 +36,15 @@ export interface INewIssueFormProps {
 export function variantOf(template: TemplateInfo): string | undefined {
   const dot = template.key.indexOf('.');
   return dot < 0 ? undefined : template.key.slice(dot + 1).toLowerCase();
+}
+
+/**
+ * Whether a new issue of `type` is linked to the notebook unless the user says otherwise: the work
+ * of a Data, Explore, Experiment or Model issue happens in a notebook; an Ask is the question its
+ * other issues answer, usually made before them.
+ */
+export function linksByDefault(type: IssueType): boolean {
+  return type !== 'Ask';
 }
 
 /** The sections a user filled in, keyed by heading (empty ones are left to the template). */
@@ -54,6 +69,8 @@ export function NewIssueForm(props: INewIssueFormProps): JSX.Element {
   const [sections, setSections] = React.useState<Record<string, string>>({});
   const [error, setError] = React.useState<DslApiError | null>(null);
   const [busy, setBusy] = React.useState(false);
+  const [link, setLink] = React.useState(linksByDefault('Explore'));
+  const [created, setCreated] = React.useState<CreatedIssueReply | null>(null);
   const titleInput = React.useRef<HTMLInputElement>(null);
 
   const info = types.find(t => t.type === type) ?? types[0];
@@ -105,10 +122,12 @@ export function NewIssueForm(props: INewIssueFormProps): JSX.Element {
     }
     setBusy(true);
     setError(null);
+    setCreated(null);
     try {
-      await onCreate(request);
+      const reply = await onCreate(request, link);
       setTitle('');
       setSections({});
+      setCreated(link ? null : reply); // linked: the section shows the issue instead of the form
     } catch (caught) {
       setError(asApiError(caught));
     } finally {
@@ -133,6 +152,7 @@ export function NewIssueForm(props: INewIssueFormProps): JSX.Element {
                 setType(next.type);
                 setTemplateKey('');
                 setSections({});
+                setLink(linksByDefault(next.type));
               }
             }}
           >
@@ -212,15 +232,30 @@ export function NewIssueForm(props: INewIssueFormProps): JSX.Element {
             ))}
           </details>
         ) : null}
+        <label className="jp-dsl-check">
+          <input
+            type="checkbox"
+            checked={link}
+            data-testid="dsl-new-link"
+            onChange={e => setLink(e.target.checked)}
+          />{' '}
+          Link this notebook to it
+        </label>
         <button
           type="submit"
           className="jp-mod-styled jp-mod-accept"
           disabled={busy || !info}
           data-testid="dsl-new-submit"
         >
-          Create and link
+          {link ? 'Create and link' : 'Create'}
         </button>
       </form>
+      {created !== null ? (
+        <p className="jp-dsl-muted" role="status" data-testid="dsl-new-created">
+          Created {created.issue.type ?? 'issue'} #{created.issue.number} “
+          {created.issue.title}”; this notebook is not linked to it.
+        </p>
+      ) : null}
       <ErrorBox error={error} context="Could not create the issue" />
     </section>
   );

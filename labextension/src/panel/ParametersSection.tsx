@@ -111,6 +111,7 @@ function ConfigPicker(props: { context: ISidebarContext }): JSX.Element | null {
               <code>{path}</code>
             </label>{' '}
             <button
+              type="button"
               className="jp-dsl-link-button"
               aria-label={`Edit ${path}`}
               data-testid="dsl-config-edit"

@@ -30,6 +30,8 @@ export interface ISidebarActions {
   makeParametersCell(): void;
   /** Say that an action succeeded (JupyterLab's notifications). */
   notify(message: string): void;
+  /** Say what the user should know and act on (a warning that stays until dismissed). */
+  warn(message: string): void;
 }
 
 export interface ISidebarContext {

@@ -27,8 +27,9 @@ function RunsOfNotebook(props: { context: ISidebarContext }): JSX.Element | null
 
 /** The Batch section: a grid of parameter sets run in fresh kernels, with live progress. */
 function BatchOfNotebook(props: { context: ISidebarContext }): JSX.Element | null {
-  const { model, actions } = props.context;
+  const { model, form, actions, settings } = props.context;
   useSignal(model.changed);
+  useSignal(form.changed); // the grid files come with the config files
   const batches = useBatchModel(model);
   const path = model.path;
   if (path === null) {
@@ -40,6 +41,10 @@ function BatchOfNotebook(props: { context: ISidebarContext }): JSX.Element | nul
       path={path}
       params={model.params}
       onOpenRun={actions.openRunNotebook}
+      gridFiles={form.gridFiles}
+      onEditFile={actions.openFile}
+      confirm={actions.confirm}
+      defaultWorkers={settings.value.defaultWorkers}
     />
   );
 }

@@ -156,6 +156,13 @@ test('a held batch survives a reload, shows in a second tab, and is cancelled', 
     await expect(otherProgress.getByTestId('dsl-batch-id')).toHaveText(id ?? '');
     await expect(otherProgress.getByTestId('dsl-batch-status')).toHaveText('running');
     await otherProgress.getByTestId('dsl-batch-cancel').click();
+    // cancelling interrupts the running run: the sidebar asks first
+    const dialog = other.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Interrupt the 1 running run');
+    await dialog.getByRole('button', { name: 'Cancel batch' }).click();
+    await expect(otherProgress.getByTestId('dsl-batch-status')).toHaveText(
+      /^(running \(cancelling…\)|cancelled)$/
+    );
     await other.close();
 
     // the first tab follows the same batch to its end

@@ -63,6 +63,11 @@ test('links a notebook to a GitHub issue from the sidebar, the Ask maintained, n
   await expect(sidebar.getByTestId('dsl-not-linked')).toBeVisible();
 
   await sidebar.getByTestId(`dsl-pick-issue-${explore.number}`).click();
+  // linking changes the Ask on GitHub: the sidebar asks first, naming the line it adds
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText(`adds “${line}” to Ask #${ask.number} on GitHub`);
+  expect((await askBody()).split('\n')).not.toContain(line); // nothing changed before the answer
+  await dialog.getByRole('button', { name: 'Link' }).click();
 
   await expect(sidebar.getByTestId('dsl-issue-number')).toHaveText(
     `#${explore.number}`
