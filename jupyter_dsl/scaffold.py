@@ -18,7 +18,7 @@ from .files import write_text_atomic
 from .lifecycle import TEMPLATES, template_file
 from .project import CONFIG_NAME, DEFAULT_CONFIG, load_settings
 
-IGNORED = [".dsl/", "data/", "models/"]
+IGNORED = [".dsl/", "data/", "models/", ".ipynb_checkpoints/"]  # .ipynb_checkpoints/: JupyterLab's autosaves
 TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
 COMMIT_MESSAGE = "Start a DSLP project (jupyter dsl init)"
 
@@ -92,7 +92,8 @@ def init_project(
     name: str | None = None,
     commit: bool = False,
 ) -> InitReport:
-    """Write ``dsl.toml``, ignore ``.dsl/``, ``data/`` and ``models/``, optionally the issue templates.
+    """Write ``dsl.toml``, ignore ``.dsl/``, ``data/``, ``models/`` and ``.ipynb_checkpoints/``, optionally
+    the issue templates.
 
     A file that exists is never overwritten without ``force``; running twice changes nothing.
     ``commit``: when this call ran ``git init``, commit the files it wrote (and nothing else), so that
