@@ -40,17 +40,17 @@ def new_issue(
         raise InvalidInput("an issue needs a title")
     if ask is not None and not issue_type.links_ask:
         raise InvalidInput(
-            f"--ask applies to Data, Explore, Experiment and Model issues, not {issue_type.value}"
+            f"an Ask link applies to Data, Explore, Experiment and Model issues, not {issue_type.value}"
         )
     if experiment is not None and issue_type is not IssueType.MODEL:
-        raise InvalidInput("--experiment applies to Model issues only")
+        raise InvalidInput("a Based on Experiment link applies to Model issues only")
     for number, what in ((ask, IssueType.ASK), (experiment, IssueType.EXPERIMENT)):
         if number is None:
             continue
         try:
             referenced = tracker.get(number)
         except NotFound as exc:
-            raise NotFound(f"the {what.value} #{number} does not exist", hint=exc.hint) from exc
+            raise NotFound(f"the {what.value} #{number} does not exist", hint=exc.advice) from exc
         # an Explore may be prompted by any issue; an Experiment or Model names its Ask and Experiment
         wrong_type = referenced.type is not None and referenced.type is not what
         if wrong_type and not (what is IssueType.ASK and issue_type is IssueType.EXPLORE):
@@ -70,7 +70,7 @@ def _keep_ask(update: Callable[[], object], done: str) -> None:
     try:
         update()
     except Conflict as exc:
-        raise Conflict(f"{done}, but {exc.message}", hint=exc.hint) from exc
+        raise Conflict(f"{done}, but {exc.message}", hint=exc.advice) from exc
 
 
 def edit_issue(tracker: Tracker, number: int, *, title: str | None = None, body: str | None = None) -> Issue:

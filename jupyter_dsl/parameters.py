@@ -19,12 +19,17 @@ from typing import Any
 
 import yaml
 
-from . import notebooks
+from . import hints, notebooks
 from .cell_tags import TagResult, tag_cell, tagged_cell
 from .errors import ConfigError, InvalidInput
+from .hints import Hint
+from .parameter_problems import TYPED, ParameterProblem, ParameterProblems
 
 __all__ = [
+    "TYPED",
     "Parameter",
+    "ParameterProblem",
+    "ParameterProblems",
     "ParametersCell",
     "ResolvedParameters",
     "TagResult",
@@ -223,12 +228,15 @@ def inspect(path: Path, kernel_name: str | None = None) -> ParametersCell:
     return ParametersCell(path, index, parameters, notes, code_cells)
 
 
-def no_cell_hint(cell: ParametersCell) -> str:
+def no_cell_hint(cell: ParametersCell) -> Hint:
     shown = ", ".join(f"{i + 1}: {line!r}" for i, line in cell.code_cells[:5])
-    return (
-        "Tag the cell that assigns the defaults with `jupyter dsl params NOTEBOOK --tag-cell N` "
-        f"(N counts cells from 1; code cells: {shown or 'none'}), or add the tag 'parameters' "
-        "in JupyterLab's property inspector."
+    return hints.hint(
+        "Tag the cell that assigns the defaults as the parameters cell "
+        f"(cells count from 1; code cells: {shown or 'none'}), or add the tag 'parameters' "
+        "in JupyterLab's property inspector.",
+        hints.TAG_PARAMETERS,
+        notebook=cell.path,
+        cell=None,
     )
 
 
@@ -285,7 +293,7 @@ def load_config(path: Path, cell: ParametersCell | None = None) -> dict[str, Any
 
 @dataclass
 class ResolvedParameters:
-    """The values a run uses, where each came from (a file path, "-p" or "given"), and a note for
+    """The values a run uses, where each came from (a file path, TYPED or "given"), and a note for
     each value that was converted to the parameter's type (``-p region 5`` for a str is ``"5"``)."""
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -348,7 +356,7 @@ def resolve(
         resolved.values[name], resolved.sources[name] = value, "given"
     raw_text: dict[str, str] = {}
     for name, text in overrides:
-        resolved.values[name], resolved.sources[name] = parse_scalar(text), "-p"
+        resolved.values[name], resolved.sources[name] = parse_scalar(text), TYPED
         raw_text[name] = text
     if not resolved.values:
         return resolved
@@ -358,12 +366,12 @@ def resolve(
             f"({', '.join(sorted(resolved.values))})",
             hint=no_cell_hint(cell),
         )
-    problems: list[str] = []
+    problems: list[ParameterProblem] = []
     for name, value in list(resolved.values.items()):
         source = resolved.sources[name]
         param = cell.get(name)
         if param is None:
-            problems.append(f"unknown parameter {name!r} (from {source})")
+            problems.append(ParameterProblem(f"unknown parameter {name!r}", source))
             continue
         ok, converted = _check(param, value)
         if not ok and name in raw_text and param.type == "str":  # `-p name 007` meant the text
@@ -375,9 +383,11 @@ def resolve(
             resolved.coerced[name] = f"int {value!r} taken as float {converted!r}"
         if not ok:
             got = _kind_of_value(value) if _kind_of_value(value) != "any" else type(value).__name__
-            problems.append(f"parameter {name!r} must be {param.type}, got {got} {value!r} (from {source})")
+            problems.append(
+                ParameterProblem(f"parameter {name!r} must be {param.type}, got {got} {value!r}", source)
+            )
             continue
         resolved.values[name] = converted
     if problems:
-        raise InvalidInput("; ".join(problems), hint=_valid(cell))
+        raise ParameterProblems(problems, hint=_valid(cell))
     return resolved

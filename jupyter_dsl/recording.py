@@ -49,7 +49,7 @@ def run_dir() -> Path:
     if _SCRATCH is None:
         _SCRATCH = Path(tempfile.mkdtemp(prefix="jupyter-dsl-scratch-"))
         warnings.warn(
-            f"not running under `jupyter dsl run`: files written to {_SCRATCH} are not recorded",
+            f"not in a recorded run: files written to {_SCRATCH} are not recorded",
             stacklevel=2,
         )
     return _SCRATCH

@@ -63,7 +63,7 @@ class InitReport:
         said = [f"initialized a git repository in {self.root}"] if self.git_initialized else []
         said += [f"created   {name}" for name in self.created]
         said += [f"replaced  {name}" for name in self.overwritten]
-        said += [f"kept      {name} (differs; --force replaces it)" for name in self.kept]
+        said += [f"kept      {name} (yours differs; a forced init replaces it)" for name in self.kept]
         if self.ignored:
             said.append(f"ignored   {', '.join(self.ignored)} in .gitignore")
         if self.committed:

@@ -173,7 +173,7 @@ def test_plot_one_line_per_other_parameter(finished_batch: tuple[Path, str]) -> 
     assert "chart.png" in out.stdout
     assert (root / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = dsl(root, "plot", "--batch", batch_id, "--x", "nope", "--y", "score", code=2)
-    assert "--x 'nope' is not a parameter" in bad.stderr
+    assert "the x axis 'nope' is not a parameter" in bad.stderr
 
 
 def test_two_batches_at_once_on_one_project(tmp_path: Path) -> None:

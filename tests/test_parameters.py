@@ -11,7 +11,9 @@ import pytest
 from runs_support import NOTEBOOKS, dsl, dsl_json, make_project
 
 from jupyter_dsl import parameters
+from jupyter_dsl.cli.hints import cli_hint
 from jupyter_dsl.errors import ConfigError, Conflict, InvalidInput, NotFound
+from jupyter_dsl.hints import TAG_PARAMETERS
 
 
 @pytest.fixture()
@@ -58,9 +60,9 @@ def test_inspect_complex_parameters(nb_dir: Path) -> None:
 def test_inspect_without_parameters_cell_and_without_kernelspec(nb_dir: Path) -> None:
     none = parameters.inspect(nb_dir / "no_parameters.ipynb")
     assert none.cell_index is None and none.parameters == ()
-    assert "--tag-cell" in parameters.no_cell_hint(none) and "1: 'msg = None'" in parameters.no_cell_hint(
-        none
-    )
+    hint = parameters.no_cell_hint(none)
+    assert hint.action is not None and hint.action.name == TAG_PARAMETERS and "1: 'msg = None'" in hint.text
+    assert "--tag-cell" not in hint.text and "--tag-cell N" in (cli_hint(hint) or "")
     bare = parameters.inspect(nb_dir / "no_kernelspec.ipynb")
     assert [(p.name, p.type, p.help) for p in bare.parameters] == [("size", "int", "rows")]
 

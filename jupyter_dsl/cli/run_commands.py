@@ -20,6 +20,7 @@ from ..runs.rerun import rerun as rerun_run
 from ..runs.table import format_value
 from . import runs_view  # noqa: F401  (registers `runs`)
 from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
+from .hints import cli_hint
 from .runs_view import print_record, print_table
 
 
@@ -110,7 +111,7 @@ def _project_root(path: Path) -> Path | None:
 def _print_params(cell: parameters.ParametersCell, resolved: parameters.ResolvedParameters) -> None:
     if cell.cell_index is None:
         console.print(f"{cell.path.name} has no parameters cell.", highlight=False)
-        console.print(_escape(parameters.no_cell_hint(cell)), highlight=False)
+        console.print(_escape(cli_hint(parameters.no_cell_hint(cell)) or ""), highlight=False)
         return
     console.print(f"{cell.path.name}: parameters cell is cell {cell.cell_index + 1}", highlight=False)
     if not cell.parameters:

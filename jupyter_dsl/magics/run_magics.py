@@ -22,6 +22,7 @@ from .base import (
     add_notebook_argument,
     subcommand,
 )
+from .hints import magic_hint
 from .views import md_escape
 
 
@@ -67,7 +68,8 @@ def params(session: MagicSession, args: argparse.Namespace) -> Any:
     if args.json:
         return cell.to_json()
     if cell.cell_index is None:
-        return TableView(f"{cell.path.name} has no parameters cell", [], [], parameters.no_cell_hint(cell))
+        said = magic_hint(parameters.no_cell_hint(cell), session.current_notebook()) or ""
+        return TableView(f"{cell.path.name} has no parameters cell", [], [], said)
     rows = [
         [p.name, p.type + (" or None" if p.optional and p.type != "any" else ""), p.default, p.help]
         for p in cell.parameters
@@ -96,7 +98,7 @@ def record(session: MagicSession, args: argparse.Namespace) -> None:
     if recording.RUN_ID_ENV not in os.environ:
         print(
             f"not in a recorded run: {args.name} will be recorded only when the notebook runs via "
-            "`jupyter dsl run` / `%dsl run`"
+            "`%dsl run`, a batch or the sidebar's Run"
         )
 
 

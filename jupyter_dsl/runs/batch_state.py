@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import hints
 from ..database import ensure_schema, transaction
 from ..errors import Conflict, NotFound
 from .records import canonical_json, now_iso
@@ -176,7 +177,7 @@ class BatchStore:
                 raise Conflict(
                     f"batch {batch_id} is still running (driver pid {row['driver_pid']} on "
                     f"{row['driver_host']})",
-                    hint="Wait for it, or cancel it first (Ctrl-C in its terminal).",
+                    hint="Wait for it, or cancel it first.",
                 )
             self.conn.execute(
                 "UPDATE batches SET status = ?, driver_token = ?, driver_pid = ?, driver_host = ?, "
@@ -250,7 +251,10 @@ class BatchStore:
     def _row(self, batch_id: str) -> Any:
         row = self.conn.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no batch {batch_id!r}", hint="`jupyter dsl batches` lists the batches.")
+            raise NotFound(
+                f"no batch {batch_id!r}",
+                hint=hints.hint("The list of batches shows their ids.", hints.LIST_BATCHES),
+            )
         return row
 
     def reap(self, batch_id: str) -> bool:

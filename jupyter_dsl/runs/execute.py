@@ -20,7 +20,7 @@ from typing import Any
 
 import nbformat
 
-from .. import notebooks, parameters, recording
+from .. import hints, notebooks, parameters, recording
 from ..errors import ConfigError, DslError, InvalidInput
 from ..project import Project
 from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
@@ -66,7 +66,7 @@ class RunPlan:
     rerun_of: str | None = None
 
 
-def _kernel_name(project: Project, node: Any, given: str | None) -> str:
+def _kernel_name(project: Project, notebook: Path, node: Any, given: str | None) -> str:
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     name = (
@@ -79,7 +79,12 @@ def _kernel_name(project: Project, node: Any, given: str | None) -> str:
         installed = ", ".join(sorted(manager.find_kernel_specs())) or "none"
         raise ConfigError(
             f"no Jupyter kernel named {name!r} is installed",
-            hint=f"Installed kernels: {installed}. Pass --kernel NAME or set [runs] kernel in dsl.toml.",
+            hint=hints.hint(
+                f"Installed kernels: {installed}. Choose one for the run, or set [runs] kernel in dsl.toml.",
+                hints.RUN,
+                notebook=notebook,
+                kernel=None,
+            ),
         ) from None
     return name
 
@@ -101,7 +106,7 @@ def plan_run(
         relative = project.relative(path)
     except ValueError:
         raise InvalidInput(f"{path} is not inside the project at {project.root}") from None
-    kernel_name = _kernel_name(project, node, kernel)
+    kernel_name = _kernel_name(project, path, node, kernel)
     cell = parameters.inspect(path, kernel_name)
     resolved = parameters.resolve(cell, config_files, overrides, values)
     return RunPlan(

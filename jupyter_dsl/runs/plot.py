@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import hints
 from ..errors import InvalidInput
 from .records import canonical_json
 from .store import RunQuery, RunStore, RunSummary
@@ -72,15 +73,17 @@ def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str) -> Ch
     if not runs:
         raise InvalidInput(
             f"{what} has no succeeded runs to plot",
-            hint="`jupyter dsl runs --batch ID` lists its runs; `jupyter dsl batches` lists the batches.",
+            hint=hints.list_runs(query.batch_id) if query.batch_id else hints.list_runs(),
         )
     names = sorted({n for run in runs for n in run.parameters})
     if x not in names:
-        raise InvalidInput(f"--x {x!r} is not a parameter of {what}", hint=f"Parameters: {', '.join(names)}.")
+        raise InvalidInput(
+            f"the x axis {x!r} is not a parameter of {what}", hint=f"Parameters: {', '.join(names)}."
+        )
     metrics = metric_names(runs)
     if y not in metrics:
         raise InvalidInput(
-            f"--y {y!r} is not a metric of {what}",
+            f"the y axis {y!r} is not a metric of {what}",
             hint=f"Metrics: {', '.join(metrics) or 'none recorded (jupyter_dsl.record(name, number))'}.",
         )
     lines = _series(runs, x, y)

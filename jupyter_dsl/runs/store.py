@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import hints
 from ..database import connect, ensure_schema, transaction
 from ..errors import InvalidInput, NotFound
 from ..project import Project
@@ -246,7 +247,7 @@ class RunStore:
         ``NotFound`` when no id contains it, ``InvalidInput`` listing them when several do."""
         text = text.strip()
         if not text:
-            raise NotFound("no run id given", hint="`jupyter dsl runs` lists the recorded runs.")
+            raise NotFound("no run id given", hint=hints.list_runs())
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.conn.execute(
             "SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (pattern,)
@@ -256,7 +257,7 @@ class RunStore:
             suffix = "-" + text.lower()
             ids = [i for i in ids if i.lower().endswith(suffix)] or ids
         if not ids:
-            raise NotFound(f"no run {text!r}", hint="`jupyter dsl runs` lists the recorded runs.")
+            raise NotFound(f"no run {text!r}", hint=hints.list_runs())
         if len(ids) > 1:
             shown = ", ".join(ids[:_SHOWN_MATCHES])
             more = f" and {len(ids) - _SHOWN_MATCHES} more" if len(ids) > _SHOWN_MATCHES else ""

@@ -47,7 +47,7 @@ def sort_by_metric(runs: list[RunSummary], key: str) -> list[RunSummary]:
     name = key.removeprefix("-")
     if runs and name not in metric_names(runs):
         raise InvalidInput(
-            f"--sort {key!r}: no listed run has the metric {name!r}",
+            f"cannot sort by {key!r}: no listed run has the metric {name!r}",
             hint=f"Metrics: {', '.join(metric_names(runs)) or 'none'}; -NAME sorts highest first.",
         )
     having = [run for run in runs if name in run.metrics]
