@@ -74,6 +74,14 @@ class Parameter:
     annotation: str = ""  # as written ("List[str]"); empty without one
     optional: bool = False  # None is accepted as well as ``type``
 
+    @property
+    def value(self) -> Any:
+        """What the default stands for: a literal's value (``0.5``, ``[1, 2]``), else the text as written."""
+        try:
+            return ast.literal_eval(self.default)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return self.default
+
     def describe(self) -> str:
         shown = self.type + (" or None" if self.optional and self.type not in ("None", "any") else "")
         return f"{self.name}: {shown} = {self.default}"
@@ -99,6 +107,11 @@ class ParametersCell:
     def get(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Each parameter's default value (what a run that is not given it uses)."""
+        return {p.name: p.value for p in self.parameters}
+
     def summary(self) -> str:
         if not self.parameters:
             return "(none)"
@@ -107,7 +120,8 @@ class ParametersCell:
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
-            "cell": self.cell_index,
+            "cell": None if self.cell_index is None else self.cell_index + 1,  # as JupyterLab numbers it
+            "cell_index": self.cell_index,  # its position in the notebook's cells (from 0)
             "parameters": [p.to_json() for p in self.parameters],
             "notes": list(self.notes),
         }

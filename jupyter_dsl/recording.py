@@ -150,7 +150,7 @@ class RecordedValue:
     name: str
     kind: str  # number | text | json | table | image
     value: Any  # for an image: base64 PNG (moved to an artifact by the run)
-    cell: int
+    cell: int  # its cell's position in the executed notebook (a run's record numbers it in the input one)
     source: str = "jupyter_dsl"  # or "scrapbook"
 
     def to_json(self) -> dict[str, Any]:

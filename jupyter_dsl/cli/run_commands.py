@@ -69,11 +69,13 @@ def params(
     path = resolve_path(notebook)
     if tag_cell is not None:
         result = parameters.tag_cell(path, tag_cell - 1, move=move)
+        moved_from = result.moved_from + 1 if result.moved_from is not None else None  # cells from 1
         payload = {
             "path": str(path),
-            "cell": result.cell_index,
+            "cell": result.cell_index + 1,
+            "cell_index": result.cell_index,
             "changed": result.changed,
-            "moved_from": result.moved_from,
+            "moved_from": moved_from,
         }
 
         def said() -> None:
@@ -82,7 +84,7 @@ def params(
                     f"cell {tag_cell} is already the parameters cell; nothing changed", highlight=False
                 )
             else:
-                moved = f" (moved from cell {result.moved_from + 1})" if result.moved_from is not None else ""
+                moved = f" (moved from cell {moved_from})" if moved_from is not None else ""
                 console.print(
                     f"tagged cell {tag_cell} of {path.name} as the parameters cell{moved}", highlight=False
                 )

@@ -144,7 +144,7 @@ def record_view(record: RunRecord) -> TableView:
     rows += [[f"parameter {k}", format_value(v)] for k, v in record.parameters.items()]
     rows += [[f"metric {k}", format_value(v)] for k, v in record.metrics.items()]
     if record.error is not None:
-        where = f"cell {record.error.cell + 1}: " if record.error.cell is not None else ""
+        where = f"cell {record.error.cell}: " if record.error.cell is not None else ""
         rows.append(["error", f"{where}{record.error.ename}: {record.error.evalue}"])
     if record.artifacts:
         rows.append(["output", record.artifacts[0]])

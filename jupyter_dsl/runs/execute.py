@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
 from .kernels import StartedKernel, start_kernel
-from .outcome import read_outcome, strip_ansi
+from .outcome import input_indexes, read_outcome, strip_ansi
 from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run
 from .records import RunError, RunRecord, now_iso
 from .store import RunStore
@@ -64,6 +64,12 @@ class RunPlan:
     kernel: str
     batch_id: str | None = None
     rerun_of: str | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)  # the parameters cell's default values
+
+    @property
+    def unset(self) -> dict[str, Any]:
+        """The defaults of the parameters this run is not given: the values it uses for them."""
+        return {name: value for name, value in self.defaults.items() if name not in self.parameters}
 
 
 def _kernel_name(project: Project, notebook: Path, node: Any, given: str | None) -> str:
@@ -110,7 +116,15 @@ def plan_run(
     cell = parameters.inspect(path, kernel_name)
     resolved = parameters.resolve(cell, config_files, overrides, values)
     return RunPlan(
-        project, path, relative, resolved.values, resolved.sources, kernel_name, batch_id, rerun_of
+        project,
+        path,
+        relative,
+        resolved.values,
+        resolved.sources,
+        kernel_name,
+        batch_id,
+        rerun_of,
+        defaults=cell.defaults,
     )
 
 
@@ -178,8 +192,10 @@ def _is_cell_error(exc: BaseException) -> bool:
 
 
 def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) -> None:
+    indexes = input_indexes(node)  # a value's cell is numbered in the input notebook, as errors are
     for name, value in recording.harvest(node).items():
-        data = value.to_json()
+        index = indexes[value.cell] if value.cell < len(indexes) else None
+        data = {**value.to_json(), "cell": None if index is None else index + 1, "cell_index": index}
         if value.kind == "number" and value.value is not None:
             record.metrics[name] = float(value.value)
         if value.kind == "image" and isinstance(value.value, str):

@@ -22,6 +22,8 @@ from .table import format_value, metric_names, varying_parameters
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+UNKNOWN_DEFAULT = "default"  # a parameter a run was not given, recorded before runs kept their defaults
+
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -30,14 +32,17 @@ def _number(value: Any) -> float | None:
 
 
 def _series(runs: list[RunSummary], x: str, y: str) -> dict[str, list[tuple[Any, float]]]:
-    """Label of the other parameters' values -> (x value, metric) points, in x order."""
-    others = [name for name in varying_parameters(runs) if name != x]
+    """Label of the other parameters' values -> (x value, metric) points, in x order. Values are those
+    each run used: a parameter it was not given shows its default (a run recorded before defaults were
+    kept shows "default")."""
+    others = [name for name in varying_parameters(runs, used=True) if name != x]
     lines: dict[str, list[tuple[Any, float]]] = {}
     for run in runs:
-        if y not in run.metrics or x not in run.parameters:
+        used = run.used_parameters
+        if y not in run.metrics or x not in used:
             continue
-        label = ", ".join(f"{n}={format_value(run.parameters.get(n))}" for n in others)
-        lines.setdefault(label, []).append((run.parameters[x], run.metrics[y]))
+        label = ", ".join(f"{n}={format_value(used[n]) if n in used else UNKNOWN_DEFAULT}" for n in others)
+        lines.setdefault(label, []).append((used[x], run.metrics[y]))
     numeric = all(_number(v) is not None for points in lines.values() for v, _ in points)
     for points in lines.values():
         if numeric:
@@ -75,7 +80,7 @@ def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str) -> Ch
             f"{what} has no succeeded runs to plot",
             hint=hints.list_runs(query.batch_id) if query.batch_id else hints.list_runs(),
         )
-    names = sorted({n for run in runs for n in run.parameters})
+    names = sorted({n for run in runs for n in run.used_parameters})
     if x not in names:
         raise InvalidInput(
             f"the x axis {x!r} is not a parameter of {what}", hint=f"Parameters: {', '.join(names)}."

@@ -85,6 +85,7 @@ def _failed_record(task: RunTask, context: RunContext, exc: BaseException) -> Ru
         identity=run_identity(context.notebook_hash, plan.parameters),
         batch_id=plan.batch_id,
         parameter_sources=plan.sources,
+        defaults=plan.unset,
         error=RunError(None, type(exc).__name__, str(exc) or type(exc).__name__),
     )
 
