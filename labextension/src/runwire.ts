@@ -19,8 +19,10 @@ export interface NotebookParameter {
 /** `GET /jupyter-dsl/params/{path}`. */
 export interface ParamsReply {
   path: string;
-  /** The index (from 0) of the cell tagged `parameters`, or null when there is none. */
+  /** The cell tagged `parameters` as JupyterLab numbers it (from 1), or null when there is none. */
   cell: number | null;
+  /** Its position in the notebook's cells (from 0), or null. */
+  cell_index: number | null;
   parameters: NotebookParameter[];
   /** Lines of the cell papermill could not read as parameters. */
   notes: string[];
@@ -69,8 +71,10 @@ export interface RunQuery {
 
 /** Why a run failed (`jupyter_dsl.runs.RunError`). */
 export interface RunError {
-  /** The failing cell of the input notebook, from 0; null when the failure was not in a cell. */
+  /** The failing cell of the input notebook, from 1; null when the failure was not in a cell. */
   cell: number | null;
+  /** Its position in the notebook's cells (from 0), or null. */
+  cell_index: number | null;
   ename: string;
   evalue: string;
   /** Lines, ANSI colours stripped. */

@@ -79,7 +79,9 @@ export interface FindingsReply {
   goals: (GoalItem & { answered_by: number[] })[];
   insights: {
     title: string;
+    /** The cell it comes from, from 1 (`cell_index`: from 0). */
     cell: number;
+    cell_index: number;
     answers: string | null;
     artifacts: number;
   }[];

@@ -212,7 +212,8 @@ describe('requests on the wire', () => {
 
 const PARAMS: ParamsReply = {
   path: 'runs dir/tune #1.ipynb',
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [
     {
       name: 'alpha',
@@ -383,10 +384,11 @@ describe('parameters and runs', () => {
 });
 
 describe('errors', () => {
-  it('carries the status, message and hint of an error answer', async () => {
+  it('carries the status, message, hint and action of an error answer', async () => {
     answerJson(404, {
       message: 'issue #99 not found',
-      hint: 'List issues: jupyter dsl issue list'
+      hint: 'The list of all issues, closed ones too, shows their numbers.',
+      action: { name: 'list_issues', args: { state: 'all' } }
     });
     const error = await makeApi()
       .getIssue(99)
@@ -395,7 +397,8 @@ describe('errors', () => {
     expect(error).toMatchObject({
       status: 404,
       message: 'issue #99 not found',
-      hint: 'List issues: jupyter dsl issue list'
+      hint: 'The list of all issues, closed ones too, shows their numbers.',
+      action: { name: 'list_issues', args: { state: 'all' } }
     });
   });
 
@@ -455,8 +458,13 @@ describe('errors', () => {
     ).toMatchObject({
       status: 409,
       message: 'already linked',
-      hint: null
+      hint: null,
+      action: null
     });
+    expect(
+      errorFromBody(404, '{"message": "m", "hint": "h", "action": {"name": "link"}}')
+        .action
+    ).toBeNull(); // an action without its arguments is not one
     expect(errorFromBody(500, '', 'Internal Server Error').message).toBe(
       'the server answered 500 Internal Server Error'
     );

@@ -45,7 +45,8 @@ const texts = (nodes: HTMLElement[]): string[] => nodes.map(n => n.textContent ?
 
 const PARAMS: ParamsReply = {
   path: 'tune.ipynb',
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [
     {
       name: 'alpha',
@@ -116,7 +117,8 @@ const FAILED: RunRecord = {
   finished_at: '2026-01-01T12:00:03.623+00:00',
   duration_s: 2.5,
   error: {
-    cell: 2,
+    cell: 3,
+    cell_index: 2,
     ename: 'TypeError',
     evalue: 'can only concatenate str (not "int") to <b>str</b>',
     traceback: ['Traceback (most recent call last):', '  File "<cell>", line 1'],
@@ -176,14 +178,16 @@ describe('ParamsSection', () => {
       <ParamsSection
         path="my dir/a.ipynb"
         params={{
-          value: { ...PARAMS, cell: null, parameters: [], notes: [] },
+          value: { ...PARAMS, cell: null, cell_index: null, parameters: [], notes: [] },
           error: null
         }}
       />
     );
+    // the sidebar's own command, never a CLI flag
     expect(texts(byTestId(node, 'dsl-params-hint'))).toEqual([
-      "jupyter dsl params 'my dir/a.ipynb' --tag-cell N"
+      'Make this the Parameters Cell'
     ]);
+    expect(texts(byTestId(node, 'dsl-params-none'))[0]).not.toMatch(/jupyter dsl|--/);
     expect(byTestId(node, 'dsl-param')).toEqual([]);
   });
 
@@ -193,7 +197,7 @@ describe('ParamsSection', () => {
       <ParamsSection path="a.ipynb" params={{ value: null, error }} />
     );
     expect(texts(byTestId(node, 'dsl-error-message'))).toEqual([
-      'Could not read the parameters: a.ipynb is not valid JSON (400)'
+      'Could not read the parameters: a.ipynb is not valid JSON'
     ]);
     expect(texts(byTestId(node, 'dsl-error-hint'))).toEqual(['Fix the file.']);
   });
@@ -391,8 +395,9 @@ describe('the run details', () => {
   it('shows why the record could not be read', async () => {
     const error = new DslApiError(404, "no run 'r2'", 'List the runs.');
     const node = await details({ value: null, error });
+    // the message as the server said it: no HTTP status tacked on
     expect(texts(byTestId(node, 'dsl-error-message'))).toEqual([
-      "Could not read run r2: no run 'r2' (404)"
+      "Could not read run r2: no run 'r2'"
     ]);
     expect(byTestId(node, 'dsl-run-details-status')).toEqual([]);
   });
