@@ -250,7 +250,7 @@ def _record_runs(report: DemoReport) -> None:
         )
         shown = ", ".join(f"{k}={v}" for k, v in record.metrics.items())
         report.steps.append(
-            f"ran it with {CONFIG}{' -p region west' if overrides else ''}: {record.status} ({shown})"
+            f"ran it with {CONFIG}{' and region=west' if overrides else ''}: {record.status} ({shown})"
         )
 
 
