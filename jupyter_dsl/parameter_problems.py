@@ -1,4 +1,5 @@
-"""What is wrong with the values given for a run: each problem with the source of its value.
+"""What is wrong with the values given for a run (each problem with the source of its value), and
+what to do about a notebook that has no parameters cell.
 
 A surface that names typed values its own way (the sidebar's form, where the CLI and magics have
 ``-p``) words the problems with :meth:`ParameterProblems.worded`; the core keeps them apart.
@@ -7,9 +8,14 @@ A surface that names typed values its own way (the sidebar's form, where the CLI
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from . import hints
 from .errors import InvalidInput
 from .hints import Hint
+
+if TYPE_CHECKING:
+    from .parameters import ParametersCell
 
 TYPED = "-p"  # the source of a value typed as text (so recorded in every run's parameter_sources)
 
@@ -31,3 +37,15 @@ class ParameterProblems(InvalidInput):
     def worded(self, typed: str = TYPED) -> str:
         """The problems on one line, typed values named ``typed``."""
         return "; ".join(f"{p.text} (from {typed if p.source == TYPED else p.source})" for p in self.problems)
+
+
+def no_cell_hint(cell: ParametersCell) -> Hint:
+    shown = ", ".join(f"{i + 1}: {line!r}" for i, line in cell.code_cells[:5])
+    return hints.hint(
+        "Tag the cell that assigns the defaults as the parameters cell "
+        f"(cells count from 1; code cells: {shown or 'none'}), or add the tag 'parameters' "
+        "in JupyterLab's property inspector.",
+        hints.TAG_PARAMETERS,
+        notebook=cell.path,
+        cell=None,
+    )

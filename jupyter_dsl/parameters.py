@@ -19,11 +19,10 @@ from typing import Any
 
 import yaml
 
-from . import hints, notebooks
+from . import notebooks
 from .cell_tags import TagResult, tag_cell, tagged_cell
 from .errors import ConfigError, InvalidInput
-from .hints import Hint
-from .parameter_problems import TYPED, ParameterProblem, ParameterProblems
+from .parameter_problems import TYPED, ParameterProblem, ParameterProblems, no_cell_hint
 
 __all__ = [
     "TYPED",
@@ -36,6 +35,7 @@ __all__ = [
     "check_value",
     "inspect",
     "load_config",
+    "no_cell_hint",
     "parse_scalar",
     "resolve",
     "tag_cell",
@@ -240,18 +240,6 @@ def inspect(path: Path, kernel_name: str | None = None) -> ParametersCell:
     parameters = tuple(_parameter(raw) for raw in found.values())
     notes = tuple(m.replace("Unable to parse line", "cannot read line") for m in messages)
     return ParametersCell(path, index, parameters, notes, code_cells)
-
-
-def no_cell_hint(cell: ParametersCell) -> Hint:
-    shown = ", ".join(f"{i + 1}: {line!r}" for i, line in cell.code_cells[:5])
-    return hints.hint(
-        "Tag the cell that assigns the defaults as the parameters cell "
-        f"(cells count from 1; code cells: {shown or 'none'}), or add the tag 'parameters' "
-        "in JupyterLab's property inspector.",
-        hints.TAG_PARAMETERS,
-        notebook=cell.path,
-        cell=None,
-    )
 
 
 # --- values: YAML files and -p overrides ---------------------------------------------------------
