@@ -77,7 +77,7 @@ def _change_body(tracker: Tracker, ask: int, change: Callable[[str], str], descr
             return True
     raise Conflict(
         f"Ask #{ask} kept changing while jupyter-dsl tried to {describe} ({ATTEMPTS} attempts)",
-        hint=f"Nothing of yours was lost; {describe} by hand, or run the command again.",
+        hint=f"Nothing of yours was lost; {describe} by hand, or try again.",
     )
 
 

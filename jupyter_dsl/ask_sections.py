@@ -195,7 +195,7 @@ def set_done(body: str, heading: str, number: int, done: bool = True) -> str:
     items = checklist(body, heading)
     if not 1 <= number <= len(items):
         raise InvalidInput(
-            f"there is no item {number} under {heading!r} ({len(items)} item(s))", hint="N counts from 1."
+            f"there is no item {number} under {heading!r} ({len(items)} item(s))", hint="Items count from 1."
         )
     lines = _lines(body)
     match = _CHECK.match(lines[items[number - 1].line])

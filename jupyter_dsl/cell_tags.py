@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import json_splice, notebooks
+from . import hints, json_splice, notebooks
 from .errors import Conflict, InvalidInput
 
 TAG = notebooks.PARAMETERS_TAG
@@ -55,7 +55,7 @@ def tag_cell(path: Path, index: int, *, move: bool = False) -> TagResult:
         count = len(node.cells)
         if not 0 <= index < count:
             raise InvalidInput(
-                f"{path.name} has {count} cells; there is no cell {index + 1}", hint="N counts from 1."
+                f"{path.name} has {count} cells; there is no cell {index + 1}", hint="Cells count from 1."
             )
         cell = node.cells[index]
         if cell.cell_type != "code":
@@ -66,7 +66,13 @@ def tag_cell(path: Path, index: int, *, move: bool = False) -> TagResult:
         if current is not None and not move:
             raise Conflict(
                 f"cell {current + 1} of {path.name} is already the parameters cell",
-                hint=f"Pass --move to move the tag from cell {current + 1} to cell {index + 1}.",
+                hint=hints.hint(
+                    f"The tag can move from cell {current + 1} to cell {index + 1}.",
+                    hints.TAG_PARAMETERS,
+                    notebook=path,
+                    cell=index + 1,
+                    move=True,
+                ),
             )
         if current is not None:
             wanted[current] = [t for t in _tags(node, current) if t != TAG]

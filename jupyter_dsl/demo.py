@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import nbformat
 
-from . import gitrepo, links
+from . import gitrepo, hints, links
 from .errors import Conflict
 from .issues import new_issue
 from .lab_program import lab_command
@@ -173,7 +173,13 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
     root = directory.expanduser().resolve()
     if root.exists() and any(root.iterdir()) and not force:
         raise Conflict(
-            f"{root} is not empty", hint="Choose another directory, or pass --force to add the demo to it."
+            f"{root} is not empty",
+            hint=hints.hint(
+                "Choose another directory, or add the demo to this one anyway.",
+                hints.DEMO,
+                directory=root,
+                force=True,
+            ),
         )
     steps: list[str] = []
     root.mkdir(parents=True, exist_ok=True)
@@ -246,7 +252,7 @@ def _record_runs(report: DemoReport) -> None:
         )
         shown = ", ".join(f"{k}={v}" for k, v in record.metrics.items())
         report.steps.append(
-            f"ran it with {CONFIG}{' -p region west' if overrides else ''}: {record.status} ({shown})"
+            f"ran it with {CONFIG}{' and region=west' if overrides else ''}: {record.status} ({shown})"
         )
 
 
@@ -261,8 +267,7 @@ def _record_batch(report: DemoReport) -> None:
     plan = plan_batch(project, report.root / NOTEBOOK, grid, config_files=[report.root / CONFIG])
     outcome = run_batch(plan, BatchOptions(workers=2))
     report.steps.append(
-        f"ran a batch over configs/tenure_grid.yaml: {outcome.state.counts} "
-        f"(jupyter dsl runs --batch {plan.batch_id})"
+        f"ran a batch over configs/tenure_grid.yaml: {outcome.state.counts} (batch {plan.batch_id})"
     )
 
 

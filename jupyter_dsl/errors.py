@@ -8,20 +8,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from .hints import SHOW_RUN, Hint, as_hint, hint
+
 if TYPE_CHECKING:
     from .runs.records import RunRecord
 
 
 class DslError(Exception):
-    """Base of every error jupyter-dsl raises on purpose. ``hint`` says what to do about it."""
+    """Base of every error jupyter-dsl raises on purpose. ``advice`` says what to do about it (a neutral
+    sentence and maybe an action, see :mod:`jupyter_dsl.hints`); ``hint`` is its sentence. Neither
+    names a surface: each surface words the action its own way."""
 
     exit_code = 1
     http_status = 500
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | Hint | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.advice = as_hint(hint)
+
+    @property
+    def hint(self) -> str | None:
+        return self.advice.text if self.advice is not None else None
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -65,9 +73,9 @@ class TrackerError(DslError):
     exit_code = 6
     http_status = 502
 
-    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, hint: str | Hint | None = None) -> None:
         super().__init__(message, hint=hint)
-        self.status = status
+        self.status = status  # the forge's HTTP status, when it answered one (never part of the message)
 
 
 class ExecutionError(DslError):
@@ -88,12 +96,15 @@ class RunFailed(ExecutionError):
     ) -> None:
         self.record = record
         self.status = status or (record.status if record is not None else "failed")
+        advice: Hint | None = None
         if record is None:
-            message, hint = f"stopped ({self.status}) before the run was recorded", None
+            message = f"stopped ({self.status}) before the run was recorded"
         else:
             message = f"run {record.id} {self.status}"
-            hint = f"`jupyter dsl runs show {record.id}` shows the traceback and the output notebook."
-        super().__init__(message, hint=hint)
+            advice = hint(
+                "The run's record shows the traceback and the output notebook.", SHOW_RUN, run=record.id
+            )
+        super().__init__(message, hint=advice)
         self.exit_code = self.STATUS_EXIT_CODES.get(self.status, 7)
         #: the surface already printed the record (``--json``): report the error as one line only
         self.reported = reported

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import hints
 from .errors import Conflict, InvalidInput
 
 
@@ -21,7 +22,7 @@ INTERACTIVE = True
 """Whether git may ask on the terminal (a password, an SSH passphrase). The server extension turns it
 off: there a prompt would wait on the terminal Jupyter was started from and hang the request."""
 
-NOTHING_SWITCHED = "Nothing was switched; fix what git says, then run the command again."
+NOTHING_SWITCHED = "Nothing was switched; fix what git says, then try again."
 
 
 def git(
@@ -52,7 +53,7 @@ def push(root: Path, remote: str, branch: str) -> None:
     if not INTERACTIVE:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
         env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
-    hint = "Nothing was pushed; fix what git says (the remote, your credentials), then run the command again."
+    hint = "Nothing was pushed; fix what git says (the remote, your credentials), then try again."
     git(root, "push", "--quiet", "-u", remote, branch, env=env, hint=hint)
 
 
@@ -255,16 +256,24 @@ def check_branch_name(root: Path, name: str) -> None:
         )
 
 
-def switch(root: Path, name: str, *, base: str, force: bool = False) -> SwitchResult:
+def switch(
+    root: Path, name: str, *, base: str, force: bool = False, anyway: hints.Action | None = None
+) -> SwitchResult:
     """Switch to ``name``, creating it from ``base`` (else from HEAD) when it does not exist.
 
     Refuses when tracked files have uncommitted changes that would travel to the other branch,
     unless ``force``; untracked files (a new notebook) travel along as git always does. With
     ``force``, changes travel too, except those git cannot carry because the other branch has
     those files otherwise: they are stashed (``git stash list`` shows them) and reported.
+    ``anyway``: the action that switches with ``force`` (the refusal's hint names it).
     """
     if not is_repo(root):
-        raise InvalidInput(f"{root} is not a git repository", hint="Run `git init` (or `jupyter dsl init`).")
+        raise InvalidInput(
+            f"{root} is not a git repository",
+            hint=hints.hint(
+                "Make it a git repository (git init) or a DSLP project.", hints.INIT, directory=root
+            ),
+        )
     check_branch_name(root, name)
     previous = current_branch(root)
     if previous == name:
@@ -274,7 +283,11 @@ def switch(root: Path, name: str, *, base: str, force: bool = False) -> SwitchRe
         shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5 else "")
         raise Conflict(
             f"uncommitted changes would be carried over to {name}: {shown}",
-            hint="Commit or stash them first (DSLP: commit before you switch), or pass --force.",
+            hint=hints.Hint(
+                "Commit or stash them first (DSLP: commit before you switch), or switch anyway: "
+                "the changes travel along.",
+                anyway,
+            ),
         )
     exists = branch_exists(root, name)
     start = None if exists else (base if branch_exists(root, base) else None)

@@ -42,10 +42,10 @@ def new_issue(
         raise InvalidInput("an issue needs a title")
     if ask is not None and not issue_type.links_ask:
         raise InvalidInput(
-            f"--ask applies to Data, Explore, Experiment and Model issues, not {issue_type.value}"
+            f"an Ask link applies to Data, Explore, Experiment and Model issues, not {issue_type.value}"
         )
     if experiment is not None and issue_type is not IssueType.MODEL:
-        raise InvalidInput("--experiment applies to Model issues only")
+        raise InvalidInput("a Based on Experiment link applies to Model issues only")
     if ask is not None:
         referenced_issue(tracker, ask, IssueType.ASK)
     if experiment is not None:
@@ -68,7 +68,7 @@ def referenced_issue(tracker: Tracker, number: int, wanted: IssueType) -> Issue:
     try:
         referenced = tracker.get(number)
     except NotFound as exc:
-        raise NotFound(f"the {wanted.value} #{number} does not exist", hint=exc.hint) from exc
+        raise NotFound(f"the {wanted.value} #{number} does not exist", hint=exc.advice) from exc
     if referenced.type is not wanted:
         kind = f"of type {referenced.type.value}" if referenced.type else "of no DSLP type (no type label)"
         raise InvalidInput(
@@ -83,7 +83,7 @@ def _keep_ask(update: Callable[[], object], done: str) -> None:
     try:
         update()
     except Conflict as exc:
-        raise Conflict(f"{done}, but {exc.message}", hint=exc.hint) from exc
+        raise Conflict(f"{done}, but {exc.message}", hint=exc.advice) from exc
 
 
 def edit_issue(tracker: Tracker, number: int, *, title: str | None = None, body: str | None = None) -> Issue:

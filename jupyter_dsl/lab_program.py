@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import ConfigError
 
 PROGRAM = "jupyter-lab"
-INSTALL_HINT = "pip install jupyterlab   (in the environment that runs jupyter dsl)"
+INSTALL_HINT = "pip install jupyterlab   (in the environment jupyter-dsl is installed in)"
 
 
 def installed_lab() -> str | None:

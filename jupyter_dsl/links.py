@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import ask_links, gitrepo, notebooks
+from . import ask_links, gitrepo, hints, notebooks
 from .errors import DslError, InvalidInput, NotFound
 from .issues import issue_with_ask, new_issue
 from .lifecycle import IssueType, branch_name
@@ -202,14 +202,13 @@ def switch_branch(
     refuse_inside_run("switch git branches")
     cached = notebooks.get_link(notebook)
     if cached is None:
-        raise NotFound(
-            f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`."
-        )
+        raise NotFound(f"{notebook.name} is not linked to an issue", hint=hints.link_first(notebook))
     name = cached.branch
     if not name:
         issue = tracker.get(cached.issue.number)
         name = branch_name(issue.type, issue.number, issue.title)
-    return gitrepo.switch(project.root, name, base=project.settings.branches.base, force=force)
+    anyway = hints.action(hints.BRANCH, notebook=notebook, force=True)
+    return gitrepo.switch(project.root, name, base=project.settings.branches.base, force=force, anyway=anyway)
 
 
 # -- the project's notebooks and their links ---------------------------------------------------

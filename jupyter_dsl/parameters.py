@@ -22,15 +22,20 @@ import yaml
 from . import notebooks
 from .cell_tags import TagResult, tag_cell, tagged_cell
 from .errors import ConfigError, InvalidInput
+from .parameter_problems import TYPED, ParameterProblem, ParameterProblems, no_cell_hint
 
 __all__ = [
+    "TYPED",
     "Parameter",
+    "ParameterProblem",
+    "ParameterProblems",
     "ParametersCell",
     "ResolvedParameters",
     "TagResult",
     "check_value",
     "inspect",
     "load_config",
+    "no_cell_hint",
     "parse_scalar",
     "resolve",
     "tag_cell",
@@ -69,6 +74,14 @@ class Parameter:
     annotation: str = ""  # as written ("List[str]"); empty without one
     optional: bool = False  # None is accepted as well as ``type``
 
+    @property
+    def value(self) -> Any:
+        """What the default stands for: a literal's value (``0.5``, ``[1, 2]``), else the text as written."""
+        try:
+            return ast.literal_eval(self.default)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return self.default
+
     def describe(self) -> str:
         shown = self.type + (" or None" if self.optional and self.type not in ("None", "any") else "")
         return f"{self.name}: {shown} = {self.default}"
@@ -94,6 +107,11 @@ class ParametersCell:
     def get(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Each parameter's default value (what a run that is not given it uses)."""
+        return {p.name: p.value for p in self.parameters}
+
     def summary(self) -> str:
         if not self.parameters:
             return "(none)"
@@ -102,7 +120,8 @@ class ParametersCell:
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
-            "cell": self.cell_index,
+            "cell": None if self.cell_index is None else self.cell_index + 1,  # as JupyterLab numbers it
+            "cell_index": self.cell_index,  # its position in the notebook's cells (from 0)
             "parameters": [p.to_json() for p in self.parameters],
             "notes": list(self.notes),
         }
@@ -223,15 +242,6 @@ def inspect(path: Path, kernel_name: str | None = None) -> ParametersCell:
     return ParametersCell(path, index, parameters, notes, code_cells)
 
 
-def no_cell_hint(cell: ParametersCell) -> str:
-    shown = ", ".join(f"{i + 1}: {line!r}" for i, line in cell.code_cells[:5])
-    return (
-        "Tag the cell that assigns the defaults with `jupyter dsl params NOTEBOOK --tag-cell N` "
-        f"(N counts cells from 1; code cells: {shown or 'none'}), or add the tag 'parameters' "
-        "in JupyterLab's property inspector."
-    )
-
-
 # --- values: YAML files and -p overrides ---------------------------------------------------------
 
 
@@ -285,7 +295,7 @@ def load_config(path: Path, cell: ParametersCell | None = None) -> dict[str, Any
 
 @dataclass
 class ResolvedParameters:
-    """The values a run uses, where each came from (a file path, "-p" or "given"), and a note for
+    """The values a run uses, where each came from (a file path, TYPED or "given"), and a note for
     each value that was converted to the parameter's type (``-p region 5`` for a str is ``"5"``)."""
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -348,7 +358,7 @@ def resolve(
         resolved.values[name], resolved.sources[name] = value, "given"
     raw_text: dict[str, str] = {}
     for name, text in overrides:
-        resolved.values[name], resolved.sources[name] = parse_scalar(text), "-p"
+        resolved.values[name], resolved.sources[name] = parse_scalar(text), TYPED
         raw_text[name] = text
     if not resolved.values:
         return resolved
@@ -358,12 +368,12 @@ def resolve(
             f"({', '.join(sorted(resolved.values))})",
             hint=no_cell_hint(cell),
         )
-    problems: list[str] = []
+    problems: list[ParameterProblem] = []
     for name, value in list(resolved.values.items()):
         source = resolved.sources[name]
         param = cell.get(name)
         if param is None:
-            problems.append(f"unknown parameter {name!r} (from {source})")
+            problems.append(ParameterProblem(f"unknown parameter {name!r}", source))
             continue
         ok, converted = _check(param, value)
         if not ok and name in raw_text and param.type == "str":  # `-p name 007` meant the text
@@ -375,9 +385,11 @@ def resolve(
             resolved.coerced[name] = f"int {value!r} taken as float {converted!r}"
         if not ok:
             got = _kind_of_value(value) if _kind_of_value(value) != "any" else type(value).__name__
-            problems.append(f"parameter {name!r} must be {param.type}, got {got} {value!r} (from {source})")
+            problems.append(
+                ParameterProblem(f"parameter {name!r} must be {param.type}, got {got} {value!r}", source)
+            )
             continue
         resolved.values[name] = converted
     if problems:
-        raise InvalidInput("; ".join(problems), hint=_valid(cell))
+        raise ParameterProblems(problems, hint=_valid(cell))
     return resolved

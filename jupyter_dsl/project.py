@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import hints
 from .errors import ConfigError, InvalidInput, ProjectNotFound
 
 if sys.version_info >= (3, 11):
@@ -146,7 +147,11 @@ def find_project(start: Path | str | None = None) -> Project:
         return Project(root.resolve(), Settings(), None)
     raise ProjectNotFound(
         f"{here} is not inside a DSLP project (no {CONFIG_NAME} above it and no git repository)",
-        hint="Make one with `jupyter dsl init DIR` (or `jupyter dsl demo DIR` for a worked example).",
+        hint=hints.hint(
+            "Make its folder a DSLP project first (the demo project shows a worked example).",
+            hints.INIT,
+            directory=directory,
+        ),
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import gitrepo, notebooks
+from . import gitrepo, hints, notebooks
 from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import RELATED_PR, IssueType, branch_name
 from .project import Project
@@ -66,9 +66,7 @@ def with_related_pr(body: str, reference: str) -> str:
 def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, PullRequests, str, str]:
     link = notebooks.get_link(notebook)
     if link is None:
-        raise NotFound(
-            f"{notebook.name} is not linked to an issue", hint="Link it first: `jupyter dsl link NOTEBOOK N`."
-        )
+        raise NotFound(f"{notebook.name} is not linked to an issue", hint=hints.link_first(notebook))
     forge = require_pull_requests(tracker)
     issue = tracker.get(link.issue.number)
     branch = link.branch or branch_name(issue.type, issue.number, issue.title)
@@ -79,7 +77,9 @@ def _check(project: Project, tracker: Tracker, notebook: Path) -> tuple[Issue, P
     if current != branch:
         raise Conflict(
             f"git is on {current or 'a detached HEAD'}, not on {branch}, the branch of #{issue.number}",
-            hint=f"Switch first: `jupyter dsl branch {notebook.name}`; nothing was pushed.",
+            hint=hints.hint(
+                "Nothing was pushed; switch to its branch first.", hints.BRANCH, notebook=notebook
+            ),
         )
     remote = project.settings.branches.remote
     if gitrepo.git(root, "remote", "get-url", "--", remote, check=False).returncode != 0:
@@ -99,7 +99,7 @@ def open_pull(project: Project, tracker: Tracker, notebook: Path, *, draft: bool
         gitrepo.push(project.root, remote, branch)
     except gitrepo.GitError as exc:
         raise gitrepo.GitError(
-            exc.message, hint="No pull request was opened; fix what git says, then run pr again."
+            exc.message, hint="No pull request was opened; fix what git says, then open it again."
         ) from exc
     created = existing is None or existing.state != "open"
     if existing is not None and existing.state == "open":

@@ -49,7 +49,7 @@ def run_dir() -> Path:
     if _SCRATCH is None:
         _SCRATCH = Path(tempfile.mkdtemp(prefix="jupyter-dsl-scratch-"))
         warnings.warn(
-            f"not running under `jupyter dsl run`: files written to {_SCRATCH} are not recorded",
+            f"not in a recorded run: files written to {_SCRATCH} are not recorded",
             stacklevel=2,
         )
     return _SCRATCH
@@ -150,7 +150,7 @@ class RecordedValue:
     name: str
     kind: str  # number | text | json | table | image
     value: Any  # for an image: base64 PNG (moved to an artifact by the run)
-    cell: int
+    cell: int  # its cell's position in the executed notebook (a run's record numbers it in the input one)
     source: str = "jupyter_dsl"  # or "scrapbook"
 
     def to_json(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from .lifecycle import TEMPLATES, template_file
 from .project import CONFIG_NAME, DEFAULT_CONFIG, load_settings
 from .runs.inside_run import refuse_inside_run
 
-IGNORED = [".dsl/", "data/", "models/"]
+IGNORED = [".dsl/", "data/", "models/", ".ipynb_checkpoints/"]  # .ipynb_checkpoints/: JupyterLab's autosaves
 TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
 COMMIT_MESSAGE = "Start a DSLP project (jupyter dsl init)"
 
@@ -64,7 +64,7 @@ class InitReport:
         said = [f"initialized a git repository in {self.root}"] if self.git_initialized else []
         said += [f"created   {name}" for name in self.created]
         said += [f"replaced  {name}" for name in self.overwritten]
-        said += [f"kept      {name} (differs; --force replaces it)" for name in self.kept]
+        said += [f"kept      {name} (yours differs; a forced init replaces it)" for name in self.kept]
         if self.ignored:
             said.append(f"ignored   {', '.join(self.ignored)} in .gitignore")
         if self.committed:
@@ -93,7 +93,8 @@ def init_project(
     name: str | None = None,
     commit: bool = False,
 ) -> InitReport:
-    """Write ``dsl.toml``, ignore ``.dsl/``, ``data/`` and ``models/``, optionally the issue templates.
+    """Write ``dsl.toml``, ignore ``.dsl/``, ``data/``, ``models/`` and ``.ipynb_checkpoints/``, optionally
+    the issue templates.
 
     A file that exists is never overwritten without ``force``; running twice changes nothing.
     ``commit``: when this call ran ``git init``, commit the files it wrote (and nothing else), so that

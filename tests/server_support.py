@@ -240,9 +240,9 @@ class Reply:
 
     @property
     def error(self) -> dict[str, Any]:
-        """The error body: exactly ``{"message", "hint"}``."""
+        """The error body: exactly ``{"message", "hint", "action"}``."""
         data: dict[str, Any] = self.json
-        assert set(data) == {"message", "hint"}, data
+        assert set(data) == {"message", "hint", "action"}, data
         return data
 
 

@@ -175,7 +175,24 @@ def test_plot_one_line_per_other_parameter(finished_batch: tuple[Path, str]) -> 
     assert "chart.png" in out.stdout
     assert (root / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = dsl(root, "plot", "--batch", batch_id, "--x", "nope", "--y", "score", code=2)
-    assert "--x 'nope' is not a parameter" in bad.stderr
+    assert "the x axis 'nope' is not a parameter" in bad.stderr
+
+
+def test_plot_legend_names_the_default_a_run_used(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "parameterized.ipynb")
+    sets = ["{alpha: 0.1}", "{alpha: 0.2}", "{alpha: 0.1, epochs: 5}", "{alpha: 0.2, epochs: 5}"]
+    (root / "grid.yaml").write_text("matrix:\n" + "".join(f"  - {s}\n" for s in sets))
+    state = dsl_json(root, "batch", "nb/parameterized.ipynb", "--grid", "grid.yaml", "-j", "2")
+    figure = batch_figure(find_project(root).database_path, state["id"], "alpha", "score")
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    assert sorted(text.get_text() for text in legend.get_texts()) == [
+        "epochs=3",
+        "epochs=5",
+    ]  # 3: the default
+    for line in figure.axes[0].get_lines():
+        epochs = int(line.get_label().split("=")[1])
+        assert list(line.get_ydata()) == pytest.approx([a * epochs + 3 for a in (0.1, 0.2)])
 
 
 def test_a_batch_is_named_by_any_unique_part_of_its_id(finished_batch: tuple[Path, str]) -> None:

@@ -222,6 +222,6 @@ def test_demo_builds_a_linked_project(tmp_path: Path) -> None:
     batched = [r for r in runs if r["batch_id"] is not None]
     assert sorted(r["parameters"]["min_tenure"] for r in batched) == [0, 6, 12]
     assert {r["status"] for r in batched} == {"succeeded"}
-    assert any(f"--batch {batched[0]['batch_id']}" in step for step in report["steps"])
+    assert any(f"(batch {batched[0]['batch_id']})" in step for step in report["steps"])
     human = dsl(tmp_path, "demo", "d", code=4)
     assert "not empty" in human.stderr

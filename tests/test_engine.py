@@ -73,7 +73,7 @@ def test_faults_are_recorded_and_the_next_run_goes_on(project: Path, launcher: K
     for name, (status, ename, evalue) in expected.items():
         record, pid = run(project, launcher, name)
         assert record.status == status, name
-        assert record.error is not None and record.error.cell == 1, name
+        assert record.error is not None and record.error.cell_index == 1, name
         assert record.error.ename == ename and evalue in record.error.evalue, name
         assert gone(pid), name  # the kernel is killed at the end of every run
     record, _ = run(project, launcher, "fault_leak.ipynb")
@@ -95,7 +95,7 @@ def test_forked_kernels_leak_nothing_between_runs(project: Path, launcher: Kerne
 def test_a_run_past_its_timeout_fails_with_a_timeout_error(project: Path, launcher: KernelLauncher) -> None:
     record, pid = run(project, launcher, "fault_infinite_loop.ipynb", timeout=3)
     assert record.status == "failed"
-    assert record.error is not None and record.error.ename == "Timeout" and record.error.cell == 1
+    assert record.error is not None and record.error.ename == "Timeout" and record.error.cell_index == 1
     assert "3 s" in record.error.evalue
     assert record.metrics["looping"] == 1  # what the run recorded before it was stopped is kept
     assert gone(pid)
@@ -129,7 +129,7 @@ def test_another_thread_stops_a_run(project: Path, launcher: KernelLauncher, rea
         watcher.join()
     assert control.stopped == reason
     assert record.status == reason
-    assert record.error is not None and record.error.ename == "RunStopped" and record.error.cell == 1
+    assert record.error is not None and record.error.ename == "RunStopped" and record.error.cell_index == 1
     assert gone(kernel.pid)
     control.stop("killed")  # stopping a finished run does nothing
     assert control.stopped == reason

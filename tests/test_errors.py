@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from jupyter_dsl.cli.hints import cli_hint
 from jupyter_dsl.errors import DslError, ExecutionError, RunFailed
+from jupyter_dsl.hints import SHOW_RUN, Action
 from jupyter_dsl.runs.records import RunRecord
 
 
@@ -17,7 +19,9 @@ def test_run_failed_carries_the_record_and_the_exit_code_of_its_status(status: s
     error = RunFailed(record)
     assert isinstance(error, ExecutionError) and isinstance(error, DslError)
     assert error.record is record and error.exit_code == code
-    assert record.id in error.message and "runs show" in (error.hint or "")
+    assert record.id in error.message and error.advice is not None
+    assert error.advice.action == Action(SHOW_RUN, {"run": record.id})  # each surface words it
+    assert f"`jupyter dsl runs show {record.id}`" in (cli_hint(error.advice) or "")
 
 
 def test_a_run_stopped_before_its_record_exists_says_so() -> None:

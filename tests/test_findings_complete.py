@@ -188,14 +188,14 @@ def test_a_failed_experiment_gets_no_model_and_no_promote_skips_it(setup) -> Non
     labels = tracker.get(number).labels
     assert "succeeded" in labels and "failed" not in labels
     assert tracker.list(IssueQuery(type=IssueType.MODEL, state="all")) == []
-    assert any("--no-promote" in note for note in plan.notes)
+    assert any("not promoted" in note for note in plan.notes)
 
 
 def test_refusals_change_nothing(setup, tmp_path: Path) -> None:
     project, tracker, notebook = setup
     experiment = new_issue(tracker, IssueType.EXPERIMENT, "Gradient boosting on tenure", ask=1)
     before = state_of(project, tracker)  # after creating the Experiment: that lists it in Ask #1
-    with pytest.raises(InvalidInput, match="--outcome applies to Experiments"):
+    with pytest.raises(InvalidInput, match="an outcome applies to Experiments"):
         plan_completion(project, tracker, notebook, outcome="failed")
     from jupyter_dsl import links
 

@@ -177,8 +177,11 @@ def test_open_and_close_a_pull_request(server: GitHubServer, tracker: GitHubTrac
     assert server.pull(opened.number)["draft"] is True
     with pytest.raises(TrackerError, match="A pull request already exists for octo:explore/1-churn"):
         tracker.open_pull_request(head="explore/1-churn", base="main", title="Again", body="")
-    with pytest.raises(TrackerError, match=r"422: Validation Failed; PullRequest head: invalid"):
+    with pytest.raises(
+        TrackerError, match=r"no-such-branch into main: Validation Failed; PullRequest head"
+    ) as bad:
         tracker.open_pull_request(head="no-such-branch", base="main", title="x", body="")
+    assert bad.value.status == 422 and "(422" not in bad.value.message  # the status is data, not text
     closed = tracker.close_pull_request(opened.number)
     assert (closed.state, closed.merged) == ("closed", False)
     assert server.pull(opened.number)["state"] == "closed"

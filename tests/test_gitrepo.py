@@ -104,7 +104,7 @@ def test_uncommitted_tracked_changes_refuse_and_change_nothing(repo: Path, git: 
     (repo / "tracked.txt").write_text("edited\n")
     with pytest.raises(Conflict) as err:
         gitrepo.switch(repo, "explore/3-churn", base="main")
-    assert "tracked.txt" in err.value.message and "--force" in (err.value.hint or "")
+    assert "tracked.txt" in err.value.message and "switch anyway" in (err.value.hint or "")
     assert err.value.exit_code == 4
     assert gitrepo.current_branch(repo) == "main"
     assert not gitrepo.branch_exists(repo, "explore/3-churn")

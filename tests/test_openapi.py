@@ -90,9 +90,9 @@ def test_an_answer_the_description_does_not_allow_fails(
 
 def test_answers_it_allows_pass() -> None:
     contract().check("GET", VERSION, 200, "application/json; charset=UTF-8", b'{"version": "0.1.0"}')
-    contract().check("GET", VERSION, 403, JSON, b'{"message": "Forbidden", "hint": null}')
+    contract().check("GET", VERSION, 403, JSON, b'{"message": "Forbidden", "hint": null, "action": null}')
     contract().check("GET", "/jupyter-dsl/issues/notebooks/a.ipynb", 404, "text/html", b"<html/>")
-    contract().check("PATCH", VERSION, 405, JSON, b'{"message": "Method Not Allowed", "hint": null}')
+    contract().check("PATCH", VERSION, 405, JSON, b'{"message": "Method Not Allowed", "hint": null, "action": null}')
     prepare = Description().route("/jupyter-dsl/links/a/b.ipynb/prepare")
     assert prepare is not None and prepare.template == "/jupyter-dsl/links/{path}/prepare"
 

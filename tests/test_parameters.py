@@ -11,7 +11,9 @@ import pytest
 from runs_support import NOTEBOOKS, dsl, dsl_json, make_project
 
 from jupyter_dsl import parameters
+from jupyter_dsl.cli.hints import cli_hint
 from jupyter_dsl.errors import ConfigError, Conflict, InvalidInput, NotFound
+from jupyter_dsl.hints import TAG_PARAMETERS
 
 
 @pytest.fixture()
@@ -58,9 +60,9 @@ def test_inspect_complex_parameters(nb_dir: Path) -> None:
 def test_inspect_without_parameters_cell_and_without_kernelspec(nb_dir: Path) -> None:
     none = parameters.inspect(nb_dir / "no_parameters.ipynb")
     assert none.cell_index is None and none.parameters == ()
-    assert "--tag-cell" in parameters.no_cell_hint(none) and "1: 'msg = None'" in parameters.no_cell_hint(
-        none
-    )
+    hint = parameters.no_cell_hint(none)
+    assert hint.action is not None and hint.action.name == TAG_PARAMETERS and "1: 'msg = None'" in hint.text
+    assert "--tag-cell" not in hint.text and "--tag-cell N" in (cli_hint(hint) or "")
     bare = parameters.inspect(nb_dir / "no_kernelspec.ipynb")
     assert [(p.name, p.type, p.help) for p in bare.parameters] == [("size", "int", "rows")]
 
@@ -293,7 +295,8 @@ def test_cli_params_lists_and_checks_values(cli_project: Path) -> None:
     assert "parameters cell is cell 2" in shown and "learning rate" in shown and "float" in shown
     (cli_project / "over.yaml").write_text("epochs: 9\n", encoding="utf-8")
     data = dsl_json(cli_project, "params", "nb/parameterized.ipynb", "-f", "over.yaml", "-p", "alpha", "0.25")
-    assert data["cell"] == 1 and data["values"] == {"epochs": 9, "alpha": 0.25}
+    assert (data["cell"], data["cell_index"]) == (2, 1)  # cells numbered from 1, as the text says them
+    assert data["values"] == {"epochs": 9, "alpha": 0.25}
     assert [p["name"] for p in data["parameters"]][:2] == ["alpha", "epochs"]
     none = dsl(cli_project, "params", "nb/no_parameters.ipynb").stdout
     assert "has no parameters cell" in none and "--tag-cell" in none
@@ -329,7 +332,7 @@ def test_cli_params_errors_and_exit_codes(cli_project: Path) -> None:
 def test_cli_tag_cell(cli_project: Path) -> None:
     path = cli_project / "nb" / "no_parameters.ipynb"
     data = dsl_json(cli_project, "params", "nb/no_parameters.ipynb", "--tag-cell", "1")
-    assert data == {"path": str(path), "cell": 0, "changed": True, "moved_from": None}
+    assert data == {"path": str(path), "cell": 1, "cell_index": 0, "changed": True, "moved_from": None}
     assert dsl_json(cli_project, "params", "nb/no_parameters.ipynb")["parameters"][0]["name"] == "msg"
     again = dsl(cli_project, "params", "nb/no_parameters.ipynb", "--tag-cell", "1").stdout
     assert "already the parameters cell" in again

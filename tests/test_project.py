@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_dsl.cli.hints import cli_hint
 from jupyter_dsl.errors import ConfigError, InvalidInput, ProjectNotFound
+from jupyter_dsl.hints import INIT
 from jupyter_dsl.project import (
     CONFIG_NAME,
     DEFAULT_CONFIG,
@@ -93,7 +95,9 @@ def test_outside_any_project_says_how_to_make_one(outside: Path) -> None:
     with pytest.raises(ProjectNotFound) as err:
         find_project(outside)
     assert str(outside.resolve()) in err.value.message
-    assert "jupyter dsl init" in (err.value.hint or "")
+    advice = err.value.advice
+    assert advice is not None and advice.action is not None and advice.action.name == INIT
+    assert "jupyter dsl init" in (cli_hint(advice) or "") and "jupyter dsl" not in advice.text
     assert err.value.exit_code == 3 and err.value.http_status == 404
 
 

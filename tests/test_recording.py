@@ -95,7 +95,8 @@ def test_values_harvested_from_a_real_run(recorded: dict[str, Any]) -> None:
     values = recorded["values"]
     assert recorded["metrics"] == {"accuracy": 0.9, "count": 42.0, "glued_number": 7.0}
     assert values["accuracy"]["value"] == 0.9  # the last value recorded under a name wins
-    assert values["comment"] == {"kind": "text", "value": "looks fine", "cell": 2, "source": "jupyter_dsl"}
+    comment = {"kind": "text", "value": "looks fine", "cell": 3, "cell_index": 2, "source": "jupyter_dsl"}
+    assert values["comment"] == comment  # cell 3 as JupyterLab numbers it
     assert values["sizes"]["kind"] == "json" and values["sizes"]["value"] == [1, 2, 3]
     table = values["by_region"]
     assert table["kind"] == "table" and table["value"]["columns"] == ["region", "churn"]
@@ -112,7 +113,8 @@ def test_figures_become_image_artifacts(recorded: dict[str, Any]) -> None:
 def test_scrapbook_glue_is_read(recorded: dict[str, Any]) -> None:
     values = recorded["values"]
     assert values["glued_number"]["source"] == "scrapbook" and values["glued_number"]["value"] == 7
-    assert values["glued_text"] == {"kind": "text", "value": "hello", "cell": 5, "source": "scrapbook"}
+    glued = {"kind": "text", "value": "hello", "cell": 6, "cell_index": 5, "source": "scrapbook"}
+    assert values["glued_text"] == glued
     assert values["glued_json"]["kind"] == "json" and values["glued_json"]["value"] == {"k": [1, 2]}
 
 
@@ -138,7 +140,9 @@ def test_run_magics_in_a_real_kernel(project: Path) -> None:
     assert record["values"]["words"]["value"] == "two words"
     out = json.loads(artifact_path(record["artifacts"][0]).read_text())
     params = _result(out, "%dsl params")
-    assert params["cell"] == 0 and [p["name"] for p in params["parameters"]] == ["factor"]
+    assert (params["cell"], params["cell_index"]) == (1, 0) and [p["name"] for p in params["parameters"]] == [
+        "factor"
+    ]
     # a recorded run starts no run: `%dsl run` says so in one line and the run goes on
     cell = next(c for c in out["cells"] if "".join(c["source"]).startswith("%dsl run"))
     assert [(o["output_type"], "".join(o["text"])) for o in cell["outputs"]] == [

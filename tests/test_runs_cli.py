@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from runs_support import cli_in_process, dsl, dsl_json, git, make_project
+
+from jupyter_dsl.project import find_project
+from jupyter_dsl.runs.plot import chart_data, chart_figure
+from jupyter_dsl.runs.store import RunQuery
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +160,46 @@ def test_failed_runs_are_listed_with_their_error_and_rerun_by_random_part(projec
     mine = next(r for r in listed["runs"] if r["id"] == failed["id"])
     cells = json.loads((project / "nb" / "sysexit1.ipynb").read_text(encoding="utf-8"))["cells"]
     exit_cell = next(i for i, c in enumerate(cells) if "sys.exit(1)" in "".join(c["source"]))
-    assert mine["error"] == {"cell": exit_cell, "ename": "SystemExit", "evalue": "1"}
+    assert mine["error"] == {
+        "cell": exit_cell + 1,
+        "cell_index": exit_cell,
+        "ename": "SystemExit",
+        "evalue": "1",
+    }
     again = dsl_json(project, "rerun", failed["id"].rsplit("-", 1)[1], code=7)
     assert again["original"] == failed["id"] and again["run"]["rerun_of"] == failed["id"]
+
+
+def test_a_failed_runs_cell_is_the_same_number_in_text_and_json(project: Path) -> None:
+    failed = dsl_json(project, "run", "nb/sysexit1.ipynb", code=7)
+    shown = dsl(project, "runs", "show", failed["id"]).stdout
+    found = re.search(r"cell (\d+):", shown)
+    assert found is not None, shown
+    number = int(found.group(1))
+    assert failed["error"]["cell"] == number and failed["error"]["cell_index"] == number - 1
+    again = dsl_json(project, "runs", "show", failed["id"])
+    assert again["error"]["cell"] == number
+    listed = dsl_json(project, "runs", "--notebook", "nb/sysexit1.ipynb", "--status", "failed")
+    assert next(r for r in listed["runs"] if r["id"] == failed["id"])["error"]["cell"] == number
+    cells = json.loads((project / "nb" / "sysexit1.ipynb").read_text(encoding="utf-8"))["cells"]
+    assert "sys.exit(1)" in "".join(cells[number - 1]["source"])  # the cell JupyterLab shows as that number
+
+
+def test_a_chart_legend_shows_the_default_a_run_used(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "parameterized.ipynb")
+    runs = [  # two runs are given no epochs (they use the cell's default, 3), one is given epochs 5
+        dsl_json(root, "run", "nb/parameterized.ipynb", "-p", "alpha", "0.1"),
+        dsl_json(root, "run", "nb/parameterized.ipynb", "-p", "alpha", "0.2"),
+        dsl_json(root, "run", "nb/parameterized.ipynb", "-p", "alpha", "0.2", "-p", "epochs", "5"),
+    ]
+    assert [r["defaults"].get("epochs") for r in runs] == [3, 3, None]
+    database = find_project(root).database_path
+    chart = chart_data(database, RunQuery(notebook="nb/parameterized.ipynb"), "alpha", "score", "nb")
+    figure = chart_figure(chart)
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    assert sorted(text.get_text() for text in legend.get_texts()) == ["epochs=3", "epochs=5"]
+    lines = {line.get_label(): line for line in figure.axes[0].get_lines()}
+    assert list(lines["epochs=3"].get_xdata()) == [0.1, 0.2]
+    assert list(lines["epochs=3"].get_ydata()) == pytest.approx([0.1 * 3 + 3, 0.2 * 3 + 3])
+    assert [s["label"] for s in chart.to_json()["series"]] == ["epochs=3", "epochs=5"]  # the sidebar's chart

@@ -42,7 +42,8 @@ def test_failing_notebooks_are_recorded_with_their_error(
     record = dsl_json(project, "run", f"nb/{name}", code=code)
     assert record["status"] == status
     error = record["error"]
-    assert error["ename"] == ename and error["cell"] == cell and evalue in error["evalue"]
+    assert error["ename"] == ename and error["cell_index"] == cell and evalue in error["evalue"]
+    assert error["cell"] == cell + 1  # as JupyterLab numbers it
     assert all("\x1b[" not in line for line in error["traceback"])
     assert record["finished_at"] and record["duration_s"] > 0
     assert stored(project, record["id"]) == record  # what was printed is what was stored
@@ -180,6 +181,6 @@ def test_a_run_whose_output_notebook_cannot_be_read_fails_and_says_why(project: 
     record = dsl_json(project, "run", "nb/self_breaking.ipynb", code=7)
     assert record["status"] == "failed"
     error = record["error"]
-    assert error["ename"] == "OutputUnreadable" and error["cell"] is None
+    assert error["ename"] == "OutputUnreadable" and error["cell"] is None and error["cell_index"] is None
     assert "self_breaking.ipynb cannot be read" in error["evalue"]
     assert stored(project, record["id"]) == record

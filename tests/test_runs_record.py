@@ -211,7 +211,11 @@ def test_a_stopped_run_still_leaves_its_record(
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == code, stderr
     record = json.loads(stdout)
-    assert record["status"] == status and record["error"]["ename"] == ename and record["error"]["cell"] == 2
+    assert (
+        record["status"] == status
+        and record["error"]["ename"] == ename
+        and record["error"]["cell_index"] == 2
+    )
     assert record["finished_at"] and output_notebook(record)["cells"][1]["outputs"]
     shown = dsl_json(project, "runs", "show", record["id"])
     assert shown["status"] == status

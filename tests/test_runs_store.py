@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -32,7 +33,15 @@ def make_record(index: int, **changes: object) -> RunRecord:
         issue=IssueInfo("local", 7 if index % 2 else 8, "Explore", "Churn"),
         started_at=f"2025-01-01T00:00:{index % 60:02d}.{index:03d}Z",
         metrics={"auc": index / 100, "loss": 1 - index / 100},
-        values={"auc": {"kind": "number", "value": index / 100, "cell": 2, "source": "jupyter_dsl"}},
+        values={
+            "auc": {
+                "kind": "number",
+                "value": index / 100,
+                "cell": 3,
+                "cell_index": 2,
+                "source": "jupyter_dsl",
+            }
+        },
         artifacts=[f"file:///a/{index}/n.ipynb"],
     )
     for key, value in changes.items():
@@ -94,7 +103,12 @@ def test_listed_runs_carry_their_error_without_the_traceback(store: RunStore) ->
     failed = make_record(200, error=RunError(3, "ValueError", "bad alpha", ["Traceback", "ValueError"], 4))
     store.insert(failed)
     listed = {run.id: run for run in store.query(RunQuery(limit=None))}
-    assert listed[failed.id].to_json()["error"] == {"cell": 3, "ename": "ValueError", "evalue": "bad alpha"}
+    assert listed[failed.id].to_json()["error"] == {
+        "cell": 4,
+        "cell_index": 3,
+        "ename": "ValueError",
+        "evalue": "bad alpha",
+    }
     assert listed["20250101-000000-000001"].error is None
 
 
@@ -211,3 +225,19 @@ def test_varying_parameters_counts_a_missing_value_as_different(store: RunStore)
     runs[0].parameters = {**runs[0].parameters, "extra": 1}
     runs[1].parameters = {**runs[1].parameters, "alpha": runs[0].parameters["alpha"]}
     assert varying_parameters(runs) == ["extra"]
+
+
+def test_a_record_written_before_cells_were_numbered_from_1_still_loads(store: RunStore) -> None:
+    """Records used to keep the failing cell's position (from 0) as ``cell``; they read as cell + 1."""
+    old = make_record(300, error=RunError(2, "ValueError", "bad", ["Traceback"], 4))
+    store.insert(old)
+    data = old.to_json(packages=False)
+    data["error"] = {"cell": 2, "ename": "ValueError", "evalue": "bad", "traceback": [], "execution_count": 4}
+    data["values"] = {"auc": {"kind": "number", "value": 0.5, "cell": 1, "source": "jupyter_dsl"}}
+    store.conn.execute("UPDATE runs SET record = ? WHERE id = ?", (json.dumps(data), old.id))
+    store.conn.commit()
+    loaded = store.get(old.id)
+    assert loaded.error is not None and (loaded.error.cell, loaded.error.cell_index) == (3, 2)
+    assert loaded.to_json()["error"]["cell"] == 3 and loaded.values["auc"]["cell"] == 2
+    listed = {run.id: run for run in store.query(RunQuery(limit=None))}
+    assert listed[old.id].error == {"cell": 3, "cell_index": 2, "ename": "ValueError", "evalue": "bad"}

@@ -15,7 +15,7 @@ from jupyter_dsl.lifecycle import TEMPLATES
 from jupyter_dsl.project import Settings, find_project
 from jupyter_dsl.scaffold import init_project
 
-IGNORED = {".dsl/", "data/", "models/"}
+IGNORED = {".dsl/", "data/", "models/", ".ipynb_checkpoints/"}
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes | None, int, int]]:
@@ -95,14 +95,15 @@ def test_users_files_are_kept_without_force(tmp_path: Path) -> None:
     assert (root / "dsl.toml").read_text() == mine
     assert (root / ".github" / "ISSUE_TEMPLATE" / "Ask.md").read_text() == "my own Ask template\n"
     assert len(report.created) == 5
-    assert (root / ".gitignore").read_text() == "*.pyc\n/data\n.dsl/\nmodels/\n"  # /data already covers data/
+    # /data already covers data/
+    assert (root / ".gitignore").read_text() == "*.pyc\n/data\n.dsl/\nmodels/\n.ipynb_checkpoints/\n"
     assert find_project(root).settings.branches.base == "develop"
 
     forced = init_project(root, templates=True, force=True)
     assert sorted(forced.overwritten) == [".github/ISSUE_TEMPLATE/Ask.md", "dsl.toml"]
     assert "my own" not in (root / ".github" / "ISSUE_TEMPLATE" / "Ask.md").read_text()
     assert find_project(root).settings.branches.base == "main"
-    assert (root / ".gitignore").read_text() == "*.pyc\n/data\n.dsl/\nmodels/\n"
+    assert (root / ".gitignore").read_text() == "*.pyc\n/data\n.dsl/\nmodels/\n.ipynb_checkpoints/\n"
 
 
 def test_gitignore_keeps_its_line_breaks_and_last_line(tmp_path: Path) -> None:
@@ -110,7 +111,9 @@ def test_gitignore_keeps_its_line_breaks_and_last_line(tmp_path: Path) -> None:
     root.mkdir()
     (root / ".gitignore").write_bytes(b"*.pyc\r\nbuild/")
     init_project(root)
-    assert (root / ".gitignore").read_bytes() == b"*.pyc\r\nbuild/\r\n.dsl/\r\ndata/\r\nmodels/\r\n"
+    assert (
+        root / ".gitignore"
+    ).read_bytes() == b"*.pyc\r\nbuild/\r\n.dsl/\r\ndata/\r\nmodels/\r\n.ipynb_checkpoints/\r\n"
     before = snapshot(root)
     init_project(root)
     assert snapshot(root) == before
@@ -154,3 +157,25 @@ def test_without_git(tmp_path: Path) -> None:
 def test_any_name_makes_valid_toml(tmp_path: Path, name: str) -> None:
     init_project(tmp_path / "p", name=name, git=False)
     assert find_project(tmp_path / "p").settings.name == name
+
+
+@pytest.mark.parametrize("existing", [None, b"*.pyc\n"])
+def test_init_and_demo_ignore_jupyterlabs_checkpoints(
+    tmp_path: Path, git: Callable[..., str], existing: bytes | None
+) -> None:
+    from jupyter_dsl.demo import make_demo
+
+    root = tmp_path / "p"
+    root.mkdir()
+    if existing is not None:
+        (root / ".gitignore").write_bytes(existing)  # an existing .gitignore gets the line added
+    init_project(root)
+    lines = (root / ".gitignore").read_text().splitlines()
+    assert ".ipynb_checkpoints/" in lines
+    assert lines[0] == "*.pyc" or existing is None  # the user's own lines stay first
+    checkpoint = root / "nb" / ".ipynb_checkpoints" / "a-checkpoint.ipynb"
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_text("{}")
+    assert git(root, "check-ignore", "nb/.ipynb_checkpoints/a-checkpoint.ipynb")
+    demo = make_demo(tmp_path / "demo", runs=False).root
+    assert ".ipynb_checkpoints/" in (demo / ".gitignore").read_text().splitlines()

@@ -1,4 +1,4 @@
-"""Errors map to statuses in one place: DslError -> its http_status and {"message", "hint"};
+"""Errors map to statuses in one place: DslError -> its http_status and {"message", "hint", "action"};
 bad bodies -> 400; the tracker failing -> 502; anything unexpected -> a generic 500, traceback logged."""
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def test_unknown_issue_is_404(api: Api, notebook: Path) -> None:
     assert reply.code == 404
     assert reply.error == {
         "message": "issue #99 does not exist in the local tracker",
-        "hint": "List issues with `jupyter dsl issue list --state all`.",
+        "hint": "The list of all issues, closed ones too, shows their numbers.",
+        "action": {"name": "list_issues", "args": {"state": "all"}},
     }
     assert api.call("POST", "issues", {"type": "Explore", "title": "x", "ask": 99}).code == 404
     assert issue_numbers(notebook) == [1]
@@ -213,7 +214,7 @@ def test_a_bad_dsl_toml_is_422_naming_the_file(api: Api, notebook: Path, jp_root
 def test_a_failing_tracker_is_502(api: Api, jp_root_dir: Path) -> None:
     notebook = project_with_tracker(jp_root_dir / "p", FailingTracker.kind)
     before = notebook.read_bytes()
-    expected = {"message": DOWN, "hint": "Try again later."}
+    expected = {"message": DOWN, "hint": "Try again later.", "action": None}
     for method, route, payload, params in (
         ("GET", "issues", None, {"path": "p"}),
         ("POST", "issues", {"path": "p", "type": "Ask", "title": "x"}, None),
@@ -241,6 +242,7 @@ def test_an_unexpected_error_is_a_generic_500_with_a_logged_traceback(
     assert reply.error == {
         "message": "jupyter-dsl hit an unexpected error; the Jupyter server log has the details.",
         "hint": None,
+        "action": None,
     }
     assert b"DEADBEEF" not in reply.body
     logged = [r for r in caplog.records if r.exc_info and isinstance(r.exc_info[1], RuntimeError)]
@@ -266,6 +268,7 @@ class TestOutsideAnyProject:
             assert reply.code == 404, reply.body
             error: dict[str, Any] = reply.error
             assert error["message"].startswith("the Jupyter root directory is not inside a DSLP project")
-            assert "jupyter dsl init" in error["hint"]
+            assert "jupyter dsl" not in error["hint"] and "DSLP project" in error["hint"]
+            assert error["action"] == {"name": "init", "args": {"directory": ""}}  # the root, as an API path
             assert str(tmp_path) not in error["message"]
         assert list((tmp_path / "plain").iterdir()) == [tmp_path / "plain" / "nb"]  # nothing was created

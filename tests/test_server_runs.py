@@ -63,8 +63,9 @@ def ids(answer: dict[str, Any]) -> list[str]:
 
 def test_params_of_a_notebook_with_a_parameters_cell(api: Api, served: dict[str, Any]) -> None:
     answer = api.get(f"params/{PARAMETERIZED}")
-    assert set(answer) == {"path", "cell", "parameters", "notes"}
-    assert answer["path"] == PARAMETERIZED and answer["cell"] == 1 and answer["notes"] == []
+    assert set(answer) == {"path", "cell", "cell_index", "parameters", "notes"}
+    assert answer["path"] == PARAMETERIZED and answer["notes"] == []
+    assert (answer["cell"], answer["cell_index"]) == (2, 1)  # cell 2 in JupyterLab, cells[1] in the file
     by_name = {p["name"]: p for p in answer["parameters"]}
     assert list(by_name) == ["alpha", "epochs", "name", "flag", "layers", "options", "note", "start"]
     assert by_name["alpha"] == {
@@ -84,7 +85,7 @@ def test_params_of_a_notebook_with_a_parameters_cell(api: Api, served: dict[str,
 
 def test_params_of_a_notebook_without_a_parameters_cell(api: Api) -> None:
     answer = api.get(f"params/{PLAIN}")
-    assert answer == {"path": PLAIN, "cell": None, "parameters": [], "notes": []}
+    assert answer == {"path": PLAIN, "cell": None, "cell_index": None, "parameters": [], "notes": []}
     assert api.get(f"params/{NOTEBOOK}")["parameters"][0]["name"] == "alpha"
 
 
@@ -130,11 +131,13 @@ def test_runs_of_a_notebook_newest_first(api: Api, served: dict[str, Any]) -> No
         "parameters",
         "metrics",
         "error",
+        "defaults",
     }
     assert newest["notebook"] == PARAMETERIZED and newest["status"] == "failed"
     assert newest["error"]["ename"] == "TypeError" and oldest["error"] is None
     assert newest["parameters"] == {"alpha": 0.2, "layers": ["x"]} and newest["metrics"] == {}
     assert oldest["parameters"] == {"alpha": 0.1} and oldest["metrics"] == {"score": pytest.approx(3.3)}
+    assert oldest["defaults"]["epochs"] == 3 and "alpha" not in oldest["defaults"]  # what it used, not given
     assert oldest["started_at"] == succeeded["started_at"]
 
 

@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import DslError, InsideRun, RunFailed
 from ..issue_numbers import parse_issue_number
 from ..project import Project, find_project
 from ..trackers import Tracker, open_tracker
+from .hints import cli_hint
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,13 +95,14 @@ def emit(as_json: bool, payload: Any, human: Callable[[], None]) -> None:
 
 
 def report_error(exc: DslError, as_json: bool) -> None:
+    said = cli_hint(exc.advice)
     if as_json:
-        body = {"error": {"type": type(exc).__name__, "message": exc.message, "hint": exc.hint}}
+        body = {"error": {"type": type(exc).__name__, "message": exc.message, "hint": said}}
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
-    error_console.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
-    if exc.hint:
-        error_console.print(f"[yellow]hint:[/] {exc.hint}", markup=True, highlight=False)
+    error_console.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, highlight=False)
+    if said:
+        error_console.print(f"[yellow]hint:[/] {escape(said)}", markup=True, highlight=False)
 
 
 def command_name(args: list[str]) -> str:

@@ -20,6 +20,7 @@ from ..runs.rerun import rerun as rerun_run
 from ..runs.table import format_value
 from . import runs_view  # noqa: F401  (registers `runs`)
 from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
+from .hints import cli_hint
 from .runs_view import print_record, print_table
 
 
@@ -68,11 +69,13 @@ def params(
     path = resolve_path(notebook)
     if tag_cell is not None:
         result = parameters.tag_cell(path, tag_cell - 1, move=move)
+        moved_from = result.moved_from + 1 if result.moved_from is not None else None  # cells from 1
         payload = {
             "path": str(path),
-            "cell": result.cell_index,
+            "cell": result.cell_index + 1,
+            "cell_index": result.cell_index,
             "changed": result.changed,
-            "moved_from": result.moved_from,
+            "moved_from": moved_from,
         }
 
         def said() -> None:
@@ -81,7 +84,7 @@ def params(
                     f"cell {tag_cell} is already the parameters cell; nothing changed", highlight=False
                 )
             else:
-                moved = f" (moved from cell {result.moved_from + 1})" if result.moved_from is not None else ""
+                moved = f" (moved from cell {moved_from})" if moved_from is not None else ""
                 console.print(
                     f"tagged cell {tag_cell} of {path.name} as the parameters cell{moved}", highlight=False
                 )
@@ -110,7 +113,7 @@ def _project_root(path: Path) -> Path | None:
 def _print_params(cell: parameters.ParametersCell, resolved: parameters.ResolvedParameters) -> None:
     if cell.cell_index is None:
         console.print(f"{cell.path.name} has no parameters cell.", highlight=False)
-        console.print(_escape(parameters.no_cell_hint(cell)), highlight=False)
+        console.print(_escape(cli_hint(parameters.no_cell_hint(cell)) or ""), highlight=False)
         return
     console.print(f"{cell.path.name}: parameters cell is cell {cell.cell_index + 1}", highlight=False)
     if not cell.parameters:

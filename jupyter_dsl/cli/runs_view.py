@@ -93,7 +93,7 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
     if others:
         console.print(f"  recorded    {_escape(', '.join(others))}", highlight=False)
     if record.error is not None:
-        where = f"cell {record.error.cell + 1}: " if record.error.cell is not None else ""
+        where = f"cell {record.error.cell}: " if record.error.cell is not None else ""
         console.print(
             f"  [red]error[/]       {where}{_escape(record.error.ename)}: {_escape(record.error.evalue)}"
         )

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import ask_sections, gitrepo, notebooks
+from .. import ask_sections, gitrepo, hints, notebooks
 from ..errors import InvalidInput, NotFound
 from ..issues import new_issue
 from ..lifecycle import BASED_ON_EXPERIMENT, IssueType, references_in
@@ -273,7 +273,7 @@ def _experiment_steps(
                 f"add the Model issue to Ask #{issue.ask}'s {EXPERIMENTS}",
             )  # fmt: skip
     elif outcome == "succeeded":
-        notes.append("--no-promote: no Model issue is opened")
+        notes.append("not promoted: no Model issue is opened")
     return steps
 
 
@@ -294,18 +294,20 @@ def plan_completion(
     if link is None:
         raise NotFound(
             f"{notebook.name} is not linked to an issue",
-            hint="Link it first: `jupyter dsl link NOTEBOOK N` (an Explore or Experiment issue).",
+            hint=hints.link_first(notebook, "its Explore or Experiment issue"),
         )
     issue = tracker.get(link.issue.number)
     kind = issue.type
     if kind not in (IssueType.EXPLORE, IssueType.EXPERIMENT):
         raise InvalidInput(f"#{issue.number} is {_kind(kind)}: complete ends Explore and Experiment issues")
     if kind is IssueType.EXPLORE and outcome is not None:
-        raise InvalidInput("--outcome applies to Experiments; an exploration is simply complete")
+        raise InvalidInput("an outcome applies to Experiments; an exploration is simply complete")
     if kind is IssueType.EXPERIMENT and outcome not in OUTCOMES:
         raise InvalidInput(
             f"completing Experiment #{issue.number} needs its outcome",
-            hint="Pass --outcome succeeded or --outcome failed.",
+            hint=hints.hint(
+                "Say whether it succeeded or failed.", hints.COMPLETE, notebook=notebook, outcome=None
+            ),
         )
     redactor = redactor or Redactor.from_environment(extra_names=project.settings.findings.scrub_env)
     summary = build_summary(notebook, project=project, tracker=tracker)

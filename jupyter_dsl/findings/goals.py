@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import ask_sections, notebooks
+from .. import ask_sections, hints, notebooks
 from ..errors import InvalidInput, NotFound
 from ..lifecycle import IssueType
 from ..runs.inside_run import refuse_inside_run
@@ -16,7 +16,7 @@ def _explore(tracker: Tracker, notebook: Path) -> Issue:
     link = notebooks.get_link(notebook)
     if link is None:
         raise NotFound(
-            f"{notebook.name} is not linked to an issue", hint="Link it to its Explore issue first."
+            f"{notebook.name} is not linked to an issue", hint=hints.link_first(notebook, "its Explore issue")
         )
     issue = tracker.get(link.issue.number)
     if issue.type is not IssueType.EXPLORE:

@@ -5,6 +5,7 @@ Each module of this package registers its subcommands in :data:`base.SUBCOMMANDS
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -20,6 +21,7 @@ from . import (  # noqa: F401  (they register their subcommands)
     run_magics,
 )
 from .base import MagicSession, dispatch
+from .hints import magic_error
 
 __all__ = ["DslMagics", "register"]
 
@@ -40,7 +42,7 @@ class DslMagics(Magics):
             return None
         except DslError as exc:
             # A UsageError shows as one clear message (no traceback) and still stops "Run All".
-            raise UsageError(str(exc)) from None
+            raise UsageError(magic_error(exc, self._notebook())) from None
 
     @cell_magic
     def finding(self, line: str, cell: str) -> None:
@@ -48,7 +50,14 @@ class DslMagics(Magics):
         try:
             findings_magics.finding_cell(self.shell, line, cell)
         except DslError as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(magic_error(exc, self._notebook())) from None
+
+    def _notebook(self) -> Path | None:
+        """This kernel's notebook when it can tell (a hint then leaves out ``--notebook`` for it)."""
+        try:
+            return self.session.current_notebook()
+        except DslError:
+            return None
 
 
 def register(ipython: Any) -> None:

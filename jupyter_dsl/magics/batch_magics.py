@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..errors import DslError
 from ..runs.batch import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
 from ..runs.executors import BatchProgress
 from ..runs.inside_run import refuse_inside_run
@@ -27,6 +28,7 @@ from .base import (
     add_notebook_argument,
     subcommand,
 )
+from .hints import magic_error
 from .run_magics import TableView
 
 RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
@@ -179,7 +181,7 @@ def batch(session: MagicSession, args: argparse.Namespace) -> Any:
             outcome.append(run_batch(plan, options, observer=display.update))
         except Exception as exc:  # raised by --wait; shown in the display either way
             errors.append(exc)
-            display.error = str(exc)
+            display.error = magic_error(exc, notebook) if isinstance(exc, DslError) else str(exc)
         finally:
             display.close()
             RUNNING.pop(plan.batch_id, None)

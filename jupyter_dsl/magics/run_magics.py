@@ -23,6 +23,7 @@ from .base import (
     issue_number,
     subcommand,
 )
+from .hints import magic_hint
 from .views import md_escape
 
 
@@ -68,7 +69,8 @@ def params(session: MagicSession, args: argparse.Namespace) -> Any:
     if args.json:
         return cell.to_json()
     if cell.cell_index is None:
-        return TableView(f"{cell.path.name} has no parameters cell", [], [], parameters.no_cell_hint(cell))
+        said = magic_hint(parameters.no_cell_hint(cell), session.current_notebook()) or ""
+        return TableView(f"{cell.path.name} has no parameters cell", [], [], said)
     rows = [
         [p.name, p.type + (" or None" if p.optional and p.type != "any" else ""), p.default, p.help]
         for p in cell.parameters
@@ -97,7 +99,7 @@ def record(session: MagicSession, args: argparse.Namespace) -> None:
     if current_run() is None:
         print(
             f"not in a recorded run: {args.name} will be recorded only when the notebook runs via "
-            "`jupyter dsl run` / `%dsl run`"
+            "`%dsl run`, a batch or the sidebar's Run"
         )
 
 
@@ -143,7 +145,7 @@ def record_view(record: RunRecord) -> TableView:
     rows += [[f"parameter {k}", format_value(v)] for k, v in record.parameters.items()]
     rows += [[f"metric {k}", format_value(v)] for k, v in record.metrics.items()]
     if record.error is not None:
-        where = f"cell {record.error.cell + 1}: " if record.error.cell is not None else ""
+        where = f"cell {record.error.cell}: " if record.error.cell is not None else ""
         rows.append(["error", f"{where}{record.error.ename}: {record.error.evalue}"])
     if record.artifacts:
         rows.append(["output", record.artifacts[0]])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import parameters
+from .. import hints, parameters
 from ..errors import DslError, InvalidInput
 from ..project import Project
 from .batch_state import HEARTBEAT_S, BatchState, BatchStore, NewSet
@@ -94,7 +94,12 @@ def plan_batch(
             if state.notebook != base.relative:
                 raise InvalidInput(
                     f"batch {resume} ran {state.notebook}, not {base.relative}",
-                    hint=f"Resume it with `jupyter dsl batch {state.notebook} --resume {resume}`.",
+                    hint=hints.hint(
+                        "Resume it with the notebook it ran.",
+                        hints.RESUME_BATCH,
+                        notebook=project.root / state.notebook,
+                        batch=resume,
+                    ),
                 )
             done = batches.succeeded(resume)
             stored = batches.stored_sets(resume)
@@ -109,7 +114,15 @@ def plan_batch(
     elif stored:
         sets, grid = [ParameterSet(s.parameters, s.sources) for s in stored], {"resumed": resume}
     else:
-        raise InvalidInput("a batch needs a grid file", hint="Pass --grid GRID.yaml.")
+        raise InvalidInput(
+            "a batch needs a grid file",
+            hint=hints.hint(
+                "Give a YAML file with parameters:, grid: or matrix:.",
+                hints.BATCH,
+                notebook=base.notebook,
+                grid=None,
+            ),
+        )
     identities = [run_identity(notebook_hash, s.values) for s in sets]
     batch_id = resume or new_run_id()
     return BatchPlan(base, batch_id, notebook_hash, grid, sets, identities, done, resume is not None)
@@ -152,9 +165,9 @@ def _executor_options(project: Project, options: BatchOptions) -> tuple[str, Exe
     name = options.executor or settings.batch.executor or settings.runs.executor or "local"
     workers = options.workers or settings.batch.workers or (os.cpu_count() or 1)
     if workers < 1:
-        raise InvalidInput(f"-j must be 1 or more, got {workers}")
+        raise InvalidInput(f"the number of runs at once must be 1 or more, got {workers}")
     if options.timeout is not None and options.timeout <= 0:
-        raise InvalidInput(f"--timeout must be a positive number of seconds, got {options.timeout}")
+        raise InvalidInput(f"a run's time limit must be a positive number of seconds, got {options.timeout}")
     return name, ExecutorOptions(workers, options.scheduler or settings.batch.scheduler)
 
 

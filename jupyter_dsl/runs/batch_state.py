@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import hints
 from ..database import ensure_schema, transaction
 from ..errors import Conflict, NotFound
 from .records import canonical_json, now_iso
@@ -57,7 +58,6 @@ _STATEMENTS = [
         PRIMARY KEY (batch_id, identity)
     ) WITHOUT ROWID""",
 ]
-BATCHES_HINT = "`jupyter dsl batches` lists the batches."
 # batch status: running (a driver holds it), finished, cancelled, lost (its driver died)
 ACTIVE = "running"
 
@@ -177,7 +177,7 @@ class BatchStore:
                 raise Conflict(
                     f"batch {batch_id} is still running (driver pid {row['driver_pid']} on "
                     f"{row['driver_host']})",
-                    hint="Wait for it, or cancel it first (Ctrl-C in its terminal).",
+                    hint="Wait for it, or cancel it first.",
                 )
             self.conn.execute(
                 "UPDATE batches SET status = ?, driver_token = ?, driver_pid = ?, driver_host = ?, "
@@ -251,12 +251,15 @@ class BatchStore:
     def find_id(self, text: str) -> str:
         """The id of the one batch whose id contains ``text``, as run ids are found (``3f9a1c``):
         ``NotFound`` ("no batch 'x'") when none does, ``InvalidInput`` listing them when several do."""
-        return find_unique_id(self.conn, "batches", text, ("batch", "batches"), BATCHES_HINT)
+        return find_unique_id(self.conn, "batches", text, ("batch", "batches"), hints.list_batches())
 
     def _row(self, batch_id: str) -> Any:
         row = self.conn.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no batch {batch_id!r}", hint=BATCHES_HINT)
+            raise NotFound(
+                f"no batch {batch_id!r}",
+                hint=hints.list_batches(),
+            )
         return row
 
     def reap(self, batch_id: str) -> bool:

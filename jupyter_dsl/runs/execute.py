@@ -14,13 +14,13 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from .. import notebooks, parameters, recording
+from .. import hints, notebooks, parameters, recording
 from ..errors import ConfigError, DslError, InvalidInput
 from ..project import Project
 from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
@@ -28,7 +28,7 @@ from .control import RunControl
 from .inside_run import refuse_inside_run
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
 from .kernels import StartedKernel, start_kernel
-from .outcome import read_outcome, strip_ansi
+from .outcome import input_indexes, read_outcome, strip_ansi
 from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run
 from .records import RunError, RunRecord, now_iso
 from .store import RunStore
@@ -66,9 +66,15 @@ class RunPlan:
     batch_id: str | None = None
     rerun_of: str | None = None
     config_files: tuple[Path, ...] = ()  # the -f files read (their values are in ``parameters``)
+    defaults: dict[str, Any] = field(default_factory=dict)  # the parameters cell's default values
+
+    @property
+    def unset(self) -> dict[str, Any]:
+        """The defaults of the parameters this run is not given: the values it uses for them."""
+        return {name: value for name, value in self.defaults.items() if name not in self.parameters}
 
 
-def _kernel_name(project: Project, node: Any, given: str | None) -> str:
+def _kernel_name(project: Project, notebook: Path, node: Any, given: str | None) -> str:
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     name = (
@@ -81,7 +87,12 @@ def _kernel_name(project: Project, node: Any, given: str | None) -> str:
         installed = ", ".join(sorted(manager.find_kernel_specs())) or "none"
         raise ConfigError(
             f"no Jupyter kernel named {name!r} is installed",
-            hint=f"Installed kernels: {installed}. Pass --kernel NAME or set [runs] kernel in dsl.toml.",
+            hint=hints.hint(
+                f"Installed kernels: {installed}. Choose one for the run, or set [runs] kernel in dsl.toml.",
+                hints.RUN,
+                notebook=notebook,
+                kernel=None,
+            ),
         ) from None
     return name
 
@@ -103,7 +114,7 @@ def plan_run(
         relative = project.relative(path)
     except ValueError:
         raise InvalidInput(f"{path} is not inside the project at {project.root}") from None
-    kernel_name = _kernel_name(project, node, kernel)
+    kernel_name = _kernel_name(project, path, node, kernel)
     cell = parameters.inspect(path, kernel_name)
     config_files = tuple(config_files)
     resolved = parameters.resolve(cell, config_files, overrides, values)
@@ -117,6 +128,7 @@ def plan_run(
         batch_id,
         rerun_of,
         tuple(c.expanduser().resolve() for c in config_files),
+        defaults=cell.defaults,
     )
 
 
@@ -185,8 +197,10 @@ def _raised_error(raised: BaseException, cell: int | None) -> RunError:
 
 
 def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) -> None:
+    indexes = input_indexes(node)  # a value's cell is numbered in the input notebook, as errors are
     for name, value in recording.harvest(node).items():
-        data = value.to_json()
+        index = indexes[value.cell] if value.cell < len(indexes) else None
+        data = {**value.to_json(), "cell": None if index is None else index + 1, "cell_index": index}
         if value.kind == "number" and value.value is not None:
             record.metrics[name] = float(value.value)
         if value.kind == "image" and isinstance(value.value, str):

@@ -26,6 +26,7 @@ import yaml
 
 from .. import parameters
 from ..errors import ConfigError, InvalidInput
+from ..hints import Hint
 from ..parameters import ParametersCell, ResolvedParameters
 from .records import canonical_json
 
@@ -36,7 +37,7 @@ EDITOR_GRID = Path("sidebar grid")  # how a grid sent by the sidebar is named in
 class GridProblems(InvalidInput):
     """Everything wrong with a grid, one entry per problem (each names the file and the entry)."""
 
-    def __init__(self, message: str, problems: list[str], *, hint: str | None = None) -> None:
+    def __init__(self, message: str, problems: list[str], *, hint: str | Hint | None = None) -> None:
         super().__init__(message, hint=hint)
         self.problems = problems
 
@@ -260,7 +261,7 @@ def expand(
     if clashes:
         raise InvalidInput(
             f"-p {', '.join(clashes)}: also varied by {spec.path.name}",
-            hint="Fix a parameter with -p, or vary it in the grid file, not both.",
+            hint="Give a parameter one value, or vary it in the grid file, not both.",
         )
     base: ResolvedParameters = parameters.resolve(cell, config_files, overrides, checked.fixed)
     for name in checked.fixed:

@@ -83,7 +83,7 @@ def read_outcome(node: Any) -> Outcome:
                 continue
             injected_failed = indexes[position] is None
             error = RunError(
-                cell=indexes[position],
+                cell_index=indexes[position],
                 ename=str(output.get("ename", "")),
                 evalue=strip_ansi(str(output.get("evalue", ""))),
                 traceback=[strip_ansi(str(line)) for line in output.get("traceback", []) or []],

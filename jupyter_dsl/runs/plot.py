@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import hints
 from ..errors import InvalidInput
 from .batch_state import BatchStore
 from .records import canonical_json
@@ -22,6 +23,8 @@ from .table import format_value, metric_names, varying_parameters
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+UNKNOWN_DEFAULT = "default"  # a parameter a run was not given, recorded before runs kept their defaults
+
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -30,14 +33,17 @@ def _number(value: Any) -> float | None:
 
 
 def _series(runs: list[RunSummary], x: str, y: str) -> dict[str, list[tuple[Any, float]]]:
-    """Label of the other parameters' values -> (x value, metric) points, in x order."""
-    others = [name for name in varying_parameters(runs) if name != x]
+    """Label of the other parameters' values -> (x value, metric) points, in x order. Values are those
+    each run used: a parameter it was not given shows its default (a run recorded before defaults were
+    kept shows "default")."""
+    others = [name for name in varying_parameters(runs, used=True) if name != x]
     lines: dict[str, list[tuple[Any, float]]] = {}
     for run in runs:
-        if y not in run.metrics or x not in run.parameters:
+        used = run.used_parameters
+        if y not in run.metrics or x not in used:
             continue
-        label = ", ".join(f"{n}={format_value(run.parameters.get(n))}" for n in others)
-        lines.setdefault(label, []).append((run.parameters[x], run.metrics[y]))
+        label = ", ".join(f"{n}={format_value(used[n]) if n in used else UNKNOWN_DEFAULT}" for n in others)
+        lines.setdefault(label, []).append((used[x], run.metrics[y]))
     numeric = all(_number(v) is not None for points in lines.values() for v, _ in points)
     for points in lines.values():
         if numeric:
@@ -77,15 +83,17 @@ def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str = "") 
     if not runs:
         raise InvalidInput(
             f"{what} has no succeeded runs to plot",
-            hint="`jupyter dsl runs --batch ID` lists its runs; `jupyter dsl batches` lists the batches.",
+            hint=hints.list_runs(query.batch_id) if query.batch_id else hints.list_runs(),
         )
-    names = sorted({n for run in runs for n in run.parameters})
+    names = sorted({n for run in runs for n in run.used_parameters})
     if x not in names:
-        raise InvalidInput(f"--x {x!r} is not a parameter of {what}", hint=f"Parameters: {', '.join(names)}.")
+        raise InvalidInput(
+            f"the x axis {x!r} is not a parameter of {what}", hint=f"Parameters: {', '.join(names)}."
+        )
     metrics = metric_names(runs)
     if y not in metrics:
         raise InvalidInput(
-            f"--y {y!r} is not a metric of {what}",
+            f"the y axis {y!r} is not a metric of {what}",
             hint=f"Metrics: {', '.join(metrics) or 'none recorded (jupyter_dsl.record(name, number))'}.",
         )
     lines = _series(runs, x, y)

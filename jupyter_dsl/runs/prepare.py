@@ -121,6 +121,7 @@ def prepare_run(plan: RunPlan, context: RunContext | None = None) -> PreparedRun
         batch_id=plan.batch_id,
         rerun_of=plan.rerun_of,
         parameter_sources=plan.sources,
+        defaults=plan.unset,
         git=context.git,
         environment=context.environment,
         issue=context.issue,

@@ -86,11 +86,34 @@ class IssueInfo:
 
 @dataclass
 class RunError:
-    cell: int | None  # index of the failing cell in the input notebook (from 0); None: not in a cell
+    """Where and how a run failed. ``cell`` numbers the failing cell of the input notebook as JupyterLab
+    and every surface do (from 1); ``cell_index`` is its position in the notebook's ``cells`` (from 0).
+    Both are None when the error is not in a cell. The JSON carries both."""
+
+    cell_index: int | None
     ename: str
     evalue: str
     traceback: list[str] = field(default_factory=list)  # ANSI colours stripped
     execution_count: int | None = None
+
+    @property
+    def cell(self) -> int | None:
+        return None if self.cell_index is None else self.cell_index + 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cell": self.cell, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunError:
+        """Also a record written before ``cell_index``: its ``cell`` was the position (from 0)."""
+        index = data["cell_index"] if "cell_index" in data else data.get("cell")
+        return cls(
+            index,
+            str(data.get("ename", "")),
+            str(data.get("evalue", "")),
+            list(data.get("traceback") or []),
+            data.get("execution_count"),
+        )
 
 
 @dataclass
@@ -115,6 +138,7 @@ class RunRecord:
     batch_id: str | None = None
     rerun_of: str | None = None
     parameter_sources: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)  # the values of the parameters not given
     git: GitInfo | None = None
     environment: Environment | None = None
     issue: IssueInfo | None = None
@@ -123,7 +147,7 @@ class RunRecord:
     duration_s: float | None = None
     error: RunError | None = None
     metrics: dict[str, float] = field(default_factory=dict)  # the numeric recorded values
-    values: dict[str, Any] = field(default_factory=dict)  # name -> {kind, value, cell, source}
+    values: dict[str, Any] = field(default_factory=dict)  # name -> {kind, value, cell, cell_index, source}
     artifacts: list[str] = field(default_factory=list)  # URLs; the output notebook first
     warnings: list[str] = field(default_factory=list)
     # the run's files that its commit does not hold as they ran ([]: none); None: not known (a record
@@ -143,6 +167,7 @@ class RunRecord:
 
     def to_json(self, *, packages: bool = True) -> dict[str, Any]:
         data = asdict(self)
+        data["error"] = self.error.to_json() if self.error is not None else None
         data["output_notebook"] = self.output_notebook
         if not packages and data["environment"] is not None:
             data["environment"].pop("packages", None)
@@ -155,11 +180,21 @@ class RunRecord:
         for key, kind in (
             ("git", GitInfo),
             ("issue", IssueInfo),
-            ("error", RunError),
             ("environment", Environment),
         ):
             if isinstance(kwargs.get(key), dict):
                 kwargs[key] = kind(**kwargs[key])
         if isinstance(kwargs.get("unreproducible"), list):
             kwargs["unreproducible"] = [Unreproducible(**item) for item in kwargs["unreproducible"]]
+        if isinstance(kwargs.get("error"), dict):
+            kwargs["error"] = RunError.from_json(kwargs["error"])
+        if isinstance(kwargs.get("values"), dict):
+            kwargs["values"] = {name: _numbered(value) for name, value in kwargs["values"].items()}
         return cls(**kwargs)
+
+
+def _numbered(value: Any) -> Any:
+    """A recorded value of a record written before ``cell_index``: its ``cell`` was the position."""
+    if not isinstance(value, dict) or "cell_index" in value or not isinstance(value.get("cell"), int):
+        return value
+    return {**value, "cell": value["cell"] + 1, "cell_index": value["cell"]}

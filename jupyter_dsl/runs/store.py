@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import hints
 from ..database import connect, ensure_schema, transaction
 from ..errors import InvalidInput, NotFound
+from ..hints import Hint
 from ..project import Project
 from .records import RunRecord, canonical_json, now_iso
 
@@ -60,11 +62,17 @@ _STATEMENTS = [
 ]
 
 _METRIC_MATCH = "SELECT 1 FROM run_metrics m WHERE m.run_pk = runs.pk AND m.name = ? AND m.value"
+# the failing cell's position is error.cell_index; a record written before cell_index held it in "cell"
 _LIST_COLUMNS = (
     "id, notebook, status, issue_number, batch_id, started_at, duration_s, parameters, "
+    "json_extract(record, '$.defaults') AS defaults, "
     "(SELECT json_group_object(name, value) FROM run_metrics WHERE run_pk = runs.pk) AS metrics, "
     "CASE WHEN json_type(record, '$.error') = 'object' THEN json_object("
-    "'cell', json_extract(record, '$.error.cell'), 'ename', json_extract(record, '$.error.ename'), "
+    "'cell', coalesce(json_extract(record, '$.error.cell_index'), "
+    "json_extract(record, '$.error.cell')) + 1, "
+    "'cell_index', coalesce(json_extract(record, '$.error.cell_index'), "
+    "json_extract(record, '$.error.cell')), "
+    "'ename', json_extract(record, '$.error.ename'), "
     "'evalue', json_extract(record, '$.error.evalue')) END AS error"
 )
 _SHOWN_MATCHES = 8  # ids listed when a partial id is ambiguous
@@ -115,7 +123,14 @@ class RunSummary:
     duration_s: float | None
     parameters: dict[str, Any]
     metrics: dict[str, float] = field(default_factory=dict)
-    error: dict[str, Any] | None = None  # a failed run's cell (from 0), ename, evalue; no traceback
+    # a failed run's cell (from 1), cell_index (from 0), ename and evalue; no traceback
+    error: dict[str, Any] | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)  # the values of the parameters not given
+
+    @property
+    def used_parameters(self) -> dict[str, Any]:
+        """Every value the run used: the parameters it was given over its notebook's defaults."""
+        return {**self.defaults, **self.parameters}
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -144,7 +159,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def find_unique_id(
-    conn: sqlite3.Connection, table: Literal["runs", "batches"], text: str, nouns: tuple[str, str], hint: str
+    conn: sqlite3.Connection, table: Literal["runs", "batches"], text: str, nouns: tuple[str, str], hint: Hint
 ) -> str:
     """The one id in ``table`` (``runs`` or ``batches``) that contains ``text`` (case-insensitive).
 
@@ -276,9 +291,7 @@ class RunStore:
 
     def find_id(self, text: str) -> str:
         """The id of the one run whose id contains ``text`` (see :func:`find_unique_id`)."""
-        return find_unique_id(
-            self.conn, "runs", text, ("run", "runs"), "`jupyter dsl runs` lists the recorded runs."
-        )
+        return find_unique_id(self.conn, "runs", text, ("run", "runs"), hints.list_runs())
 
     def _where(self, query: RunQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -318,6 +331,7 @@ class RunStore:
                 started_at=row["started_at"],
                 duration_s=row["duration_s"],
                 parameters=json.loads(row["parameters"]),
+                defaults=json.loads(row["defaults"] or "{}"),
                 metrics={k: v for k, v in json.loads(row["metrics"] or "{}").items() if v is not None},
                 error=json.loads(row["error"]) if row["error"] is not None else None,
             )

@@ -26,17 +26,17 @@ def format_value(value: Any) -> str:
     return canonical_json(value)
 
 
-def varying_parameters(runs: list[RunSummary]) -> list[str]:
-    """Parameter names whose value is not the same in every run (all of them for a single run)."""
+def varying_parameters(runs: list[RunSummary], *, used: bool = False) -> list[str]:
+    """Parameter names whose value is not the same in every run (all of them for a single run).
+    ``used``: compare the values the runs used (their defaults too), not only those they were given."""
+    sets = [run.used_parameters if used else run.parameters for run in runs]
     names: list[str] = []
-    for run in runs:
-        names += [n for n in run.parameters if n not in names]
-    if len(runs) <= 1:
+    for values in sets:
+        names += [n for n in values if n not in names]
+    if len(sets) <= 1:
         return names
     return [
-        name
-        for name in names
-        if len({canonical_json(run.parameters.get(name, "\0missing")) for run in runs}) > 1
+        name for name in names if len({canonical_json(values.get(name, "\0missing")) for values in sets}) > 1
     ]
 
 
@@ -47,7 +47,7 @@ def sort_by_metric(runs: list[RunSummary], key: str) -> list[RunSummary]:
     name = key.removeprefix("-")
     if runs and name not in metric_names(runs):
         raise InvalidInput(
-            f"--sort {key!r}: no listed run has the metric {name!r}",
+            f"cannot sort by {key!r}: no listed run has the metric {name!r}",
             hint=f"Metrics: {', '.join(metric_names(runs)) or 'none'}; -NAME sorts highest first.",
         )
     having = [run for run in runs if name in run.metrics]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +22,8 @@ from ..runs.records import now_iso
 
 WORKERS = 2  # the machine's cores; each run is a fresh kernel process
 UNRECORDED = "the run could not be recorded; the Jupyter server log has the details"
-UNRECORDED = "the run could not be recorded; the Jupyter server log has the details"
 KEEP = 100  # finished jobs remembered (the oldest are forgotten first)
+Describe = Callable[[DslError], dict[str, Any]]  # an error as the server says it (``error_body``)
 
 
 @dataclass
@@ -34,7 +35,7 @@ class RunJob:
     started_at: str = field(default_factory=now_iso)
     finished_at: str | None = None
     run: dict[str, Any] | None = None  # {"id", "status"} of the recorded run when done
-    error: dict[str, Any] | None = None  # {"message", "hint"} when the run could not be recorded
+    error: dict[str, Any] | None = None  # {"message", "hint", "action"} when the run could not be recorded
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,23 +58,23 @@ class RunJobs:
         self._jobs: dict[str, RunJob] = {}
         self._lock = threading.Lock()
 
-    def start(self, plan: RunPlan, path: str, public: Any) -> RunJob:
-        """Execute a validated plan in the executor; ``public`` makes error text safe to show."""
+    def start(self, plan: RunPlan, path: str, describe: Describe) -> RunJob:
+        """Execute a validated plan in the executor; ``describe`` says an error as the server says it."""
         job = RunJob(uuid.uuid4().hex[:12], path, dict(plan.parameters))
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
-        self._executor.submit(self._run, job, plan, public)
+        self._executor.submit(self._run, job, plan, describe)
         return job
 
-    def _run(self, job: RunJob, plan: RunPlan, public: Any) -> None:
+    def _run(self, job: RunJob, plan: RunPlan, describe: Describe) -> None:
         try:
             record = execute(plan)
         except DslError as exc:
-            self._finish(job, error={"message": public(exc.message), "hint": exc.hint and public(exc.hint)})
+            self._finish(job, error=describe(exc))
         except Exception:  # reported to the sidebar; the traceback goes to the log
             logging.getLogger(__name__).exception("run of %s failed", job.path)
-            self._finish(job, error={"message": UNRECORDED, "hint": None})
+            self._finish(job, error={"message": UNRECORDED, "hint": None, "action": None})
         else:
             self._finish(job, run={"id": record.id, "status": record.status})
 

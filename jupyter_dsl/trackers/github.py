@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from .. import hints
 from ..errors import ConfigError, InvalidInput, NotFound, TrackerError
 from ..lifecycle import LABELS_BY_NAME, RELATED_PR, parse_branch, references_in
 from ..project import Project
@@ -136,7 +137,7 @@ class GitHubTracker(ForgeTracker, LabelShortcuts):
         if "pull_request" in data:
             raise NotFound(
                 f"#{number} in {self.repo} is a pull request, not an issue",
-                hint="List issues with `jupyter dsl issue list --state all`.",
+                hint=hints.list_all_issues(),
             )
         return data
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .. import __version__
+from .. import __version__, hints
 from ..errors import Conflict, InvalidInput, NotFound, TrackerError
 from ..lifecycle import LABELS_BY_NAME, parse_branch
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
@@ -124,7 +124,7 @@ class GitLabTracker(ForgeTracker, LabelShortcuts):
             return found
         return NotFound(
             f"issue #{number} does not exist in GitLab project {self.project}",
-            hint="List issues with `jupyter dsl issue list --state all`.",
+            hint=hints.list_all_issues(),
         )
 
     def _write(self, method: str, path: str, body: dict[str, Any], *, what: str, idempotent: bool) -> Any:

@@ -334,24 +334,24 @@ class ForgeHttp:
         said = f": {detail}" if detail else ""
         if status == 401:
             message = (
-                f"{self.name} refused the token (401{said})"
+                f"{self.name} refused the token{said}"
                 if self.has_token
-                else f"{self.name} needs a token for {what} (401{said})"
+                else f"{self.name} needs a token for {what}{said}"
             )
             return TrackerError(message, status=status, hint=self.token_hint or None)
         if status == 403:
             return TrackerError(
-                f"{self.name} denied {what} (403{said})", status=status, hint=self._scope_hint(response)
+                f"{self.name} denied {what}{said}", status=status, hint=self._scope_hint(response)
             )
         if status == 404:
             return NotFound(
-                f"{self.name} has no {what} (404)",
-                hint=f"Check the name and number; a private {self.name} repository answers 404 to a token "
-                "that cannot see it.",
+                f"{self.name} has no {what}",
+                hint=f"Check the name and number; to a token that cannot see it, a private {self.name} "
+                "repository looks missing.",
             )
         if status == 422:
             return TrackerError(
-                f"{self.name} rejected {what} (422{said})", status=status, hint="Nothing was changed."
+                f"{self.name} rejected {what}{said}", status=status, hint="Nothing was changed."
             )
         tries = f" after {retried + 1} tries" if retried else ""
         return TrackerError(f"{self.name} answered {status} for {what}{tries}{said}", status=status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from .. import hints
 from ..errors import InvalidInput, NotFound
 from .base import CloseReason, Issue
 
@@ -27,7 +28,9 @@ def missing_labels(number: int, missing: Sequence[str]) -> NotFound:
     """The error for labels to remove that the issue does not carry (nothing is changed then)."""
     return NotFound(
         f"issue #{number} has no label {', '.join(repr(m) for m in missing)}",
-        hint="Nothing was changed. `jupyter dsl issue show N` lists its labels.",
+        hint=hints.hint(
+            "Nothing was changed; the issue shows the labels it carries.", hints.SHOW_ISSUE, issue=number
+        ),
     )
 
 

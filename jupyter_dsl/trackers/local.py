@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import hints
 from ..database import connect, ensure_schema, transaction
 from ..errors import ConfigError, InvalidInput, NotFound
 from ..lifecycle import LABELS, LABELS_BY_NAME
@@ -310,7 +311,7 @@ class LocalTracker(LabelShortcuts):
 def _not_found(number: int) -> NotFound:
     return NotFound(
         f"issue #{number} does not exist in the local tracker",
-        hint="List issues with `jupyter dsl issue list --state all`.",
+        hint=hints.list_all_issues(),
     )
 
 

@@ -7,16 +7,44 @@ import { URLExt } from '@jupyterlab/coreutils';
 /** The URL namespace of the server extension. */
 export const API_NAMESPACE = 'jupyter-dsl';
 
+/**
+ * What a hint proposes to do (`jupyter_dsl.hints.Action`): a name such as `link` or `list_runs` and its
+ * arguments (paths as API paths; null: the user chooses the value).
+ */
+export interface HintAction {
+  name: string;
+  args: Record<string, string | number | boolean | null>;
+}
+
 /** An error answered by the server (or the network), with the server's hint when it gave one. */
 export class DslApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly hint: string | null = null
+    readonly hint: string | null = null,
+    readonly action: HintAction | null = null
   ) {
     super(message);
     this.name = 'DslApiError';
   }
+}
+
+function hintAction(value: unknown): HintAction | null {
+  if (!isRecord(value) || typeof value.name !== 'string' || !isRecord(value.args)) {
+    return null;
+  }
+  const args: HintAction['args'] = {};
+  for (const [key, arg] of Object.entries(value.args)) {
+    if (
+      arg === null ||
+      typeof arg === 'string' ||
+      typeof arg === 'number' ||
+      typeof arg === 'boolean'
+    ) {
+      args[key] = arg;
+    }
+  }
+  return { name: value.name, args };
 }
 
 export type QueryValue = string | number | undefined | null | string[];
@@ -66,6 +94,7 @@ export function errorFromBody(
 ): DslApiError {
   let message: string | null = null;
   let hint: string | null = null;
+  let action: HintAction | null = null;
   try {
     const data: unknown = JSON.parse(body);
     if (isRecord(data)) {
@@ -75,6 +104,7 @@ export function errorFromBody(
         message = data.reason; // tornado's own error pages (e.g. 403 before our handler runs)
       }
       hint = typeof data.hint === 'string' && data.hint ? data.hint : null;
+      action = hintAction(data.action);
     }
   } catch {
     // not JSON: fall through to the status line
@@ -90,5 +120,5 @@ export function errorFromBody(
       ? text
       : `the server answered ${status}${statusText ? ` ${statusText}` : ''}`;
   }
-  return new DslApiError(status, message, hint);
+  return new DslApiError(status, message, hint, action);
 }

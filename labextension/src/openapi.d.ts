@@ -534,8 +534,18 @@ export interface components {
         /** @description Every error answer. Messages name files by their path relative to the server root. */
         Error: {
             message: string;
-            /** @description What to do about it. */
+            /** @description What to do about it */
             hint: string | null;
+            /** @description The action the hint names, for the client to word or offer (null when there is none). */
+            action: components["schemas"]["HintAction"] | null;
+        };
+        HintAction: {
+            /** @enum {string} */
+            name: "link" | "branch" | "init" | "demo" | "run" | "batch" | "resume_batch" | "show_run" | "list_runs" | "list_batches" | "tag_parameters" | "list_issues" | "show_issue" | "complete";
+            /** @description Its arguments; paths as API paths (null where the user chooses, or outside the root). */
+            args: {
+                [key: string]: string | number | boolean | null;
+            };
         };
         /** @description On answers read from a tracker: the time of the cached copy shown when the forge was unreachable, null when the answer is fresh. */
         OfflineAsOf: string | null;
@@ -804,8 +814,10 @@ export interface components {
             }[];
             insights: {
                 title: string;
-                /** @description The cell it comes from (from 0). */
+                /** @description The cell it comes from (from 1). */
                 cell: number;
+                /** @description Its position in the notebook's cells (from 0). */
+                cell_index: number;
                 /** @description A goal number or a goal's text as written. */
                 answers: string | null;
                 /** @description How many. */
@@ -861,8 +873,10 @@ export interface components {
         };
         ParamsReply: {
             path: string;
-            /** @description The index (from 0) of the cell tagged `parameters`. */
+            /** @description The cell tagged `parameters` as JupyterLab numbers it (from 1). */
             cell: number | null;
+            /** @description Its position in the notebook's cells (from 0). */
+            cell_index: number | null;
             parameters: components["schemas"]["NotebookParameter"][];
             /** @description Lines of the cell papermill could not read as parameters. */
             notes: string[];
@@ -944,13 +958,19 @@ export interface components {
             batch_id: string | null;
             started_at: string;
             duration_s: number | null;
+            /** @description The values the run was given. */
             parameters: {
                 [key: string]: unknown;
             };
+            /** @description The parameters cell's values of those it was not given (what it used). */
+            defaults: {
+                [key: string]: unknown;
+            };
             metrics: components["schemas"]["Metrics"];
-            /** @description A failed run's cell (from 0), ename and evalue; no traceback. */
+            /** @description A failed run's cell (from 1, as JupyterLab numbers it), cell_index (from 0), ename and evalue; no traceback. */
             error: {
                 cell: number | null;
+                cell_index: number | null;
                 ename: string;
                 evalue: string;
             } | null;
@@ -964,8 +984,10 @@ export interface components {
         };
         /** @description Why a run failed. */
         RunError: {
-            /** @description The failing cell of the input notebook (from 0); null when not in a cell. */
+            /** @description The failing cell of the input notebook (from 1); null when not in a cell. */
             cell: number | null;
+            /** @description Its position in the notebook's cells (from 0). */
+            cell_index: number | null;
             ename: string;
             evalue: string;
             /** @description ANSI colours stripped. */
@@ -978,7 +1000,12 @@ export interface components {
             notebook: string;
             /** @description sha256 of the notebook file's bytes. */
             notebook_hash: string;
+            /** @description The values the run was given. */
             parameters: {
+                [key: string]: unknown;
+            };
+            /** @description The parameters cell's values of those it was not given. */
+            defaults: {
                 [key: string]: unknown;
             };
             kernel: string;
@@ -1049,7 +1076,10 @@ export interface components {
             kind: string;
             /** @description The value (an image's is null; its file is `artifact`). */
             value: unknown;
+            /** @description The cell of the input notebook that recorded it (from 1). */
             cell: number;
+            /** @description Its position in the notebook's cells (from 0). */
+            cell_index: number;
             /** @description jupyter_dsl or scrapbook. */
             source: string;
             /** @description The URL of an image's file. */

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ... import hints
 from ...errors import ConfigError
 from ..batch_state import BatchStore
 from ..records import RunError, RunRecord, new_run_id, run_identity
@@ -84,6 +85,7 @@ def _failed_record(task: RunTask, context: RunContext, exc: BaseException) -> Ru
         identity=run_identity(context.notebook_hash, plan.parameters),
         batch_id=plan.batch_id,
         parameter_sources=plan.sources,
+        defaults=plan.unset,
         error=RunError(None, type(exc).__name__, str(exc) or type(exc).__name__),
     )
 
@@ -94,7 +96,12 @@ class DaskExecutor:
         if not scheduler:
             raise ConfigError(
                 "the dask executor needs a scheduler address",
-                hint='Pass --scheduler tcp://HOST:8786, or set [batch] scheduler = "..." in dsl.toml.',
+                hint=hints.hint(
+                    'Name the Dask scheduler\'s address (tcp://HOST:8786), or set [batch] scheduler = "..." '
+                    "in dsl.toml.",
+                    hints.BATCH,
+                    scheduler=None,
+                ),
             )
         try:
             self.client = distributed.Client(scheduler, timeout=10, set_as_default=False)

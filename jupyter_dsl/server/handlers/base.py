@@ -1,8 +1,10 @@
 """What every jupyter-dsl handler shares: the auth resource, paths, threads, JSON and error mapping.
 
 Errors are mapped in ONE place (``send_error`` / ``write_error`` below): a ``DslError`` becomes its
-``http_status`` with ``{"message", "hint"}``; tornado's own ``HTTPError`` (403 from the auth layer,
-405...) keeps its status; anything else is a 500 with a generic message, its traceback in the log.
+``http_status`` with ``{"message", "hint", "action"}`` (``error_body``: the hint's neutral sentence and
+its action as data, paths as API paths; never a CLI flag or an HTTP status in the text); tornado's own
+``HTTPError`` (403 from the auth layer, 405...) keeps its status; anything else is a 500 with a generic
+message, its traceback in the log.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ...errors import DslError, InvalidInput
+from ...hints import Action
+from ...parameter_problems import ParameterProblems
 from ...project import Project, find_project
 from ...trackers import Tracker, open_tracker
 from ..paths import api_path_of, normalize_api_path, resolve_api_path
 
 AUTH_RESOURCE = "jupyter_dsl"
 UNEXPECTED = "jupyter-dsl hit an unexpected error; the Jupyter server log has the details."
+PATH_ARGS = ("notebook", "directory", "grid")  # hint action arguments that are files or folders
+FORM = "the form"  # how the sidebar names the values typed in its parameters form (the CLI's -p)
 
 T = TypeVar("T")
 
@@ -107,6 +113,27 @@ class DslHandler(APIHandler):
             text = re.sub(pattern, lambda m: "" if m[0].endswith("/") else "the Jupyter root directory", text)
         return text
 
+    def public_action(self, act: Action | None) -> dict[str, Any] | None:
+        """A hint's action as data for the sidebar: path arguments as API paths (None outside the root)."""
+        if act is None:
+            return None
+        args = {
+            key: self.api_path(Path(value)) if key in PATH_ARGS and isinstance(value, str) else value
+            for key, value in act.args.items()
+        }
+        return {"name": act.name, "args": args}
+
+    def error_body(self, error: DslError, message: str | None = None) -> dict[str, Any]:
+        """What the server says of an error: its message, the hint's sentence and its action."""
+        advice = error.advice
+        if message is None:
+            message = error.worded(typed=FORM) if isinstance(error, ParameterProblems) else error.message
+        return {
+            "message": self.public_text(message),
+            "hint": self.public_text(advice.text) if advice is not None else None,
+            "action": self.public_action(advice.action if advice is not None else None),
+        }
+
     def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
         error = _exception(kwargs)
         if isinstance(error, DslError):
@@ -115,18 +142,18 @@ class DslHandler(APIHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         error = _exception(kwargs)
-        hint: str | None = None
         if isinstance(error, DslError):
-            message = self.public_text(error.message)
-            hint = self.public_text(error.hint) if error.hint else None
-        elif isinstance(error, web.HTTPError):
-            message = _http_error_text(error) or responses.get(status_code, "Unknown HTTP error")
-        elif error is not None:
-            message = UNEXPECTED
+            body = self.error_body(error)
         else:
-            message = responses.get(status_code, "Unknown HTTP error")
+            if isinstance(error, web.HTTPError):
+                message = _http_error_text(error) or responses.get(status_code, "Unknown HTTP error")
+            elif error is not None:
+                message = UNEXPECTED
+            else:
+                message = responses.get(status_code, "Unknown HTTP error")
+            body = {"message": message, "hint": None, "action": None}
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"message": message, "hint": hint}, ensure_ascii=False))
+        self.finish(json.dumps(body, ensure_ascii=False))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, DslError):  # expected: one line, no traceback, no query (it may hold a token)

@@ -43,7 +43,13 @@ def _summary_json(summary: Summary, text: str, to: str) -> dict[str, Any]:
         "type": summary.issue.type.value if summary.issue and summary.issue.type else None,
         "goals": [goal.__dict__ for goal in summary.goals],
         "insights": [
-            {"title": i.title, "cell": i.cell, "answers": i.answers, "artifacts": len(i.artifacts)}
+            {
+                "title": i.title,
+                "cell": i.cell + 1,  # as JupyterLab numbers cells
+                "cell_index": i.cell,
+                "answers": i.answers,
+                "artifacts": len(i.artifacts),
+            }
             for i in summary.insights
         ],
         "format": to,

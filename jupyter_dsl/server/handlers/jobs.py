@@ -19,7 +19,6 @@ from ...runs.execute import plan_run
 from .. import payload
 from ..jobs import RunJobs
 from .base import DslHandler
-from .values import from_form
 
 SETTING = "jupyter_dsl_run_jobs"
 FIELDS = ("path", "set", "config")
@@ -67,11 +66,8 @@ class JobsHandler(DslHandler):
         configs = [self.resolve(p) for p in _paths(data)]
 
         def plan() -> Any:
-            try:
-                return plan_run(find_project(notebook), notebook, config_files=configs, overrides=overrides)
-            except InvalidInput as exc:
-                raise InvalidInput(from_form(exc.message), hint=exc.hint) from exc
+            return plan_run(find_project(notebook), notebook, config_files=configs, overrides=overrides)
 
         planned = await self.blocking(plan)
-        job = run_jobs(self.settings).start(planned, self.normalized(api_path), self.public_text)
+        job = run_jobs(self.settings).start(planned, self.normalized(api_path), self.error_body)
         self.reply({"job": job.to_json()}, status=202)

@@ -61,10 +61,8 @@ class ParamsHandler(DslHandler):
 
         def work() -> dict[str, Any]:
             cell = parameters.inspect(notebook)
-            return {
+            return cell.to_json() | {
                 "path": shown,  # the API path; the core's is absolute
-                "cell": cell.cell_index,
-                "parameters": [parameter.to_json() for parameter in cell.parameters],
                 "notes": [self.public_text(note) for note in cell.notes],
             }
 

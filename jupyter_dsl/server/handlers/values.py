@@ -18,13 +18,13 @@ from tornado import web
 from ... import parameters
 from ...errors import DslError, InvalidInput
 from ...links import SKIPPED_DIRS
+from ...parameter_problems import TYPED
 from ...project import find_project
 from ...runs.grid import is_grid_file
-from .base import DslHandler
+from .base import FORM, DslHandler
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
 MAX_CONFIGS = 200
-FORM = "the form"
 
 
 def overrides_of(texts: list[str]) -> list[tuple[str, str]]:
@@ -36,11 +36,6 @@ def overrides_of(texts: list[str]) -> list[tuple[str, str]]:
             raise InvalidInput(f"set={item!r} is not NAME=VALUE", hint="e.g. ?set=alpha=0.3")
         pairs.append((name.strip(), text))
     return pairs
-
-
-def from_form(text: str) -> str:
-    """The core names typed values ``-p``; in the sidebar they come from the form."""
-    return text.replace("(from -p)", f"(from {FORM})")
 
 
 class ValuesChecker:
@@ -57,17 +52,19 @@ class ValuesChecker:
         try:
             self.resolve(configs, overrides)
         except DslError as exc:
-            return self.handler.public_text(from_form(exc.message))
+            message: str = self.handler.error_body(exc)["message"]
+            return message
         return None
 
     def check(self, configs: dict[str, Path], overrides: list[tuple[str, str]]) -> dict[str, Any]:
         try:
             resolved = self.resolve(list(configs.values()), overrides)
         except DslError as exc:
+            said = self.handler.error_body(exc)
             return {
                 "valid": False,
-                "message": self.handler.public_text(from_form(exc.message)),
-                "hint": self.handler.public_text(exc.hint) if exc.hint else None,
+                "message": said["message"],
+                "hint": said["hint"],
                 "values": {},
                 "sources": {},
                 "coerced": {},
@@ -79,7 +76,7 @@ class ValuesChecker:
                     shown: msg for shown, path in configs.items() if (msg := self.problem([path], []))
                 },
             }
-        sources = {name: FORM if source == "-p" else source for name, source in resolved.sources.items()}
+        sources = {name: FORM if source == TYPED else source for name, source in resolved.sources.items()}
         return {
             "valid": True,
             "message": None,

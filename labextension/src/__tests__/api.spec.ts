@@ -212,7 +212,8 @@ describe('requests on the wire', () => {
 
 const PARAMS: ParamsReply = {
   path: 'runs dir/tune #1.ipynb',
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [
     {
       name: 'alpha',
@@ -237,8 +238,9 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:01+00:00',
       duration_s: 1.5,
       parameters: { alpha: 0.3, region: 'north' },
+      defaults: {},
       metrics: { score: null },
-      error: { cell: 2, ename: 'ValueError', evalue: 'bad alpha' }
+      error: { cell: 2, cell_index: 1, ename: 'ValueError', evalue: 'bad alpha' }
     },
     {
       id: '20260101-120000-aaaaaa',
@@ -249,6 +251,7 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:00+00:00',
       duration_s: null,
       parameters: { alpha: 0.1, region: 'north' },
+      defaults: {},
       metrics: { score: 0.2 },
       error: null
     }
@@ -385,10 +388,11 @@ describe('parameters and runs', () => {
 });
 
 describe('errors', () => {
-  it('carries the status, message and hint of an error answer', async () => {
+  it('carries the status, message, hint and action of an error answer', async () => {
     answerJson(404, {
       message: 'issue #99 not found',
-      hint: 'List issues: jupyter dsl issue list'
+      hint: 'The list of all issues, closed ones too, shows their numbers.',
+      action: { name: 'list_issues', args: { state: 'all' } }
     });
     const error = await makeApi()
       .getIssue(99)
@@ -397,7 +401,8 @@ describe('errors', () => {
     expect(error).toMatchObject({
       status: 404,
       message: 'issue #99 not found',
-      hint: 'List issues: jupyter dsl issue list'
+      hint: 'The list of all issues, closed ones too, shows their numbers.',
+      action: { name: 'list_issues', args: { state: 'all' } }
     });
   });
 
@@ -457,8 +462,13 @@ describe('errors', () => {
     ).toMatchObject({
       status: 409,
       message: 'already linked',
-      hint: null
+      hint: null,
+      action: null
     });
+    expect(
+      errorFromBody(404, '{"message": "m", "hint": "h", "action": {"name": "link"}}')
+        .action
+    ).toBeNull(); // an action without its arguments is not one
     expect(errorFromBody(500, '', 'Internal Server Error').message).toBe(
       'the server answered 500 Internal Server Error'
     );

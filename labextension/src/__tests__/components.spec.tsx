@@ -151,7 +151,8 @@ describe('ParametersSection', () => {
     const host = new FakeHost(api);
     const params: ParamsReply = {
       path: 'tune.ipynb',
-      cell: 1,
+      cell: 2,
+      cell_index: 1,
       parameters: [
         {
           name: 'alpha',

@@ -16,7 +16,9 @@ const PREVIEW: FindingsReply = {
   issue: 2,
   type: 'Explore',
   goals: [],
-  insights: [{ title: 'North churns most', cell: 3, answers: '1', artifacts: 1 }],
+  insights: [
+    { title: 'North churns most', cell: 4, cell_index: 3, answers: '1', artifacts: 1 }
+  ],
   format: 'html',
   text: '<h1>Churn by region</h1>'
 };

@@ -30,7 +30,8 @@ const project = (branch: string): ProjectInfo => ({
 
 const params = (name: string): ParamsReply => ({
   path: 'a.ipynb',
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [
     { name, type: 'int', default: '1', help: '', annotation: '', optional: false }
   ],

@@ -11,7 +11,8 @@ import { FakeApi, FakeHost, settle } from './fakes';
 
 const PARAMS: ParamsReply = {
   path: 'tune.ipynb',
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [
     {
       name: 'alpha',

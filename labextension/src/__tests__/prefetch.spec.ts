@@ -34,7 +34,7 @@ function panel(
   };
 }
 
-const params = { path: 'x', cell: 1, parameters: [], notes: [] };
+const params = { path: 'x', cell: 2, cell_index: 1, parameters: [], notes: [] };
 const issue = {
   issue: sampleIssue(2, 'Churn'),
   ask: null,

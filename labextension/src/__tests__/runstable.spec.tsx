@@ -35,6 +35,7 @@ function run(index: number): RunSummary {
     started_at: new Date(Date.UTC(2026, 0, 2) - index * 1000).toISOString(), // newest first
     duration_s: 1,
     parameters: { n: index, tag: `t${index % 3}` },
+    defaults: {},
     // every 10th run has no score: it sorts last either way
     metrics: index % 10 === 5 ? {} : { score: (index * 37) % 1000 },
     error: null

@@ -45,7 +45,8 @@ const texts = (nodes: HTMLElement[]): string[] => nodes.map(n => n.textContent ?
 
 const PARAMS: ParamsReply = {
   path: 'tune.ipynb',
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [
     {
       name: 'alpha',
@@ -78,8 +79,14 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:01.123+00:00',
       duration_s: 1,
       parameters: { alpha: 0.3, label: '<b>bold</b>' },
+      defaults: {},
       metrics: { score: null },
-      error: { cell: 2, ename: 'TypeError', evalue: 'can only concatenate' }
+      error: {
+        cell: 2,
+        cell_index: 1,
+        ename: 'TypeError',
+        evalue: 'can only concatenate'
+      }
     },
     {
       id: 'r1',
@@ -90,6 +97,7 @@ const RUNS: RunsReply = {
       started_at: '2026-01-01T12:00:00+00:00',
       duration_s: 1,
       parameters: { alpha: 0.1 },
+      defaults: {},
       metrics: { score: 0.2 },
       error: null
     }
@@ -124,7 +132,8 @@ const FAILED: RunRecord = {
   finished_at: '2026-01-01T12:00:03.623+00:00',
   duration_s: 2.5,
   error: {
-    cell: 2,
+    cell: 3,
+    cell_index: 2,
     ename: 'TypeError',
     evalue: 'can only concatenate str (not "int") to <b>str</b>',
     traceback: ['Traceback (most recent call last):', '  File "<cell>", line 1'],
@@ -194,14 +203,13 @@ describe('ParamsSection', () => {
       <ParamsSection
         path="my dir/a.ipynb"
         params={{
-          value: { ...PARAMS, cell: null, parameters: [], notes: [] },
+          value: { ...PARAMS, cell: null, cell_index: null, parameters: [], notes: [] },
           error: null
         }}
       />
     );
-    expect(texts(byTestId(node, 'dsl-params-hint'))).toEqual([
-      "jupyter dsl params 'my dir/a.ipynb' --tag-cell N"
-    ]);
+    const none = texts(byTestId(node, 'dsl-params-none'))[0]; // names no CLI flag:
+    expect(none).toMatch(/^(?!.*(jupyter dsl|--)).*Make this the Parameters Cell/s);
     expect(byTestId(node, 'dsl-param')).toEqual([]);
   });
 
@@ -211,7 +219,7 @@ describe('ParamsSection', () => {
       <ParamsSection path="a.ipynb" params={{ value: null, error }} />
     );
     expect(texts(byTestId(node, 'dsl-error-message'))).toEqual([
-      'Could not read the parameters: a.ipynb is not valid JSON (400)'
+      'Could not read the parameters: a.ipynb is not valid JSON'
     ]);
     expect(texts(byTestId(node, 'dsl-error-hint'))).toEqual(['Fix the file.']);
   });
@@ -453,7 +461,7 @@ describe('the run details', () => {
     const error = new DslApiError(404, "no run 'r2'", 'List the runs.');
     const node = await details({ value: null, error });
     expect(texts(byTestId(node, 'dsl-error-message'))).toEqual([
-      "Could not read run r2: no run 'r2' (404)"
+      "Could not read run r2: no run 'r2'"
     ]);
     expect(byTestId(node, 'dsl-run-details-status')).toEqual([]);
   });

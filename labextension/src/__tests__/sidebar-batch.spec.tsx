@@ -37,6 +37,7 @@ function parameter(name: string, type: string, fallback: string): NotebookParame
 const PARAMS: ParamsReply = {
   path: 'tune.ipynb',
   cell: 1,
+  cell_index: 0,
   parameters: [
     parameter('alpha', 'float', '0.5'),
     parameter('region', 'str', "'north'")

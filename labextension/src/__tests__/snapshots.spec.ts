@@ -16,7 +16,8 @@ const issue = (number: number, title: string): IssueReply => ({
 
 const params = (path: string): ParamsReply => ({
   path,
-  cell: 1,
+  cell: 2,
+  cell_index: 1,
   parameters: [],
   notes: []
 });

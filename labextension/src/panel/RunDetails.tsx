@@ -65,7 +65,7 @@ function ErrorPart(props: { run: RunRecord }): JSX.Element | null {
       </div>
       {error.cell !== null ? (
         <div className="jp-dsl-muted" data-testid="dsl-run-error-cell">
-          in cell {error.cell + 1}
+          in cell {error.cell}
           {error.execution_count !== null
             ? ` (execution ${error.execution_count})`
             : ''}

@@ -38,24 +38,21 @@ export function ParamsSection(props: {
   /** What follows the list (the form's config files and Run button). */
   children?: React.ReactNode;
 }): JSX.Element {
-  const { path } = props;
   const { value, error } = props.params;
   let body: JSX.Element | null = null;
   if (value !== null && value.cell === null) {
     body = (
       <p className="jp-dsl-muted" data-testid="dsl-params-none">
-        No cell is tagged <code>parameters</code>. Tag the cell that assigns the
-        defaults:{' '}
-        <code data-testid="dsl-params-hint">
-          jupyter dsl params {shellQuote(path)} --tag-cell N
-        </code>{' '}
-        (N counts cells from 1), or add the tag in the property inspector.
+        No cell is tagged <code>parameters</code>. Select the cell that assigns the
+        defaults and choose{' '}
+        <strong data-testid="dsl-params-hint">Make this the Parameters Cell</strong>{' '}
+        (notebook toolbar or cell menu), or add the tag in the property inspector.
       </p>
     );
   } else if (value !== null && value.parameters.length === 0) {
     body = (
       <p className="jp-dsl-muted" data-testid="dsl-params-empty">
-        The parameters cell (cell {(value.cell ?? 0) + 1}) assigns no parameters.
+        The parameters cell (cell {value.cell}) assigns no parameters.
       </p>
     );
   } else if (value !== null) {

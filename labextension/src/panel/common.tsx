@@ -36,7 +36,6 @@ export function ErrorBox(props: {
       <div className="jp-dsl-error-message" data-testid="dsl-error-message">
         {context ? `${context}: ` : ''}
         {error.message}
-        {error.status ? ` (${error.status})` : ''}
       </div>
       {error.hint ? (
         <div className="jp-dsl-error-hint" data-testid="dsl-error-hint">
