@@ -92,7 +92,8 @@ def test_answers_it_allows_pass() -> None:
     contract().check("GET", VERSION, 200, "application/json; charset=UTF-8", b'{"version": "0.1.0"}')
     contract().check("GET", VERSION, 403, JSON, b'{"message": "Forbidden", "hint": null, "action": null}')
     contract().check("GET", "/jupyter-dsl/issues/notebooks/a.ipynb", 404, "text/html", b"<html/>")
-    contract().check("PATCH", VERSION, 405, JSON, b'{"message": "Method Not Allowed", "hint": null, "action": null}')
+    not_allowed = b'{"message": "Method Not Allowed", "hint": null, "action": null}'
+    contract().check("PATCH", VERSION, 405, JSON, not_allowed)
     prepare = Description().route("/jupyter-dsl/links/a/b.ipynb/prepare")
     assert prepare is not None and prepare.template == "/jupyter-dsl/links/{path}/prepare"
 
