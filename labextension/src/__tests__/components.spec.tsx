@@ -259,7 +259,7 @@ describe('NewIssueForm', () => {
     await new Promise(resolve => setTimeout(resolve, 0));
     expect(sent).toEqual([{ type: 'Explore', title: 'Churn by tenure', ask: 2 }]);
     expect(byTestId(node, 'dsl-error-message').map(e => e.textContent)).toEqual([
-      'Could not create the issue: #2 is of type Explore, not an Ask (400)'
+      'Could not create the issue: #2 is of type Explore, not an Ask'
     ]);
     expect(byTestId(node, 'dsl-error-hint')[0].textContent).toBe(
       'Name an issue of type Ask (labelled Ask).'
