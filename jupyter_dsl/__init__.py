@@ -28,14 +28,14 @@ def finding(text: str, artifact: Any = None, *, answers: int | str | None = None
 
 def record(name: str, value: Any) -> None:
     """Record a value for this run (numbers become metrics; strings, JSON, DataFrames, figures are kept)."""
-    from .recording import record as _record
+    from .runs.recording import record as _record
 
     _record(name, value)
 
 
 def run_dir() -> Path:
     """The folder whose files become this run's artifacts (``$JUPYTER_DSL_RUN_DIR``)."""
-    from .recording import run_dir as _run_dir
+    from .runs.recording import run_dir as _run_dir
 
     return _run_dir()
 

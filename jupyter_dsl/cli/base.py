@@ -12,9 +12,9 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from ..dslp.issue_numbers import parse_issue_number
 from ..errors import DslError, InsideRun, RunFailed
-from ..issue_numbers import parse_issue_number
-from ..project import Project, find_project
+from ..project.settings import Project, find_project
 from ..trackers import Tracker, open_tracker
 from .hints import cli_hint
 

@@ -13,7 +13,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..runs.batch import (
+from ..batch.driver import (
     BatchOptions,
     BatchOutcome,
     BatchPlan,
@@ -23,9 +23,9 @@ from ..runs.batch import (
     plan_batch,
     run_batch,
 )
-from ..runs.batch_state import BatchState, BatchStore
-from ..runs.executors import BatchProgress, names
-from ..runs.plot import batch_figure, save_figure
+from ..batch.executors import BatchProgress, names
+from ..batch.plot import batch_figure, save_figure
+from ..batch.state import BatchState, BatchStore
 from ..runs.store import RunStore
 from ..runs.table import format_value
 from .base import cli, console, emit, error_console, json_option, open_project, resolve_path

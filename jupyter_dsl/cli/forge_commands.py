@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..labels_sync import LabelChange, sync_labels
-from ..pulls import open_pull
+from ..issues.labels_sync import LabelChange, sync_labels
+from ..issues.pulls import open_pull
 from .base import cli, console, emit, json_option, open_project_tracker, resolve_path
 
 

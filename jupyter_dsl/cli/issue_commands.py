@@ -9,17 +9,10 @@ import click
 from rich.markdown import Markdown
 from rich.table import Table
 
-from .. import links
+from ..dslp.issue_types import IssueType
 from ..errors import InvalidInput, NotFound
-from ..issues import (
-    close_issue,
-    comment_issue,
-    edit_issue,
-    issue_with_ask,
-    label_issue,
-    reopen_issue,
-)
-from ..lifecycle import IssueType
+from ..issues.create import close_issue, comment_issue, edit_issue, issue_with_ask, label_issue, reopen_issue
+from ..notebook import links
 from ..trackers import Issue, IssueQuery
 from .base import (
     ISSUE_NUMBER,

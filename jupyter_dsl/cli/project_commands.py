@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from .. import links
-from ..demo import make_demo
-from ..lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
-from ..labels_sync import sync_labels
-from ..project import CONFIG_NAME, find_project
-from ..project_summary import summarize
-from ..scaffold import init_project
+from ..issues.labels_sync import sync_labels
+from ..notebook import links
+from ..project.demo import make_demo
+from ..project.lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
+from ..project.scaffold import init_project
+from ..project.settings import CONFIG_NAME, find_project
+from ..project.summary import summarize
 from ..trackers import open_tracker
 from .base import (
     ISSUE_NUMBER,

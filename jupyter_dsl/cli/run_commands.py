@@ -11,8 +11,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .. import parameters
 from ..errors import ConfigError, ProjectNotFound, RunFailed
+from ..notebook import parameters
 from ..runs.execute import Terminated, plan_run, stopped_record, terminate_raises
 from ..runs.execute import execute as execute_plan
 from ..runs.records import RunRecord

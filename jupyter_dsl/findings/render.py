@@ -40,7 +40,7 @@ class Rendered:
 
     def write(self, directory: Path, name: str) -> list[Path]:
         """Write the summary and its files (atomically each); returns every path written."""
-        from ..files import write_text_atomic
+        from ..project.atomic_write import write_text_atomic
 
         written: list[Path] = []
         for relative, data in sorted(self.files.items()):

@@ -14,11 +14,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..batch.driver import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
+from ..batch.executors import BatchProgress
+from ..batch.plot import batch_figure, figure_png
 from ..errors import DslError
-from ..runs.batch import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
-from ..runs.executors import BatchProgress
 from ..runs.inside_run import refuse_inside_run
-from ..runs.plot import batch_figure, figure_png
 from ..runs.table import format_value
 from .base import (
     MagicArgumentParser,

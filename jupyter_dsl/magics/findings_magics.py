@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .. import notebooks
 from ..errors import InvalidInput
 from ..findings.capture import marker
 from ..findings.complete import plan_completion
 from ..findings.export import export_summary
 from ..findings.goals import add_goal, goals_of, tick_goal
-from ..notebooks import NotebookLink
+from ..notebook import document
+from ..notebook.document import NotebookLink
 from .base import (
     HelpText,
     MagicArgumentParser,
@@ -88,7 +88,7 @@ def complete(session: MagicSession, args: argparse.Namespace) -> Any:
             send_edit("link", link)
             print(f"{target.name}: complete (in the open notebook: save it to keep it)")
         else:
-            notebooks.set_link(target, link)
+            document.set_link(target, link)
 
     plan = plan_completion(
         project,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..labels_sync import sync_labels
-from ..pulls import open_pull
+from ..issues.labels_sync import sync_labels
+from ..issues.pulls import open_pull
 from .base import (
     HelpText,
     MagicArgumentParser,

@@ -23,7 +23,7 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import Conflict
-from ..notebooks import NotebookLink
+from ..notebook.document import NotebookLink
 from ..runs.inside_run import current_run
 
 COMM_TARGET = "jupyter_dsl"

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .. import links, notebooks
-from ..lifecycle import IssueType
+from ..dslp.issue_types import IssueType
+from ..notebook import document, links
 from ..trackers import Issue, IssueQuery
 from .base import (
     HelpText,
@@ -47,15 +47,15 @@ def _link_args(parser: MagicArgumentParser) -> None:
     add_write_argument(parser)
 
 
-def _apply_link(path: Path, link: notebooks.NotebookLink | None, in_editor: bool) -> None:
+def _apply_link(path: Path, link: document.NotebookLink | None, in_editor: bool) -> None:
     """Send the edit to the editor showing the notebook, or write it to the file."""
     action = "link" if link is not None else "unlink"
     if in_editor:
         send_edit(action, link)
     elif link is not None:
-        notebooks.set_link(path, link)
+        document.set_link(path, link)
     else:
-        notebooks.remove_link(path)
+        document.remove_link(path)
     if link is not None:
         text = f"linked {path.name} → #{link.issue.number} {link.issue.type or ''}: {link.issue.title}"
     else:
@@ -69,7 +69,7 @@ def _apply_link(path: Path, link: notebooks.NotebookLink | None, in_editor: bool
 def link(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
     tracker = session.tracker(session.project(path.parent))
-    previous = notebooks.get_link(path)
+    previous = document.get_link(path)
     new = links.prepare_link(tracker, tracker.get(args.number), previous)
     _apply_link(path, new, edits_in_editor(path, session.current_notebook(), args.write))
     return None
@@ -83,7 +83,7 @@ def _unlink_args(parser: MagicArgumentParser) -> None:
 @subcommand("unlink", "remove this notebook's link", _unlink_args)
 def unlink(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
-    notebooks.get_link(path)  # validates the notebook
+    document.get_link(path)  # validates the notebook
     _apply_link(path, None, edits_in_editor(path, session.current_notebook(), args.write))
     return None
 

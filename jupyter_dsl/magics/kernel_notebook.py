@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..recording import RUN_ID_ENV
+from ..runs.recording import RUN_ID_ENV
 
 ASK_TIMEOUT_S = 5.0  # for the server's answer (it runs on this machine)
 _KERNEL_FILE = re.compile(r"kernel-(?P<id>[0-9a-fA-F-]+)\.json")

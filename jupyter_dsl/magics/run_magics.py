@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import parameters, recording
-from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
+from ..notebook import parameters
+from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, recording
 from ..runs.execute import run_notebook
 from ..runs.inside_run import current_run
 from ..runs.listing import list_runs

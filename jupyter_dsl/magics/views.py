@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..links import LinkStatus
+from ..notebook.links import LinkStatus
 from ..trackers import Issue
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|])")

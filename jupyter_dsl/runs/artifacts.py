@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import gitrepo
 from ..errors import ConfigError, Conflict
-from ..project import Project
+from ..project import gitrepo
+from ..project.settings import Project
 
 FILES_DIR = "files"  # the run directory, inside a run's folder
 VALUES_DIR = "values"  # recorded images

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..errors import ConfigError, DslError
-from ..project import Project
+from ..project.settings import Project
 from .records import RunRecord
 
 MLFLOW_STATUS = {"succeeded": "FINISHED", "failed": "FAILED", "interrupted": "KILLED", "killed": "KILLED"}

@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import hints
-from ..database import connect, ensure_schema, transaction
+from ..dslp.labels import LABELS, LABELS_BY_NAME
 from ..errors import ConfigError, InvalidInput, NotFound
-from ..lifecycle import LABELS, LABELS_BY_NAME
+from ..project.database import connect, ensure_schema, transaction
 from .base import CloseReason, Comment, Issue, IssueQuery, Label
 from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 

@@ -15,12 +15,12 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ...batch.background import start_batch
+from ...batch.driver import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
+from ...batch.grid import GridProblems, editor_form, editor_grid, load_grid
+from ...batch.state import BatchStore
 from ...errors import InvalidInput
-from ...project import find_project
-from ...runs.batch import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
-from ...runs.batch_background import start_batch
-from ...runs.batch_state import BatchStore
-from ...runs.grid import GridProblems, editor_form, editor_grid, load_grid
+from ...project.settings import find_project
 from ...runs.store import RunStore, notebook_key
 from .. import payload
 from .base import DslHandler
