@@ -15,8 +15,8 @@ from ..errors import DslError, InsideRun
 from . import (  # noqa: F401  (they register their subcommands)
     batch_magics,
     findings_magics,
-    forge_magics,
     issue_magics,
+    notebook_magics,
     project_magics,
     run_magics,
 )

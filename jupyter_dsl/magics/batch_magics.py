@@ -29,7 +29,7 @@ from .base import (
     subcommand,
 )
 from .hints import magic_error
-from .run_magics import TableView
+from .views import TableView
 
 RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
 
