@@ -3,7 +3,7 @@
 A kernel is *ready* when it answered ``kernel_info`` on the shell channel and our IOPub subscription
 is proven live, by ipykernel 7's ``iopub_welcome`` (JEP 65) or by the ``status`` message of that
 request, instead of jupyter_client's fixed 0.2 s IOPub flush (``wait_for_ready``). Every kernel is a
-new process; a :class:`KernelLauncher` forks them from a pre-initialised zygote (``forkserver.py``)
+new process; a :class:`KernelLauncher` forks them from a pre-initialised zygote (``zygote.py``)
 when it can.
 """
 

@@ -1,7 +1,7 @@
 """``/jupyter-dsl/batches...``: preview a grid, start a batch, follow it, list a notebook's, cancel;
 ``/jupyter-dsl/grids/{path}``: a grid file as the sidebar's grid editor holds it.
 
-A batch started here runs in a background thread of the server process (``runs.batch_background``);
+A batch started here runs in a background thread of the server process (``batch.background``);
 its state lives in the run store, so a reloaded browser, a second tab and ``jupyter dsl batches`` all
 read the same truth, and a cancel goes through the store to the driver's heartbeat.
 """
