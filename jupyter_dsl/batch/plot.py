@@ -101,7 +101,7 @@ def chart_data(database: Path, query: RunQuery, x: str, y: str, what: str = "") 
 
 
 def chart_figure(chart: Chart) -> Figure:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: matplotlib costs ~0.3 s, only when charting
 
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     axes = figure.add_subplot()

@@ -12,6 +12,7 @@ checks that no succeeded run of that identity exists in the batch, so two driver
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 from dataclasses import asdict, dataclass, field
@@ -358,8 +359,6 @@ class BatchStore:
 
 
 def _pid() -> int:
-    import os
-
     return os.getpid()
 
 

@@ -17,7 +17,10 @@ from ..notebook import document
 from ..notebook.document import NotebookLink
 from ..project import gitrepo
 from ..project.settings import Project
+from ..runs.artifacts import open_artifacts
 from ..runs.records import Unreproducible
+from ..runs.store import RunQuery, RunStore, notebook_key
+from ..runs.table import RunsTable, format_value
 from ..trackers import Issue, Tracker
 from .collect import Goal, Insight, collect, match_goals
 
@@ -72,9 +75,6 @@ class Summary:
 
 def _run_notebook(project: Project, path: Path, run_id: str) -> tuple[Any, Any]:
     """(the output notebook of a recorded run of ``path``, its record)."""
-    from ..runs.artifacts import open_artifacts
-    from ..runs.store import RunStore, notebook_key
-
     if not project.database_path.exists():
         raise NotFound(f"no run {run_id!r}: this project has no recorded runs")
     with RunStore(project.database_path) as store:
@@ -96,9 +96,6 @@ def _run_notebook(project: Project, path: Path, run_id: str) -> tuple[Any, Any]:
 def _runs(project: Project, path: Path) -> RunsSection | None:
     if not project.database_path.exists():
         return None  # never create a database just to say there are no runs
-    from ..runs.store import RunQuery, RunStore, notebook_key
-    from ..runs.table import RunsTable, format_value
-
     with RunStore(project.database_path) as store:
         query = RunQuery(notebook=notebook_key(project, path), limit=MAX_RUNS)
         summaries = store.query(query)

@@ -100,7 +100,7 @@ def kill_group(pid: int) -> None:
 
 
 def _run(coro: Any) -> Any:
-    from jupyter_core.utils import run_sync
+    from jupyter_core.utils import run_sync  # lazy: only when a kernel asks its server
 
     async def wrapped() -> Any:
         return await coro
@@ -109,7 +109,9 @@ def _run(coro: Any) -> Any:
 
 
 def _manager(kernel_name: str) -> Any:
-    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.manager import (
+        AsyncKernelManager,
+    )  # lazy: jupyter_client loads zmq and tornado, only where a kernel is needed
 
     manager = AsyncKernelManager(kernel_name=kernel_name)
     return manager
@@ -215,7 +217,7 @@ class KernelLauncher:
         if not fork:
             self.note = "forking disabled: kernels start plainly"
             return
-        from .fork_client import ForkServer, unforkable_reason
+        from .fork_client import ForkServer, unforkable_reason  # lazy: only where kernels can be forked
 
         reason = unforkable_reason(kernel_name)
         if reason is not None:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,10 @@ def unforkable_reason(kernel_name: str) -> str | None:
     """Why kernels of this kernelspec cannot be forked from a zygote here (None: they can)."""
     if not sys.platform.startswith("linux"):
         return f"forking kernels needs Linux (this is {sys.platform})"
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import (
+        KernelSpecManager,
+        NoSuchKernel,
+    )  # lazy: jupyter_client loads zmq and tornado, only where a kernel is needed
 
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel_name)
@@ -62,8 +66,6 @@ class ForkedProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         while (code := self.poll()) is None:
             if deadline is not None and time.monotonic() > deadline:

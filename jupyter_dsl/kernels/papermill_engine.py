@@ -126,7 +126,7 @@ def run_papermill(
     progress: bool,
 ) -> None:
     """Execute ``node`` (the notebook as read once) with papermill on ``kernel``; writes ``output``."""
-    import papermill
+    import papermill  # lazy: papermill loads nbclient and its IO stack, only for a run or an inspection
 
     papermill.execute_notebook(
         node,

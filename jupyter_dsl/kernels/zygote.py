@@ -50,7 +50,7 @@ def _reap(signum: int, frame: Any) -> None:
 
 
 def _die_with_parent() -> None:
-    import ctypes
+    import ctypes  # lazy: the zygote imports what its kernels share, once, before forking
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -77,7 +77,7 @@ def _become_kernel(request: dict[str, Any], fds: tuple[int, int], launcher: str,
         module = sys.modules.get(name)
         if module is not None and hasattr(module, "seed"):
             module.seed()
-    from ipykernel import kernelapp
+    from ipykernel import kernelapp  # lazy: the zygote imports what its kernels share, once, before forking
 
     kernelapp.launch_new_instance()
 

@@ -62,6 +62,6 @@ class DslMagics(Magics):
 
 def register(ipython: Any) -> None:
     ipython.register_magics(DslMagics)
-    from .frontend import attach
+    from .frontend import attach  # lazy: only when the extension is loaded in a kernel
 
     attach(ipython)

@@ -54,14 +54,14 @@ class BatchDisplay:
     """The live display of one batch: an ipywidgets box when ipywidgets is installed, else text."""
 
     def __init__(self, batch_id: str, total: int) -> None:
-        from IPython.display import display
+        from IPython.display import display  # lazy: only inside a kernel
 
         self.batch_id = batch_id
         self.progress = BatchProgress(total)
         self.error = ""
         self._lock = threading.Lock()
         try:
-            import ipywidgets
+            import ipywidgets  # lazy: only inside a kernel
         except ImportError:
             self.widget = None
             self.handle = display(_Text(self.text()), display_id=True)
@@ -111,7 +111,7 @@ class _Text(str):
 @functools.cache
 def _box_class() -> Any:
     """A VBox whose plain-text form is the batch summary (ipywidgets is imported only when shown)."""
-    import ipywidgets
+    import ipywidgets  # lazy: only inside a kernel
 
     class Box(ipywidgets.VBox):  # type: ignore[misc]
         def __init__(self, owner: BatchDisplay, children: list[Any]) -> None:
@@ -217,7 +217,7 @@ def _plot_args(parser: MagicArgumentParser) -> None:
     "plot", "a batch's metric against a parameter: %dsl plot --batch ID --x PARAM --y METRIC", _plot_args
 )
 def plot(session: MagicSession, args: argparse.Namespace) -> Any:
-    from IPython.core.display import Image
+    from IPython.core.display import Image  # lazy: only inside a kernel
 
     project = session.project(session.notebook_or(args.notebook).parent if args.notebook else None)
     return Image(

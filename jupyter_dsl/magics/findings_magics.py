@@ -123,7 +123,7 @@ def finding_cell(shell: Any, line: str, cell: str) -> None:
     title = " ".join(argv).strip()
     if not title:
         raise InvalidInput("%%finding needs a title: %%finding West churns most [--answers 1]")
-    from IPython.display import display
+    from IPython.display import display  # lazy: only inside a kernel
 
     display(marker(title, artifacts="rest", answers=answers), raw=True)
     shell.run_cell(cell)

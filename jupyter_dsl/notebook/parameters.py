@@ -204,7 +204,10 @@ def papermill_warnings() -> Iterator[list[str]]:
 
 def kernel_language(kernel_name: str) -> str:
     """The language of an installed kernel (papermill needs it for notebooks that do not say)."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import (
+        KernelSpecManager,
+        NoSuchKernel,
+    )  # lazy: jupyter_client loads zmq and tornado, only where a kernel is needed
 
     try:
         return str(KernelSpecManager().get_kernel_spec(kernel_name).language or "python")
@@ -223,9 +226,15 @@ def inspect(path: Path, kernel_name: str | None = None) -> ParametersCell:
     )
     if index is None:
         return ParametersCell(path, None, (), (), code_cells)
-    from papermill import inspect_notebook
-    from papermill.inspection import _infer_parameters
-    from papermill.iorw import load_notebook_node
+    from papermill import (
+        inspect_notebook,
+    )  # lazy: papermill loads nbclient and its IO stack, only for a run or an inspection
+    from papermill.inspection import (
+        _infer_parameters,
+    )  # lazy: papermill loads nbclient and its IO stack, only for a run or an inspection
+    from papermill.iorw import (
+        load_notebook_node,
+    )  # lazy: papermill loads nbclient and its IO stack, only for a run or an inspection
 
     with papermill_warnings() as messages:
         if node.metadata.get("kernelspec", {}).get("name"):

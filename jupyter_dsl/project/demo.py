@@ -127,7 +127,10 @@ class DemoReport:
 
 def _display_name(kernel: str) -> str:
     """The installed kernelspec's own name, so JupyterLab has nothing to rewrite when it opens."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import (
+        KernelSpecManager,
+        NoSuchKernel,
+    )  # lazy: jupyter_client loads zmq and tornado, only where a kernel is needed
 
     try:
         return str(KernelSpecManager().get_kernel_spec(kernel).display_name)
@@ -136,7 +139,7 @@ def _display_name(kernel: str) -> str:
 
 
 def demo_notebook() -> nbformat.NotebookNode:
-    import nbformat
+    import nbformat  # lazy: its JSON-schema stack costs seconds at CLI start
 
     nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
@@ -192,7 +195,7 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
     steps.append(f"made a DSLP project in {root}: " + ", ".join(report.created or ["dsl.toml"]))
     (root / "notebooks").mkdir(exist_ok=True)
     (root / "configs").mkdir(exist_ok=True)
-    import nbformat
+    import nbformat  # lazy: its JSON-schema stack costs seconds at CLI start
 
     nbformat.write(demo_notebook(), root / NOTEBOOK)
     (root / CONFIG).write_text("region: all\nmin_tenure: 12\n", encoding="utf-8")
@@ -227,7 +230,9 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
 
 def _complete_exploration(report: DemoReport) -> None:
     """Mark the exploration complete: summary in docs/findings/, on the issue, issue closed, Ask updated."""
-    from ..findings.complete import plan_completion
+    from ..findings.complete import (
+        plan_completion,
+    )  # lazy: the demo drives the upper layers; project/ imports none of them at load
 
     project = find_project(report.root)
     plan = plan_completion(project, open_tracker(project), report.root / NOTEBOOK)
@@ -238,7 +243,9 @@ def _complete_exploration(report: DemoReport) -> None:
 
 def _record_runs(report: DemoReport) -> None:
     """Two recorded runs of the notebook: the baseline config, and the west region on top of it."""
-    from ..runs.execute import run_notebook
+    from ..runs.execute import (
+        run_notebook,
+    )  # lazy: the demo drives the upper layers; project/ imports none of them at load
 
     project = find_project(report.root)
     notebook = report.root / NOTEBOOK
@@ -260,7 +267,11 @@ def _record_runs(report: DemoReport) -> None:
 
 def _record_batch(report: DemoReport) -> None:
     """A small batch: min_tenure 0, 6 and 12 for the baseline config, two runs at a time."""
-    from ..batch.driver import BatchOptions, plan_batch, run_batch
+    from ..batch.driver import (
+        BatchOptions,
+        plan_batch,
+        run_batch,
+    )  # lazy: the demo drives the upper layers; project/ imports none of them at load
 
     grid = report.root / "configs" / "tenure_grid.yaml"
     grid.write_text("grid:\n  min_tenure: [0, 6, 12]\n", encoding="utf-8")

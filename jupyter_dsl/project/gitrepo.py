@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import hints
 from ..errors import Conflict, InvalidInput
+from .atomic_write import write_text_atomic
 
 
 class GitError(Conflict):
@@ -313,8 +314,6 @@ def ensure_ignored(root: Path, patterns: list[str]) -> list[str]:
 
     A pattern counts as present in any equivalent spelling (``.dsl``, ``/.dsl/``, ``.dsl/``).
     """
-    from .atomic_write import write_text_atomic
-
     path = root / ".gitignore"
     try:
         text = path.read_bytes().decode("utf-8") if path.exists() else ""

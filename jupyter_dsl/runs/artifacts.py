@@ -23,7 +23,7 @@ RECORD_NAME = "record.json"
 
 class ArtifactStore:
     def __init__(self, url: str) -> None:
-        import fsspec
+        import fsspec  # lazy: fsspec loads its registry, only when artifacts are read or written
 
         try:
             self.fs, self.base = fsspec.core.url_to_fs(url)

@@ -137,7 +137,7 @@ def record(name: str, value: Any) -> None:
     if shell is None or not getattr(shell, "display_pub", None):
         RECORDED[name] = payload
         return
-    from IPython.display import display
+    from IPython.display import display  # lazy: only inside a kernel
 
     display({MIME: payload, **shown}, raw=True)
 
@@ -179,7 +179,7 @@ def _from_scrapbook(mime: str, payload: Any, cell: int) -> RecordedValue | None:
             data = json.loads(data)
     if encoder == "pandas":
         try:
-            import pandas
+            import pandas  # lazy: only for a value that is a DataFrame
 
             frame = pandas.read_parquet(io.BytesIO(base64.b64decode(str(data))))
             data = json.loads(frame.to_json(orient="split", date_format="iso", default_handler=str))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import getpass
 import re
 import sqlite3
 import threading
@@ -74,8 +75,6 @@ def _now() -> str:
 
 
 def _author() -> str:
-    import getpass
-
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)

@@ -31,13 +31,13 @@ def register(name: str, factory: ExecutorFactory) -> None:
 
 
 def _local(project: Project, options: ExecutorOptions) -> Executor:
-    from .local import LocalExecutor
+    from .local import LocalExecutor  # lazy: an executor's code loads only when it is chosen
 
     return LocalExecutor(options.workers)
 
 
 def _dask(project: Project, options: ExecutorOptions) -> Executor:
-    from .dask import DaskExecutor
+    from .dask import DaskExecutor  # lazy: an executor's code loads only when it is chosen
 
     return DaskExecutor(options.scheduler, options.workers)
 
