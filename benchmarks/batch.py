@@ -46,7 +46,7 @@ def write_notebook(path: Path, cells: list[str]) -> Path:
 
 
 def make_project(root: Path) -> None:
-    from jupyter_dsl.scaffold import init_project
+    from jupyter_dsl.project.scaffold import init_project
 
     init_project(root)
     (root / "nb").mkdir()
@@ -79,8 +79,8 @@ class PeakMemory(threading.Thread):
 
 
 def run_dsl(root: Path, notebook: str, runs: int, jobs: int) -> tuple[float, int, dict[str, int]]:
-    from jupyter_dsl.project import find_project
-    from jupyter_dsl.runs.batch import BatchOptions, plan_batch, run_batch
+    from jupyter_dsl.batch.driver import BatchOptions, plan_batch, run_batch
+    from jupyter_dsl.project.settings import find_project
 
     grid = root / f"grid-{runs}.yaml"
     grid.write_text(json.dumps({"grid": {"n": list(range(runs))}}))

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import nbformat
 
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.kernels.ahead import KernelLauncher, StartedKernel, notebook_imports
+from jupyter_dsl.project.scaffold import init_project
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.runs.execute import PreparedRun, capture_context, execute, plan_run, prepare_run
-from jupyter_dsl.runs.kernels import KernelLauncher, StartedKernel, notebook_imports
 from jupyter_dsl.runs.store import RunStore
-from jupyter_dsl.scaffold import init_project
 
 TINY = ("x = 0", "import jupyter_dsl\njupyter_dsl.record('y', x * 2)")
 PANDAS = (

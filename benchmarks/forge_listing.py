@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jupyter_dsl.lifecycle import TEMPLATES, render_body
+from jupyter_dsl.dslp.templates import TEMPLATES, render_body
 from jupyter_dsl.trackers.base import IssueQuery
 from jupyter_dsl.trackers.github import GitHubTracker
 from tests.forges.github_server import GitHubServer

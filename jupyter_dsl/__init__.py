@@ -21,21 +21,21 @@ def finding(text: str, artifact: Any = None, *, answers: int | str | None = None
     """Note a finding: ``text``'s first line is its title, the rest its description; ``artifact``
     (a figure, a DataFrame, anything displayable) is shown with it and becomes its artifact;
     ``answers`` names the goal it answers (its number or its text)."""
-    from .findings.capture import finding as _finding
+    from .findings.capture import finding as _finding  # lazy: `import jupyter_dsl` in a notebook stays light
 
     _finding(text, artifact, answers=answers)
 
 
 def record(name: str, value: Any) -> None:
     """Record a value for this run (numbers become metrics; strings, JSON, DataFrames, figures are kept)."""
-    from .recording import record as _record
+    from .runs.recording import record as _record  # lazy: `import jupyter_dsl` in a notebook stays light
 
     _record(name, value)
 
 
 def run_dir() -> Path:
     """The folder whose files become this run's artifacts (``$JUPYTER_DSL_RUN_DIR``)."""
-    from .recording import run_dir as _run_dir
+    from .runs.recording import run_dir as _run_dir  # lazy: `import jupyter_dsl` in a notebook stays light
 
     return _run_dir()
 
@@ -45,12 +45,12 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
-    from .server import DslExtension
+    from .server import DslExtension  # lazy: `import jupyter_dsl` in a notebook stays light
 
     return [{"module": "jupyter_dsl", "app": DslExtension}]
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    from .magics import register
+    from .magics import register  # lazy: `import jupyter_dsl` in a notebook stays light
 
     register(ipython)

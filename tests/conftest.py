@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_dsl.project import Project, find_project
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.trackers import LocalTracker
 
 GIT_ENV = {

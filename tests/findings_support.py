@@ -10,11 +10,11 @@ from typing import Any
 import nbformat
 from runs_support import git
 
-from jupyter_dsl import links
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.findings.capture import marker
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.project import Project
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.notebook import links
+from jupyter_dsl.project.settings import Project
 from jupyter_dsl.trackers import IssueQuery, Tracker
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake image one").decode()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 ENV = {

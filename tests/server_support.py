@@ -18,9 +18,9 @@ from tornado.routing import PathMatches, Router
 from tornado.web import RequestHandler
 from traitlets.config import Config
 
-from jupyter_dsl.notebooks import IssueRef, NotebookLink, set_link
-from jupyter_dsl.project import Project, find_project
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.notebook.document import IssueRef, NotebookLink, set_link
+from jupyter_dsl.project.scaffold import init_project
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.trackers import CloseReason, Comment, Issue, IssueQuery, LocalTracker
 
 PREFIX = "/jupyter-dsl/"

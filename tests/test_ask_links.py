@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from jupyter_dsl import ask_links, links
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import Conflict
-from jupyter_dsl.issues import close_issue, edit_issue, new_issue, reopen_issue
-from jupyter_dsl.lifecycle import IssueType
+from jupyter_dsl.issues import ask_links
+from jupyter_dsl.issues.create import close_issue, edit_issue, new_issue, reopen_issue
+from jupyter_dsl.notebook import links
 from jupyter_dsl.trackers import Issue, LocalTracker
 
 # An Ask written by hand: CRLF line breaks, odd spacing, a line of its own in the list, text after it

@@ -13,9 +13,9 @@ import pytest
 from batch_support import GRID_HOLD, alive, descendants, rows, statuses, wait_for
 from runs_support import ENV, ctrl_c_as_in_a_terminal, dsl, dsl_json, make_project
 
-from jupyter_dsl.project import find_project
-from jupyter_dsl.runs.batch_state import BatchStore
-from jupyter_dsl.runs.plot import batch_figure
+from jupyter_dsl.batch.plot import batch_figure
+from jupyter_dsl.batch.state import BatchStore
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs.store import RunStore
 
 

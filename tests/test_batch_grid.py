@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from runs_support import NOTEBOOKS
 
-from jupyter_dsl import parameters
+from jupyter_dsl.batch.grid import editor_form, editor_grid, expand, is_grid_file, load_grid, read_grid
 from jupyter_dsl.errors import ConfigError, InvalidInput
-from jupyter_dsl.runs.grid import editor_form, editor_grid, expand, is_grid_file, load_grid, read_grid
+from jupyter_dsl.notebook import parameters
 
 
 @pytest.fixture(scope="module")

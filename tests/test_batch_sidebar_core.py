@@ -10,14 +10,14 @@ import pytest
 from batch_support import wait_for
 from runs_support import NOTEBOOKS, make_project
 
-from jupyter_dsl import parameters
+from jupyter_dsl.batch.background import start_batch
+from jupyter_dsl.batch.driver import BatchOptions, batch_state, plan_batch
+from jupyter_dsl.batch.grid import GridProblems, editor_grid, expand
+from jupyter_dsl.batch.plot import chart_data
+from jupyter_dsl.batch.state import BatchStore, NewSet
 from jupyter_dsl.errors import InvalidInput
-from jupyter_dsl.project import find_project
-from jupyter_dsl.runs.batch import BatchOptions, batch_state, plan_batch
-from jupyter_dsl.runs.batch_background import start_batch
-from jupyter_dsl.runs.batch_state import BatchStore, NewSet
-from jupyter_dsl.runs.grid import GridProblems, editor_grid, expand
-from jupyter_dsl.runs.plot import chart_data
+from jupyter_dsl.notebook import parameters
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs.records import RunRecord, new_run_id
 from jupyter_dsl.runs.store import RunQuery, RunStore
 

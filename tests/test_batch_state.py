@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_dsl.batch.plot import chart_data
+from jupyter_dsl.batch.state import BatchStore, NewSet
 from jupyter_dsl.errors import Conflict, InvalidInput, NotFound
-from jupyter_dsl.runs.batch_state import BatchStore, NewSet
 from jupyter_dsl.runs.listing import list_runs
-from jupyter_dsl.runs.plot import chart_data
 from jupyter_dsl.runs.records import RunError, RunRecord, new_run_id
 from jupyter_dsl.runs.store import RunQuery, RunStore
 

@@ -11,7 +11,7 @@ import pytest
 from runs_support import cli_in_process, dsl, git
 
 from conftest import sample_notebook
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
 
 BRANCH = "explore/2-churn-by-region"
 

@@ -15,8 +15,8 @@ from runs_support import dsl, dsl_json, git
 
 from jupyter_dsl.findings.complete import completed_link
 from jupyter_dsl.findings.summary import build_summary
-from jupyter_dsl.notebooks import get_link, set_link
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.notebook.document import get_link, set_link
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.trackers import LocalTracker
 
 NOTEBOOK = "notebooks/explore_churn.ipynb"

@@ -14,10 +14,10 @@ import pytest
 from runs_support import make_project, output_notebook
 
 from jupyter_dsl.errors import NotFound
-from jupyter_dsl.project import find_project
+from jupyter_dsl.kernels.ahead import KernelLauncher
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.execute import RunControl, capture_context, execute, plan_run, prepare_run
-from jupyter_dsl.runs.kernels import KernelLauncher
 
 FAULTS = ("fault_exception.ipynb", "fault_os_exit.ipynb", "fault_sys_exit.ipynb")
 NOTEBOOKS = (*FAULTS, "fault_infinite_loop.ipynb", "fault_leak.ipynb")

@@ -12,7 +12,7 @@ from runs_support import cli_in_process, dsl, git
 from test_magics import Kernel
 
 from conftest import sample_notebook
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
 
 
 @pytest.fixture()

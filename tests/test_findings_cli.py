@@ -9,8 +9,8 @@ import nbformat
 from findings_support import churn_project
 from runs_support import dsl, dsl_json, git
 
-from jupyter_dsl.project import find_project
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.trackers import LocalTracker
 
 FINDING_CELLS = [

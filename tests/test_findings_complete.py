@@ -11,12 +11,13 @@ import pytest
 from findings_support import churn_project, state_of
 from runs_support import git as run_git
 
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.dslp.templates import render_body, template_for
 from jupyter_dsl.errors import InvalidInput, NotFound, TrackerError
 from jupyter_dsl.findings.complete import plan_completion
 from jupyter_dsl.findings.redact import Redactor
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType, render_body, template_for
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.trackers import IssueQuery, LocalTracker
 
 USER_ASK_TEXT = "We looked at this before:\n\n- [ ] #9 an older exploration\n\nKeep this sentence."
@@ -147,7 +148,7 @@ def test_a_failure_half_way_is_finished_by_a_rerun(setup) -> None:
 
 def _experiment(project: Project, tracker: LocalTracker, notebook: Path) -> int:
     experiment = new_issue(tracker, IssueType.EXPERIMENT, "Gradient boosting on tenure", ask=1)
-    from jupyter_dsl import links
+    from jupyter_dsl.notebook import links
 
     links.link(tracker, notebook, experiment.number)
     return experiment.number
@@ -197,7 +198,7 @@ def test_refusals_change_nothing(setup, tmp_path: Path) -> None:
     before = state_of(project, tracker)  # after creating the Experiment: that lists it in Ask #1
     with pytest.raises(InvalidInput, match="an outcome applies to Experiments"):
         plan_completion(project, tracker, notebook, outcome="failed")
-    from jupyter_dsl import links
+    from jupyter_dsl.notebook import links
 
     links.link(tracker, notebook, 1)
     with pytest.raises(InvalidInput, match="#1 is an Ask issue: complete ends Explore and Experiment issues"):

@@ -14,8 +14,8 @@ from jupyter_dsl.errors import ConfigError, InvalidInput
 from jupyter_dsl.findings import Redactor, build_summary
 from jupyter_dsl.findings.export import export_summary
 from jupyter_dsl.findings.render import render
-from jupyter_dsl.project import find_project
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.trackers import LocalTracker
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -20,7 +20,7 @@ import pytest
 from findings_support import PNG, churn_notebook
 from runs_support import ENV, git
 
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
 from tests.forges.github_server import GitHubServer
 from tests.forges.github_spec import checked_server
 from tests.forges.gitlab_server import FAKE_TOKEN, GitLabServer

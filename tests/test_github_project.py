@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_dsl.errors import TrackerError
-from jupyter_dsl.project import find_project
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.trackers import IssueQuery, open_tracker
 from jupyter_dsl.trackers.github import GitHubTracker, find_token, web_url_of
 from tests.forges.github_server import GitHubServer

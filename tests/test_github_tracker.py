@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import InvalidInput, NotFound, TrackerError
-from jupyter_dsl.lifecycle import IssueType
 from jupyter_dsl.trackers.base import IssueQuery, Label
 from jupyter_dsl.trackers.github import GitHubTracker
 from tests.forges.github_server import GitHubServer

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from forges.gitlab_server import GitLabServer
 
-from jupyter_dsl.project import find_project
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.trackers import open_tracker
 from jupyter_dsl.trackers.gitlab import GitLabTracker
 from jupyter_dsl.trackers.gitlab_auth import gitlab_host, gitlab_token

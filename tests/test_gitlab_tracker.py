@@ -10,8 +10,8 @@ from forges.gitlab_server import GitLabServer
 from forges.gitlab_state import GitLabProject
 from forges.gitlab_support import tracker_for
 
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import Conflict, InvalidInput, NotFound
-from jupyter_dsl.lifecycle import IssueType
 from jupyter_dsl.trackers import Label, Tracker
 from jupyter_dsl.trackers.base import IssueQuery
 from jupyter_dsl.trackers.gitlab import GitLabTracker

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_dsl import gitrepo
 from jupyter_dsl.errors import Conflict, InvalidInput
+from jupyter_dsl.project import gitrepo
 
 Git = Callable[..., str]
 

@@ -10,10 +10,10 @@ import pytest
 from kernel_support import Kernel, plain
 from runs_support import dsl, dsl_json
 
+from jupyter_dsl.dslp.issue_numbers import parse_issue_number
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import InvalidInput
-from jupyter_dsl.issue_numbers import parse_issue_number
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
+from jupyter_dsl.issues.create import new_issue
 from jupyter_dsl.trackers import IssueQuery, LocalTracker
 
 NOT_AN_ASK = "#2 is of type Explore, not an Ask"

@@ -6,16 +6,11 @@ import re
 
 import pytest
 
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.dslp.references import references_in
+from jupyter_dsl.dslp.templates import ASK_REFERENCE, BASED_ON_EXPERIMENT, PROMPTED_BY, TEMPLATES
 from jupyter_dsl.errors import InvalidInput, NotFound
-from jupyter_dsl.issues import close_issue, issue_with_ask, new_issue
-from jupyter_dsl.lifecycle import (
-    ASK_REFERENCE,
-    BASED_ON_EXPERIMENT,
-    PROMPTED_BY,
-    TEMPLATES,
-    IssueType,
-    references_in,
-)
+from jupyter_dsl.issues.create import close_issue, issue_with_ask, new_issue
 from jupyter_dsl.trackers import IssueQuery, LocalTracker
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_dsl import json_splice
+from jupyter_dsl.notebook import json_splice
 
 
 def set_key(text: str, path: list[str], key: str, value: Any) -> str:

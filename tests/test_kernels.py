@@ -16,7 +16,7 @@ import nbformat
 import psutil
 import pytest
 
-from jupyter_dsl.runs.kernels import KernelLauncher, StartedKernel, notebook_imports, start_kernel
+from jupyter_dsl.kernels.ahead import KernelLauncher, StartedKernel, notebook_imports, start_kernel
 
 
 def gone(pid: int) -> bool:
@@ -158,7 +158,7 @@ DRIVER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from jupyter_dsl.runs.kernels import KernelLauncher, start_kernel
+    from jupyter_dsl.kernels.ahead import KernelLauncher, start_kernel
 
     launcher = KernelLauncher("python3")
     forked = launcher.start({}, Path(sys.argv[1]))

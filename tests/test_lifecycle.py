@@ -9,27 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_dsl.errors import InvalidInput
-from jupyter_dsl.lifecycle import (
+from jupyter_dsl.dslp.branches import BranchRef, branch_name, parse_branch, slugify
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.dslp.labels import LABELS, issue_type_of
+from jupyter_dsl.dslp.references import ask_of, references_in
+from jupyter_dsl.dslp.templates import (
     ASK_REFERENCE,
     BASED_ON_EXPERIMENT,
     EXPERIMENT_HISTORY,
-    LABELS,
     PROMPTED_BY,
     RELATED_PR,
     TEMPLATES,
-    BranchRef,
-    IssueType,
-    ask_of,
-    branch_name,
-    issue_type_of,
-    parse_branch,
-    references_in,
     render_body,
-    slugify,
     template_file,
     template_for,
 )
+from jupyter_dsl.errors import InvalidInput
 
 HERE = Path(__file__).resolve().parent
 DSLP_CANDIDATES = [

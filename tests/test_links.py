@@ -9,12 +9,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_dsl import links, notebooks
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import Conflict, InvalidInput, NotFound
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.notebooks import NotebookLink
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.notebook import document, links
+from jupyter_dsl.notebook.document import NotebookLink
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.trackers import IssueQuery, LocalTracker
 from jupyter_dsl.trackers.base import Issue
 
@@ -100,7 +100,7 @@ def test_relinking_keeps_completion_only_for_the_same_issue(
 ) -> None:
     first = links.link(tracker, nb, issues["explore"].number)
     done = NotebookLink(first.issue, first.ask, first.branch, "complete", "2024-01-01T00:00:00Z", {"runs": 3})
-    notebooks.set_link(nb, done)
+    document.set_link(nb, done)
     tracker.edit(issues["explore"].number, title="Churn per region")
     same = links.link(tracker, nb, issues["explore"].number)
     assert (same.status, same.completed_at, same.extra) == ("complete", "2024-01-01T00:00:00Z", {"runs": 3})
@@ -121,7 +121,7 @@ def test_a_broken_link_is_replaced_by_link_and_removed_by_unlink(
     assert nb.read_bytes() == original
     nbformat.write(node, nb)
     fixed = links.link(tracker, nb, issues["ask"].number)
-    assert notebooks.get_link(nb) == fixed
+    assert document.get_link(nb) == fixed
 
 
 def test_status_follows_the_tracker_and_the_branch(
@@ -232,7 +232,7 @@ def test_an_untracked_notebook_does_not_block(
     result = links.switch_branch(repo, tracker, fresh)
     assert result.branch == f"{issues['ask'].number}-why-do-customers-churn"  # an Ask: a feature branch
     assert git(repo.root, "branch", "--show-current") == result.branch
-    assert notebooks.get_link(fresh) is not None
+    assert document.get_link(fresh) is not None
 
 
 def test_the_recorded_branch_is_the_notebooks_branch_after_a_rename(
@@ -261,7 +261,7 @@ def test_a_link_without_a_recorded_branch_gets_the_issues(
 ) -> None:
     explore = issues["explore"]
     link = links.link(tracker, nb, explore.number)
-    notebooks.set_link(nb, NotebookLink(link.issue, link.ask, branch=""))  # an older or hand-made link
+    document.set_link(nb, NotebookLink(link.issue, link.ask, branch=""))  # an older or hand-made link
     git(repo.root, "commit", "--quiet", "-am", "link")
     assert links.status(repo, tracker, nb).expected_branch == link.branch
     assert links.switch_branch(repo, tracker, nb).branch == link.branch
@@ -297,6 +297,6 @@ def test_new_issue_and_link_checks_the_notebook_first(
     issue, link = links.new_issue_and_link(
         tracker, nb, IssueType.MODEL, "Churn model", ask=issues["ask"].number
     )
-    assert link is not None and notebooks.get_link(nb) == link and link.issue.number == issue.number
+    assert link is not None and document.get_link(nb) == link and link.issue.number == issue.number
     created, none = links.new_issue_and_link(tracker, None, IssueType.ASK, "Another question")
     assert none is None and tracker.get(created.number) == created

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import ConfigError, InvalidInput, NotFound
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.project import Project
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.project.settings import Project
 from jupyter_dsl.trackers import IssueQuery, LocalTracker, Tracker, open_tracker
 from jupyter_dsl.trackers.base import Issue
 

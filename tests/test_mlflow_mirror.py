@@ -76,7 +76,7 @@ def test_a_failed_run_is_mirrored_as_failed(
 
 
 def test_an_unreachable_mlflow_store_is_a_warning_not_a_lost_run(tmp_path: Path) -> None:
-    from jupyter_dsl.project import find_project
+    from jupyter_dsl.project.settings import find_project
     from jupyter_dsl.runs import RunStore
     from jupyter_dsl.runs.execute import run_notebook
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_dsl import json_splice, notebooks
 from jupyter_dsl.errors import InvalidInput, NotFound
-from jupyter_dsl.notebooks import IssueRef, NotebookLink
+from jupyter_dsl.notebook import document, json_splice
+from jupyter_dsl.notebook.document import IssueRef, NotebookLink
 
 LINK = NotebookLink(
     issue=IssueRef(tracker="local", number=7, type="Explore", title="Churn — by région 📈", url=""),
@@ -26,9 +26,9 @@ def nbformat_bytes_with_link(original: Path, link: NotebookLink | None) -> bytes
     """What ``nbformat.write`` writes for the same notebook with the same metadata change."""
     nb = nbformat.read(original, as_version=nbformat.NO_CONVERT)
     if link is None:
-        nb.metadata.pop(notebooks.METADATA_KEY, None)
+        nb.metadata.pop(document.METADATA_KEY, None)
     else:
-        nb.metadata[notebooks.METADATA_KEY] = link.to_json()
+        nb.metadata[document.METADATA_KEY] = link.to_json()
     out = original.with_name("expected.ipynb")
     nbformat.write(nb, out)
     return out.read_bytes()
@@ -49,27 +49,27 @@ def only_inserted(before: bytes, after: bytes) -> bytes:
 def test_link_written_as_nbformat_would(tmp_path: Path, make_notebook: Callable[..., Path]) -> None:
     path = make_notebook(tmp_path / "a.ipynb")
     original = path.read_bytes()
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     assert path.read_bytes() == nbformat_bytes_with_link(path, LINK)
     assert b'jupyter_dsl"' in only_inserted(original, path.read_bytes())
-    assert notebooks.get_link(path) == LINK
-    assert notebooks.remove_link(path) is True
+    assert document.get_link(path) == LINK
+    assert document.remove_link(path) is True
     assert path.read_bytes() == original
-    assert notebooks.remove_link(path) is False
+    assert document.remove_link(path) is False
     assert path.read_bytes() == original
 
 
 def test_relinking_replaces_only_the_link(tmp_path: Path, make_notebook: Callable[..., Path]) -> None:
     path = make_notebook(tmp_path / "a.ipynb")
     original = path.read_bytes()
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     other = NotebookLink(
         issue=IssueRef("local", 8, "Experiment", "Boost"), ask=3, branch="experiment/8-boost"
     )
-    notebooks.set_link(path, other)
+    document.set_link(path, other)
     assert path.read_bytes() == nbformat_bytes_with_link(path, other)
-    assert notebooks.get_link(path) == other
-    notebooks.remove_link(path)
+    assert document.get_link(path) == other
+    document.remove_link(path)
     assert path.read_bytes() == original
 
 
@@ -79,10 +79,10 @@ def test_unknown_link_keys_are_kept(
     nb = sample_nb
     nb.metadata["jupyter_dsl"] = {**LINK.to_json(), "future_key": {"x": 1}}
     path = make_notebook(tmp_path / "a.ipynb", nb)
-    link = notebooks.get_link(path)
+    link = document.get_link(path)
     assert link is not None and link.extra == {"future_key": {"x": 1}}
     before = path.read_bytes()
-    notebooks.set_link(path, link)
+    document.set_link(path, link)
     assert path.read_bytes() == before
 
 
@@ -130,7 +130,7 @@ def test_other_formatting_is_kept_byte_for_byte(
     path = tmp_path / "styled.ipynb"
     path.write_bytes(styled(sample_nb, style).encode("utf-8"))
     original = path.read_bytes()
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     linked = path.read_bytes()
     inserted = only_inserted(original, linked)
     assert b"jupyter_dsl" in inserted
@@ -149,9 +149,9 @@ def test_other_formatting_is_kept_byte_for_byte(
         with_link.metadata["jupyter_dsl"] = LINK.to_json()
         assert linked == styled(with_link, style).encode("utf-8")
     # relinking and unlinking: back to the exact original bytes
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     assert path.read_bytes() == linked
-    notebooks.remove_link(path)
+    document.remove_link(path)
     assert path.read_bytes() == original
 
 
@@ -180,11 +180,11 @@ def test_malformed_notebooks_are_invalid_input_and_untouched(tmp_path: Path, nam
     stat_before = path.stat()
     with pytest.raises(InvalidInput) as err:
         if action == "get":
-            notebooks.get_link(path)
+            document.get_link(path)
         elif action == "set":
-            notebooks.set_link(path, LINK)
+            document.set_link(path, LINK)
         else:
-            notebooks.remove_link(path)
+            document.remove_link(path)
     assert str(path) in err.value.message and "not a valid notebook" in err.value.message
     assert path.read_bytes() == MALFORMED[name]
     assert path.stat().st_mtime_ns == stat_before.st_mtime_ns
@@ -206,12 +206,12 @@ def test_an_older_nbformat_is_read_as_version_4_and_never_edited(tmp_path: Path)
     path = tmp_path / "old.ipynb"
     path.write_text(v3_notebook())
     original = path.read_bytes()
-    node = notebooks.read(path)
+    node = document.read(path)
     assert node.nbformat == 4 and [c.cell_type for c in node.cells] == ["markdown", "code", "code"]
     assert node.cells[1].source == "alpha = 0.5\nregion = 'north'"
     assert node.cells[1].metadata["tags"] == ["parameters"]
-    assert notebooks.get_link(path) is None
-    for change in (lambda: notebooks.set_link(path, LINK), lambda: notebooks.remove_link(path)):
+    assert document.get_link(path) is None
+    for change in (lambda: document.set_link(path, LINK), lambda: document.remove_link(path)):
         with pytest.raises(InvalidInput) as err:
             change()
         expected = f"{path} is an nbformat 3 notebook: jupyter-dsl changes nbformat 4 notebooks only"
@@ -228,9 +228,9 @@ def test_broken_link_metadata_is_invalid_on_read_and_removable(
     nb.metadata["jupyter_dsl"] = {"issue": "not an object"}
     path = make_notebook(tmp_path / "a.ipynb", nb)
     with pytest.raises(InvalidInput) as err:
-        notebooks.get_link(path)
+        document.get_link(path)
     assert "metadata.jupyter_dsl" in err.value.message
-    assert notebooks.remove_link(path) is True  # the way out that the error's hint names
+    assert document.remove_link(path) is True  # the way out that the error's hint names
     assert path.read_bytes() == clean
 
 
@@ -241,7 +241,7 @@ def test_non_notebook_files_are_invalid_input(
     path = tmp_path / name
     content = json.dumps(json.loads(nbformat.writes(sample_nb))).encode()
     path.write_bytes(content)  # even with notebook JSON inside: the name says it is not a notebook
-    for call in (lambda: notebooks.get_link(path), lambda: notebooks.set_link(path, LINK)):
+    for call in (lambda: document.get_link(path), lambda: document.set_link(path, LINK)):
         with pytest.raises(InvalidInput) as err:
             call()
         assert "not a notebook" in err.value.message
@@ -251,13 +251,13 @@ def test_non_notebook_files_are_invalid_input(
 def test_a_directory_is_invalid_and_a_missing_file_not_found(tmp_path: Path) -> None:
     (tmp_path / "dir.ipynb").mkdir()
     with pytest.raises(InvalidInput):
-        notebooks.set_link(tmp_path / "dir.ipynb", LINK)
+        document.set_link(tmp_path / "dir.ipynb", LINK)
     with pytest.raises(NotFound) as err:
-        notebooks.set_link(tmp_path / "missing.ipynb", LINK)
+        document.set_link(tmp_path / "missing.ipynb", LINK)
     assert "missing.ipynb" in err.value.message
     assert not (tmp_path / "missing.ipynb").exists()
     with pytest.raises(NotFound):
-        notebooks.remove_link(tmp_path / "missing.ipynb")
+        document.remove_link(tmp_path / "missing.ipynb")
 
 
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o755])
@@ -267,10 +267,10 @@ def test_writes_keep_mode_bits_and_leave_no_temp_files(
     path = make_notebook(tmp_path / "a.ipynb")
     path.chmod(mode)
     inode = path.stat().st_ino
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     assert stat.S_IMODE(path.stat().st_mode) == mode
     assert path.stat().st_ino != inode  # replaced by rename, not rewritten in place
-    notebooks.remove_link(path)
+    document.remove_link(path)
     assert stat.S_IMODE(path.stat().st_mode) == mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ipynb"]
 
@@ -279,9 +279,9 @@ def test_a_symlinked_notebook_is_written_through(tmp_path: Path, make_notebook: 
     target = make_notebook(tmp_path / "real" / "a.ipynb")
     link = tmp_path / "link.ipynb"
     link.symlink_to(target)
-    notebooks.set_link(link, LINK)
+    document.set_link(link, LINK)
     assert link.is_symlink()
-    assert notebooks.get_link(target) == LINK
+    assert document.get_link(target) == LINK
 
 
 def test_link_json_round_trip_and_bad_values() -> None:
@@ -291,18 +291,18 @@ def test_link_json_round_trip_and_bad_values() -> None:
         NotebookLink.from_json({"issue": {"tracker": "local", "number": "seven"}})
     with pytest.raises(InvalidInput):
         NotebookLink.from_json(None)
-    assert notebooks.link_from_metadata({}) is None
-    assert notebooks.link_from_metadata({"jupyter_dsl": LINK.to_json()}) == LINK
+    assert document.link_from_metadata({}) is None
+    assert document.link_from_metadata({"jupyter_dsl": LINK.to_json()}) == LINK
 
 
 def test_duplicate_json_keys_edit_what_parsers_read(tmp_path: Path) -> None:
     path = tmp_path / "dup.ipynb"
     original = b'{"cells": [], "metadata": {"a": 1}, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     path.write_bytes(original)
-    notebooks.set_link(path, LINK)
-    assert notebooks.get_link(path) == LINK
+    document.set_link(path, LINK)
+    assert document.get_link(path) == LINK
     assert b"jupyter_dsl" in only_inserted(original, path.read_bytes())
-    assert notebooks.remove_link(path) is True
+    assert document.remove_link(path) is True
     assert path.read_bytes() == original
     stale = json.dumps({"issue": {"tracker": "local", "number": 1, "type": None, "title": "old"}})
     doubled = (
@@ -310,7 +310,7 @@ def test_duplicate_json_keys_edit_what_parsers_read(tmp_path: Path) -> None:
         '"nbformat": 4, "nbformat_minor": 5}'
     )
     path.write_text(doubled)
-    assert notebooks.remove_link(path) is True
+    assert document.remove_link(path) is True
     assert json.loads(path.read_bytes())["metadata"] == {"k": 1}
     assert b"jupyter_dsl" not in path.read_bytes()
 
@@ -319,14 +319,14 @@ def test_setting_the_same_link_again_does_not_touch_the_file(
     tmp_path: Path, make_notebook: Callable[..., Path]
 ) -> None:
     path = make_notebook(tmp_path / "a.ipynb")
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     before = path.stat()
-    notebooks.set_link(path, LINK)
+    document.set_link(path, LINK)
     assert path.stat().st_ino == before.st_ino and path.stat().st_mtime_ns == before.st_mtime_ns
 
 
 def test_a_failed_atomic_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
-    from jupyter_dsl.files import write_text_atomic
+    from jupyter_dsl.project.atomic_write import write_text_atomic
 
     path = tmp_path / "f.txt"
     path.write_text("old\r\n", newline="")
@@ -353,7 +353,7 @@ def test_edit_writes_only_a_splice_that_reads_back_as_asked(
         return json_splice.set_member(text, language, "version", "3.12"), len(node.cells)
 
     with pytest.raises(InvalidInput, match="cannot edit the version in place"):
-        notebooks.edit(path, new_version, verify=lambda node: False, what="the version")
+        document.edit(path, new_version, verify=lambda node: False, what="the version")
     assert path.read_bytes() == original  # verify said no: nothing written
 
     def break_it(text: str, node: nbformat.NotebookNode) -> tuple[str, None]:
@@ -361,7 +361,7 @@ def test_edit_writes_only_a_splice_that_reads_back_as_asked(
         return json_splice.set_member(text, top, "cells", "not a list"), None
 
     with pytest.raises(InvalidInput, match="not a valid notebook"):
-        notebooks.edit(path, break_it, verify=lambda node: True, what="cells")
+        document.edit(path, break_it, verify=lambda node: True, what="cells")
     assert path.read_bytes() == original  # a result nbformat refuses is never written
 
     def unscannable(text: str, node: nbformat.NotebookNode) -> tuple[str, None]:
@@ -369,10 +369,10 @@ def test_edit_writes_only_a_splice_that_reads_back_as_asked(
         return text, None
 
     with pytest.raises(InvalidInput, match="cannot edit cells in place"):
-        notebooks.edit(path, unscannable, verify=lambda node: True, what="cells")
+        document.edit(path, unscannable, verify=lambda node: True, what="cells")
 
     def is_new(node: nbformat.NotebookNode) -> bool:
         return bool(node.metadata.language_info.version == "3.12")
 
-    assert notebooks.edit(path, new_version, verify=is_new, what="the version") == 3  # splice's result
+    assert document.edit(path, new_version, verify=is_new, what="the version") == 3  # splice's result
     assert path.read_bytes() == original.replace(b'"version": "3.11"', b'"version": "3.12"')

@@ -10,10 +10,10 @@ import nbformat
 import pytest
 from runs_support import NOTEBOOKS, dsl, dsl_json, make_project
 
-from jupyter_dsl import parameters
 from jupyter_dsl.cli.hints import cli_hint
 from jupyter_dsl.errors import ConfigError, Conflict, InvalidInput, NotFound
 from jupyter_dsl.hints import TAG_PARAMETERS
+from jupyter_dsl.notebook import parameters
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ import pytest
 from jupyter_dsl.cli.hints import cli_hint
 from jupyter_dsl.errors import ConfigError, InvalidInput, ProjectNotFound
 from jupyter_dsl.hints import INIT
-from jupyter_dsl.project import (
+from jupyter_dsl.project.settings import (
     CONFIG_NAME,
     DEFAULT_CONFIG,
     Project,

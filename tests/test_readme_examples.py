@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from runs_support import ENV, git
 
-from jupyter_dsl.demo import demo_notebook
+from jupyter_dsl.project.demo import demo_notebook
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 RUN_ID_AT = {("runs", "show"): 2, ("rerun",): 1}  # where an example's run id is

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from runs_support import artifact_path, dsl_json, make_project
 
-from jupyter_dsl import recording
 from jupyter_dsl.errors import InvalidInput
+from jupyter_dsl.runs import recording
 
 
 def test_encode_numbers_text_and_json() -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from runs_support import cli_in_process, dsl, dsl_json, git, make_project
 
-from jupyter_dsl.project import find_project
-from jupyter_dsl.runs.plot import chart_data, chart_figure
+from jupyter_dsl.batch.plot import chart_data, chart_figure
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs.store import RunQuery
 
 

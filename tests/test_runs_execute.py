@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from runs_support import dsl, dsl_json, make_project, output_notebook
 
-from jupyter_dsl.project import find_project
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs import RunQuery, RunStore
 
 

@@ -17,7 +17,7 @@ import pytest
 from batch_support import wait_for
 from runs_support import ENV, cli_in_process, git, make_project, output_notebook
 
-from jupyter_dsl.recording import RUN_DIR_ENV, RUN_ID_ENV
+from jupyter_dsl.runs.recording import RUN_DIR_ENV, RUN_ID_ENV
 
 # `!jupyter dsl ...` in a run's kernel finds the CLI of the interpreter that runs these tests
 CLI_ENV = {**ENV, "PATH": os.pathsep.join([str(Path(sys.executable).parent), ENV.get("PATH", "")])}

@@ -14,7 +14,7 @@ import pytest
 from runs_support import make_project
 
 from jupyter_dsl.errors import InvalidInput, NotFound, PathRefused
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.runs import RunRecord
 from jupyter_dsl.runs.output_notebook import read_output_notebook
 

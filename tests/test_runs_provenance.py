@@ -244,7 +244,7 @@ def test_a_record_written_before_the_field_still_loads(project: Path) -> None:
 def test_git_says_why_each_file_is_not_committed(tmp_path: Path) -> None:
     """The core of it, file by file: a staged new file is untracked (no commit holds it), a file outside
     the repository is in no git repository, a committed one is left out, a glob-like name is literal."""
-    from jupyter_dsl import gitrepo
+    from jupyter_dsl.project import gitrepo
 
     root = tmp_path / "repo"
     root.mkdir()

@@ -225,7 +225,7 @@ def test_a_stopped_run_still_leaves_its_record(
 def test_a_remote_artifact_store_gets_the_files_uploaded(tmp_path: Path) -> None:
     import fsspec
 
-    from jupyter_dsl.project import find_project
+    from jupyter_dsl.project.settings import find_project
     from jupyter_dsl.runs.execute import run_notebook
 
     root = make_project(tmp_path / "p", "parameterized.ipynb", runs='artifacts = "memory://dsl-test/runs"')

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_dsl.dslp.templates import TEMPLATES
 from jupyter_dsl.errors import ConfigError, Conflict
-from jupyter_dsl.lifecycle import TEMPLATES
-from jupyter_dsl.project import Settings, find_project
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
+from jupyter_dsl.project.settings import Settings, find_project
 
 IGNORED = {".dsl/", "data/", "models/", ".ipynb_checkpoints/"}
 
@@ -163,7 +163,7 @@ def test_any_name_makes_valid_toml(tmp_path: Path, name: str) -> None:
 def test_init_and_demo_ignore_jupyterlabs_checkpoints(
     tmp_path: Path, git: Callable[..., str], existing: bytes | None
 ) -> None:
-    from jupyter_dsl.demo import make_demo
+    from jupyter_dsl.project.demo import make_demo
 
     root = tmp_path / "p"
     root.mkdir()

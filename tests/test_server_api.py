@@ -10,8 +10,9 @@ from server_support import NOTEBOOK, Api, api, local_tracker, make_project, serv
 from traitlets.config import Config
 
 from jupyter_dsl import __version__
-from jupyter_dsl.lifecycle import LABELS, IssueType
-from jupyter_dsl.links import link_for
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.dslp.labels import LABELS
+from jupyter_dsl.notebook.links import link_for
 
 __all__ = ["api"]  # the fixture, imported for pytest
 

@@ -27,10 +27,10 @@ from server_support import (
 )
 from traitlets.config import Config
 
-from jupyter_dsl import links
-from jupyter_dsl.project import find_project
+from jupyter_dsl.batch.state import BatchStore, NewSet
+from jupyter_dsl.notebook import links
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs import RunRecord, RunStore
-from jupyter_dsl.runs.batch_state import BatchStore, NewSet
 
 __all__ = ["api"]  # the fixture, imported for pytest
 

@@ -15,8 +15,8 @@ from runs_support import make_project
 from server_support import Api, api, server_config
 from traitlets.config import Config
 
-from jupyter_dsl.project import find_project
-from jupyter_dsl.runs.batch_state import BatchStore
+from jupyter_dsl.batch.state import BatchStore
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs.store import RunStore
 
 __all__ = ["api"]  # the fixture, imported for pytest

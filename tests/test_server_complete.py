@@ -10,7 +10,7 @@ import pytest
 from server_support import GIT_ENV, Api, api, git, local_tracker, server_config
 from traitlets.config import Config
 
-from jupyter_dsl.demo import NOTEBOOK, make_demo
+from jupyter_dsl.project.demo import NOTEBOOK, make_demo
 from jupyter_dsl.trackers import IssueQuery
 
 __all__ = ["api"]  # the fixture, imported for pytest

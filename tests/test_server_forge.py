@@ -12,9 +12,9 @@ import pytest
 from server_support import GIT_ENV, NOTEBOOK, Api, api, git, make_project, server_config
 from traitlets.config import Config
 
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.project import find_project
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.trackers import Tracker, open_tracker
 from tests.forges.github_server import GitHubServer
 from tests.forges.github_spec import checked_server

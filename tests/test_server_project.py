@@ -98,7 +98,7 @@ def test_a_bad_request_makes_nothing(
 
 
 def test_the_server_never_lets_git_ask_on_its_terminal(api: Api) -> None:
-    from jupyter_dsl import gitrepo
+    from jupyter_dsl.project import gitrepo
 
     assert api.get("version")  # the extension is loaded
     assert gitrepo.INTERACTIVE is False  # pushes fail at once instead of waiting for a password

@@ -16,7 +16,7 @@ from runs_support import NOTEBOOKS, artifact_path
 from server_support import NOTEBOOK, Api, api, git, make_project, server_config
 from traitlets.config import Config
 
-from jupyter_dsl.project import find_project
+from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.execute import run_notebook
 

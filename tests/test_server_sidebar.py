@@ -12,10 +12,10 @@ import pytest
 from server_support import GIT_ENV, NOTEBOOK, Api, api, git, local_tracker, make_project, server_config
 from traitlets.config import Config
 
-from jupyter_dsl import links
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.notebooks import get_link
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.notebook import links
+from jupyter_dsl.notebook.document import get_link
 
 __all__ = ["api"]  # the fixture, imported for pytest
 

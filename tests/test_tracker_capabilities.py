@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_dsl import links, pulls
+from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import InvalidInput
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.issues import pulls
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.notebook import links
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.trackers import (
     LocalTracker,
     PullRequests,

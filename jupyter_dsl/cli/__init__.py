@@ -11,8 +11,8 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 from . import (  # noqa: E402, F401  (they register their commands)
     batch_commands,
     findings_commands,
-    forge_commands,
     issue_commands,
+    notebook_commands,
     project_commands,
     run_commands,
 )

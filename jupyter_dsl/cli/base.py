@@ -12,9 +12,9 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from ..dslp.issue_numbers import parse_issue_number
 from ..errors import DslError, InsideRun, RunFailed
-from ..issue_numbers import parse_issue_number
-from ..project import Project, find_project
+from ..project.settings import Project, find_project
 from ..trackers import Tracker, open_tracker
 from .hints import cli_hint
 
@@ -159,3 +159,23 @@ def run(argv: list[str] | None = None) -> int:
         error_console.print("interrupted")
         return 130
     return result if isinstance(result, int) else 0
+
+
+def config_options(func: Any) -> Any:
+    func = click.option(
+        "-p",
+        "--parameter",
+        "overrides",
+        nargs=2,
+        multiple=True,
+        metavar="NAME VALUE",
+        help="Set a parameter (VALUE is read as YAML: 3, 0.1, true, null, [1, 2]); wins over -f.",
+    )(func)
+    return click.option(
+        "-f",
+        "--config",
+        "configs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A YAML file of parameter values (repeatable; later files win).",
+    )(func)

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..runs.batch import (
+from ..batch.driver import (
     BatchOptions,
     BatchOutcome,
     BatchPlan,
@@ -23,18 +24,13 @@ from ..runs.batch import (
     plan_batch,
     run_batch,
 )
-from ..runs.batch_state import BatchState, BatchStore
-from ..runs.executors import BatchProgress, names
-from ..runs.plot import batch_figure, save_figure
+from ..batch.executors import BatchProgress, names
+from ..batch.plot import batch_figure, save_figure
+from ..batch.state import BatchState, BatchStore
 from ..runs.store import RunStore
 from ..runs.table import format_value
-from .base import cli, console, emit, error_console, json_option, open_project, resolve_path
-from .run_commands import config_options
+from .base import cli, config_options, console, emit, error_console, json_option, open_project, resolve_path
 from .runs_view import STATUS_STYLE, print_table
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 def _shown(values: dict[str, Any], names_: list[str] | None = None) -> str:
@@ -54,7 +50,7 @@ def _print_plan(plan: BatchPlan) -> None:
         (i, s, ident) for i, (s, ident) in enumerate(zip(plan.sets, plan.identities, strict=True))
     ]:
         mark = "skip" if identity in plan.done else "run "
-        console.print(f"  {mark} {index + 1:>3}  {_escape(_shown(item.values, varied))}", highlight=False)
+        console.print(f"  {mark} {index + 1:>3}  {escape(_shown(item.values, varied))}", highlight=False)
 
 
 def _varied(sets: list[dict[str, Any]]) -> list[str]:
@@ -145,7 +141,7 @@ def print_state(state: BatchState, took: float | None = None) -> None:
         row += ["" if run.duration_s is None else f"{run.duration_s:.2f}", run.run_id or "", run.error or ""]
         rows.append(row)
         style = STATUS_STYLE.get(run.state, "")
-        view.add_row(*(_escape(c) for c in row), style=style or None)
+        view.add_row(*(escape(c) for c in row), style=style or None)
     print_table(view, rows, headers)
 
 
@@ -210,13 +206,13 @@ def batch(
         outcome = run_batch(plan, options, observer=observer)
     emit(as_json, outcome.to_json(), lambda: print_state(outcome.state, time.monotonic() - started))
     for warning in outcome.warnings:
-        error_console.print(f"[yellow]warning:[/] {_escape(warning)}")
+        error_console.print(f"[yellow]warning:[/] {escape(warning)}")
     _exit(outcome, plan)
 
 
 def _exit(outcome: BatchOutcome, plan: BatchPlan) -> None:
     for error in outcome.errors:
-        error_console.print(f"[bold red]error:[/] {_escape(error)}")
+        error_console.print(f"[bold red]error:[/] {escape(error)}")
     code = outcome.exit_code
     if code == 0:
         return
@@ -270,7 +266,7 @@ def _print_batches(listed: list[dict[str, Any]]) -> None:
     for column in headers:
         view.add_column(column)
     for row in rows:
-        view.add_row(*(_escape(c) for c in row))
+        view.add_row(*(escape(c) for c in row))
     print_table(view, rows, headers)
 
 

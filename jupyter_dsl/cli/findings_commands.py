@@ -10,7 +10,7 @@ from ..errors import InvalidInput
 from ..findings.complete import CompletionPlan, StepResult, plan_completion
 from ..findings.export import export_summary
 from ..findings.goals import add_goal, goals_of, tick_goal
-from ..notebooks import check_notebook_path
+from ..notebook.document import check_notebook_path
 from .base import cli, console, emit, json_option, open_project_tracker, resolve_path
 
 

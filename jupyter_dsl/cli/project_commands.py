@@ -1,4 +1,4 @@
-"""`jupyter dsl init | demo | status | link | unlink | branch`: the project and a notebook's link."""
+"""`jupyter dsl init | demo` and the project's status (`status` without a notebook): the project."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ from pathlib import Path
 
 import click
 
-from .. import links
-from ..demo import make_demo
-from ..lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
-from ..labels_sync import sync_labels
-from ..project import CONFIG_NAME, find_project
-from ..project_summary import summarize
-from ..scaffold import init_project
+from ..issues.labels_sync import sync_labels
+from ..project.demo import make_demo
+from ..project.lab_program import INSTALL_HINT, lab_argv, lab_command, require_lab
+from ..project.scaffold import init_project
+from ..project.settings import CONFIG_NAME, find_project
+from ..project.summary import summarize
 from ..trackers import open_tracker
 from .base import (
-    ISSUE_NUMBER,
     cli,
     console,
     emit,
@@ -25,7 +23,7 @@ from .base import (
     resolve_path,
     show_offline,
 )
-from .forge_commands import print_label_changes
+from .issue_commands import print_label_changes
 
 
 @cli.command()
@@ -99,61 +97,8 @@ def demo(directory: Path, force: bool, lab: bool, no_runs: bool, as_json: bool) 
         os.execv(program, lab_argv([program], report.root, report.notebook))  # noqa: S606
 
 
-@cli.command()
-@click.argument("notebook", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@json_option
-def status(notebook: Path | None, as_json: bool) -> None:
-    """NOTEBOOK's issue, its Ask and branch; without NOTEBOOK, the project's state."""
-    if notebook is None:
-        _project_status(as_json)
-        return
-    path = resolve_path(notebook)
-    project, tracker = open_project_tracker(path.parent)
-    state = links.status(project, tracker, path)
-
-    def human() -> None:
-        show_offline(tracker)
-        if state.link is None:
-            console.print(f"{state.path} is not linked to an issue", markup=False)
-            console.print(
-                "link it: jupyter dsl link NOTEBOOK N   (or create one: jupyter dsl issue new ...)",
-                style="dim",
-            )
-            return
-        ref = state.issue or state.link.issue
-        title = ref.title
-        kind = (state.issue.type.value if state.issue and state.issue.type else state.link.issue.type) or "-"
-        issue_state = state.issue.state if state.issue else "unknown"
-        console.print(f"{state.path} → #{ref.number} {kind}: {title} ({issue_state})", markup=False)
-        if state.ask:
-            console.print(
-                f"  ask:    #{state.ask.number} {state.ask.title} ({state.ask.state})", markup=False
-            )
-        elif state.ask_missing:
-            console.print(f"  ask:    #{state.ask_number} (missing from the tracker)", markup=False)
-        console.print(f"  status: {state.link.status}", markup=False)
-        mark = "✓" if state.on_branch else "✗"
-        console.print(
-            f"  branch: {state.expected_branch} {mark} (on {state.current_branch or 'no branch'})",
-            markup=False,
-        )
-        if state.branch_renamed:
-            console.print(
-                "  (the issue's title changed since it was linked; the branch keeps its name)",
-                style="dim",
-                markup=False,
-            )
-        if not state.on_branch and state.expected_branch:
-            console.print(f"  switch: jupyter dsl branch {notebook}", style="dim", markup=False)
-        if state.issue_error:
-            console.print(
-                f"  tracker: {state.issue_error} (showing the cached link)", style="yellow", markup=False
-            )
-
-    emit(as_json, {**state.to_json(), "offline_as_of": tracker.offline_as_of}, human)
-
-
-def _project_status(as_json: bool) -> None:
+def project_status(as_json: bool) -> None:
+    """`jupyter dsl status` without a notebook: the project's state."""
     project, tracker = open_project_tracker()
     summary = summarize(project, tracker)
     counts, linked = summary.open_issues or {}, summary.notebooks or []
@@ -173,78 +118,3 @@ def _project_status(as_json: bool) -> None:
             )
 
     emit(as_json, summary.to_json(), human)
-
-
-@cli.command()
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("number", type=ISSUE_NUMBER)
-@json_option
-def link(notebook: Path, number: int, as_json: bool) -> None:
-    """Link NOTEBOOK to issue NUMBER (only its metadata.jupyter_dsl changes)."""
-    path = resolve_path(notebook)
-    project, tracker = open_project_tracker(path.parent)
-    new = links.link(tracker, path, number)
-
-    def human() -> None:
-        console.print(
-            f"linked {project.relative(path)} → #{number} {new.issue.type or ''}: {new.issue.title}",
-            markup=False,
-        )
-        console.print(
-            f"its branch: {new.branch}   (jupyter dsl branch {notebook})", style="dim", markup=False
-        )
-
-    emit(as_json, {"path": project.relative(path), "link": new.to_json()}, human)
-
-
-@cli.command()
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@json_option
-def unlink(notebook: Path, as_json: bool) -> None:
-    """Remove NOTEBOOK's link to its issue."""
-    path = resolve_path(notebook)
-    previous = links.unlink(path)
-
-    def human() -> None:
-        if previous is None:
-            console.print(f"{notebook} was not linked; nothing changed", markup=False)
-        else:
-            console.print(f"unlinked {notebook} from #{previous.issue.number}", markup=False)
-
-    emit(as_json, {"path": str(path), "previous": previous.to_json() if previous else None}, human)
-
-
-@cli.command()
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Switch with uncommitted changes: they travel along; those the branch has otherwise are stashed.",
-)
-@json_option
-def branch(notebook: Path, force: bool, as_json: bool) -> None:
-    """Create or switch to the DSLP branch of NOTEBOOK's issue (e.g. explore/12-churn-by-region)."""
-    path = resolve_path(notebook)
-    project, tracker = open_project_tracker(path.parent)
-    result = links.switch_branch(project, tracker, path, force=force)
-
-    def human() -> None:
-        if result.previous == result.branch and not result.created:
-            console.print(f"already on {result.branch}", markup=False)
-        elif result.created:
-            console.print(
-                f"created {result.branch} from {result.base or 'HEAD'} and switched to it", markup=False
-            )
-        else:
-            console.print(f"switched to {result.branch}", markup=False)
-        if result.stash_note:
-            console.print(result.stash_note, style="yellow", markup=False)
-
-    payload = {
-        "branch": result.branch,
-        "created": result.created,
-        "base": result.base,
-        "previous": result.previous,
-        "stashed": list(result.stashed),
-    }
-    emit(as_json, payload, human)

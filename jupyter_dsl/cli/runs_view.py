@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InvalidInput
@@ -15,10 +16,6 @@ from ..runs.listing import list_runs, show_run
 from ..runs.store import notebook_key
 from ..runs.table import format_value, sort_by_metric
 from .base import ISSUE_NUMBER, cli, console, emit, error_console, json_option, open_project, resolve_path
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 def print_table(view: Table, rows: list[list[str]], headers: list[str]) -> None:
@@ -45,12 +42,12 @@ def print_record(record: RunRecord, *, full: bool = False) -> None:
     style = STATUS_STYLE.get(record.status, "")
     took = f" in {record.duration_s:.2f} s" if record.duration_s is not None else ""
     console.print(f"run [bold]{record.id}[/] [{style}]{record.status}[/]{took}", highlight=False)
-    console.print(f"  notebook    {_escape(record.notebook)} (kernel {record.kernel})", highlight=False)
+    console.print(f"  notebook    {escape(record.notebook)} (kernel {record.kernel})", highlight=False)
     if record.parameters:
         shown = ", ".join(f"{k}={format_value(v)}" for k, v in record.parameters.items())
-        console.print(f"  parameters  {_escape(shown)}", highlight=False)
+        console.print(f"  parameters  {escape(shown)}", highlight=False)
     if record.issue is not None:
-        console.print(f"  issue       #{record.issue.number} {_escape(record.issue.title)}", highlight=False)
+        console.print(f"  issue       #{record.issue.number} {escape(record.issue.title)}", highlight=False)
     if record.git is not None:
         dirty = " (dirty)" if record.git.dirty else ""
         commit = (record.git.commit or "no commit")[:12]
@@ -61,7 +58,7 @@ def print_record(record: RunRecord, *, full: bool = False) -> None:
         said = ", ".join(f.said for f in record.unreproducible)
         source = "its commit" if record.git is not None else "a commit"
         console.print(
-            f"  provenance  [yellow]not reproducible from {source}[/]: {_escape(said)}", highlight=False
+            f"  provenance  [yellow]not reproducible from {source}[/]: {escape(said)}", highlight=False
         )
     if full:
         _print_context(record)
@@ -88,14 +85,14 @@ def _print_context(record: RunRecord) -> None:
 def _print_outcome(record: RunRecord, full: bool) -> None:
     if record.metrics:
         shown = ", ".join(f"{k}={format_value(v)}" for k, v in record.metrics.items())
-        console.print(f"  metrics     {_escape(shown)}", highlight=False)
+        console.print(f"  metrics     {escape(shown)}", highlight=False)
     others = [name for name, value in record.values.items() if value.get("kind") != "number"]
     if others:
-        console.print(f"  recorded    {_escape(', '.join(others))}", highlight=False)
+        console.print(f"  recorded    {escape(', '.join(others))}", highlight=False)
     if record.error is not None:
         where = f"cell {record.error.cell}: " if record.error.cell is not None else ""
         console.print(
-            f"  [red]error[/]       {where}{_escape(record.error.ename)}: {_escape(record.error.evalue)}"
+            f"  [red]error[/]       {where}{escape(record.error.ename)}: {escape(record.error.evalue)}"
         )
         if full and record.error.traceback:
             console.print("\n".join(record.error.traceback), markup=False, highlight=False)
@@ -105,7 +102,7 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
             for url in record.artifacts[1:]:
                 console.print(f"              {url}", markup=False, highlight=False)
     for warning in record.warnings:
-        error_console.print(f"[yellow]warning:[/] {_escape(warning)}")
+        error_console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 @cli.group(invoke_without_command=True)
@@ -169,7 +166,7 @@ def runs(
             view.add_column(column, overflow="fold")
         rows = table.rows()
         for row in rows:
-            view.add_row(*(_escape(cell) for cell in row))
+            view.add_row(*(escape(cell) for cell in row))
         print_table(view, rows, table.columns)
         if total > len(table.runs):
             console.print(f"[dim]{len(table.runs)} of {total} runs; --limit 0 lists all[/]")

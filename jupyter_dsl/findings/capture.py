@@ -42,7 +42,7 @@ def finding(text: str, artifact: Any = NO_ARTIFACT, *, answers: int | str | None
     if shell is None:
         FOUND.append(bundle[FINDING_MIME])
         return
-    from IPython.display import display
+    from IPython.display import display  # lazy: only inside a kernel
 
     display(bundle, raw=True)
     if has_artifact:

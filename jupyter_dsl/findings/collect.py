@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ask_sections import ChecklistItem
+from ..dslp.checklists import ChecklistItem
 
 FINDING_MIME = "application/vnd.jupyter-dsl.finding+json"
 FINDING_TAG = "finding"

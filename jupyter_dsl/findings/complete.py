@@ -19,12 +19,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import ask_sections, gitrepo, hints, notebooks
+from .. import hints
+from ..dslp import checklists
+from ..dslp.issue_types import IssueType
+from ..dslp.references import references_in
+from ..dslp.templates import BASED_ON_EXPERIMENT
 from ..errors import InvalidInput, NotFound
-from ..issues import new_issue
-from ..lifecycle import BASED_ON_EXPERIMENT, IssueType, references_in
-from ..notebooks import NotebookLink
-from ..project import Project
+from ..issues.create import new_issue
+from ..notebook import document
+from ..notebook.document import NotebookLink
+from ..project import gitrepo
+from ..project.settings import Project
 from ..runs.inside_run import refuse_inside_run
 from ..trackers import Issue, IssueQuery, Tracker, pull_requests_of, web_links_of
 from .redact import Redactor
@@ -256,7 +261,7 @@ def _experiment_steps(
             issue.number,
             f"set the TL;DR in #{issue.number}'s Results",
             lambda: tldr,
-            lambda body, line: ask_sections.set_prefixed_line(body, "Results", "**TL;DR:**", line),
+            lambda body, line: checklists.set_prefixed_line(body, "Results", "**TL;DR:**", line),
         ),
         SetLabel(tracker, issue.number, outcome, "failed" if outcome == "succeeded" else "succeeded"),
     ]
@@ -290,7 +295,7 @@ def plan_completion(
 ) -> CompletionPlan:
     """Validate and render everything; the returned plan's ``run()`` does (or describes) the steps."""
     refuse_inside_run("complete issues")  # before the plan: the CLI would ask "Do this?" first
-    link = notebooks.get_link(notebook)
+    link = document.get_link(notebook)
     if link is None:
         raise NotFound(
             f"{notebook.name} is not linked to an issue",

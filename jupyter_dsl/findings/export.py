@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ProjectNotFound
-from ..project import Project, find_project
+from ..project.settings import Project, find_project
 from ..trackers import Tracker, open_tracker
 from .redact import Redactor
 from .render import render

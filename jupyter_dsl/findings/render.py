@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InvalidInput
+from ..project.atomic_write import write_text_atomic
 from .collect import Artifact
 from .redact import Redactor
 from .summary import Summary
@@ -40,8 +43,6 @@ class Rendered:
 
     def write(self, directory: Path, name: str) -> list[Path]:
         """Write the summary and its files (atomically each); returns every path written."""
-        from ..files import write_text_atomic
-
         written: list[Path] = []
         for relative, data in sorted(self.files.items()):
             target = directory / relative
@@ -54,9 +55,6 @@ class Rendered:
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    import os
-    import secrets
-
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
         tmp.write_bytes(data)
@@ -67,7 +65,7 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _environment(kind: str, override: str | None) -> Any:
-    import jinja2
+    import jinja2  # lazy: only when a summary is rendered
 
     folders = ([override] if override else []) + [str(TEMPLATES)]
     environment = jinja2.Environment(
@@ -83,7 +81,7 @@ def _environment(kind: str, override: str | None) -> Any:
 
 
 def _template(kind: str, override: Path | None) -> Any:
-    import jinja2
+    import jinja2  # lazy: only when a summary is rendered
 
     if override is not None and not override.is_dir():
         raise ConfigError(
@@ -98,7 +96,7 @@ def _template(kind: str, override: Path | None) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _markdown_to_html() -> Any:
-    import mistune
+    import mistune  # lazy: only when a summary is rendered as HTML
 
     # raw HTML in the Markdown is escaped, never passed through; mistune refuses javascript: links
     return mistune.create_markdown(escape=True, plugins=["table", "strikethrough", "task_lists"])
@@ -107,7 +105,7 @@ def _markdown_to_html() -> Any:
 def clean_html(text: str) -> str:
     """An output's HTML (a DataFrame's table) reduced to harmless table markup: no scripts,
     styles, links or images, so nothing in it can run or fetch."""
-    import bleach
+    import bleach  # lazy: only when a summary is rendered as HTML
 
     text = _SCRIPT_OR_STYLE.sub("", text)  # bleach would keep their text as text
     return str(bleach.clean(text, tags=_TABLE_TAGS, attributes=_TABLE_ATTRIBUTES, strip=True)).strip()
@@ -168,7 +166,7 @@ def _inline(shown: str) -> str:
 
 
 def _view(summary: Summary, ctx: _Context, image_dir: str) -> dict[str, Any]:
-    from markupsafe import Markup
+    from markupsafe import Markup  # lazy: only when a summary is rendered
 
     def rich(text: str) -> Any:
         shown = ctx.markdown(text)

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import ask_sections, gitrepo, notebooks
-from ..notebooks import NotebookLink
+from ..dslp import checklists
+from ..notebook import document
+from ..notebook.document import NotebookLink
+from ..project import gitrepo
 from ..trackers import PullRequests, Tracker
 from .render import Rendered
 
@@ -197,7 +199,7 @@ class EditBody(Step):
 
 
 def issue_line_editor(heading: str, number: Callable[[], int]) -> Callable[[str, str], str]:
-    return lambda body, line: ask_sections.set_issue_line(body, heading, number(), line)
+    return lambda body, line: checklists.set_issue_line(body, heading, number(), line)
 
 
 @dataclass
@@ -259,14 +261,14 @@ class MarkNotebook(Step):
     path: Path
     link: NotebookLink  # the completed link
     shown: str  # the notebook as the user named it
-    apply_link: Callable[[Path, NotebookLink], None] = field(default=notebooks.set_link)
+    apply_link: Callable[[Path, NotebookLink], None] = field(default=document.set_link)
 
     def describe(self) -> str:
         stamp = self.link.completed_at
         return f"set {self.shown} metadata.jupyter_dsl.status = complete (completed_at {stamp})"
 
     def is_done(self) -> bool:
-        current = notebooks.get_link(self.path)
+        current = document.get_link(self.path)
         return current is not None and current.status == "complete"
 
     def apply(self) -> None:

@@ -9,13 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import gitrepo, notebooks
-from ..ask_sections import checklist, section_text
+from ..dslp.branches import slugify
+from ..dslp.checklists import checklist, section_text
+from ..dslp.issue_types import IssueType
 from ..errors import InvalidInput, NotFound
-from ..lifecycle import IssueType, slugify
-from ..notebooks import NotebookLink
-from ..project import Project
+from ..notebook import document
+from ..notebook.document import NotebookLink
+from ..project import gitrepo
+from ..project.settings import Project
+from ..runs.artifacts import open_artifacts
 from ..runs.records import Unreproducible
+from ..runs.store import RunQuery, RunStore, notebook_key
+from ..runs.table import RunsTable, format_value
 from ..trackers import Issue, Tracker
 from .collect import Goal, Insight, collect, match_goals
 
@@ -70,9 +75,6 @@ class Summary:
 
 def _run_notebook(project: Project, path: Path, run_id: str) -> tuple[Any, Any]:
     """(the output notebook of a recorded run of ``path``, its record)."""
-    from ..runs.artifacts import open_artifacts
-    from ..runs.store import RunStore, notebook_key
-
     if not project.database_path.exists():
         raise NotFound(f"no run {run_id!r}: this project has no recorded runs")
     with RunStore(project.database_path) as store:
@@ -87,16 +89,13 @@ def _run_notebook(project: Project, path: Path, run_id: str) -> tuple[Any, Any]:
         data = open_artifacts(project).read_bytes(url)
     except (OSError, FileNotFoundError) as exc:
         raise NotFound(f"the output notebook of run {record.id} is gone: {url}") from exc
-    node = notebooks.parse(data.decode("utf-8", errors="replace"), f"output notebook of run {record.id}")
+    node = document.parse(data.decode("utf-8", errors="replace"), f"output notebook of run {record.id}")
     return node, record
 
 
 def _runs(project: Project, path: Path) -> RunsSection | None:
     if not project.database_path.exists():
         return None  # never create a database just to say there are no runs
-    from ..runs.store import RunQuery, RunStore, notebook_key
-    from ..runs.table import RunsTable, format_value
-
     with RunStore(project.database_path) as store:
         query = RunQuery(notebook=notebook_key(project, path), limit=MAX_RUNS)
         summaries = store.query(query)
@@ -127,7 +126,7 @@ def _summarized(text: str | None) -> Any:
     except ValueError:
         return text
     if isinstance(data, dict) and isinstance(data.get("metadata"), dict):
-        data["metadata"].pop(notebooks.METADATA_KEY, None)
+        data["metadata"].pop(document.METADATA_KEY, None)
     return data
 
 
@@ -174,8 +173,8 @@ def build_summary(
     """Read the notebook (or a run's output notebook), its issue and runs into a ``Summary``.
 
     ``tracker`` may be a function that opens one: it is called only for a linked notebook."""
-    saved = notebooks.read(path)  # any nbformat version, as version 4
-    link = notebooks.link_from_metadata(saved.metadata, str(path))
+    saved = document.read(path)  # any nbformat version, as version 4
+    link = document.link_from_metadata(saved.metadata, str(path))
     record = None
     node = saved
     if run_id is not None:

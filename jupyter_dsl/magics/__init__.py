@@ -15,8 +15,8 @@ from ..errors import DslError, InsideRun
 from . import (  # noqa: F401  (they register their subcommands)
     batch_magics,
     findings_magics,
-    forge_magics,
     issue_magics,
+    notebook_magics,
     project_magics,
     run_magics,
 )
@@ -62,6 +62,6 @@ class DslMagics(Magics):
 
 def register(ipython: Any) -> None:
     ipython.register_magics(DslMagics)
-    from .frontend import attach
+    from .frontend import attach  # lazy: only when the extension is loaded in a kernel
 
     attach(ipython)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..dslp.issue_numbers import parse_issue_number
 from ..errors import DslError, InvalidInput, NotFound
-from ..issue_numbers import parse_issue_number
-from ..project import Project, find_project
+from ..project.settings import Project, find_project
 from ..trackers import Tracker, open_tracker
 from .kernel_notebook import KernelNotebook, connection_file, notebook_of_kernel, server_root
 

@@ -14,11 +14,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..batch.driver import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
+from ..batch.executors import BatchProgress
+from ..batch.plot import batch_figure, figure_png
 from ..errors import DslError
-from ..runs.batch import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
-from ..runs.executors import BatchProgress
 from ..runs.inside_run import refuse_inside_run
-from ..runs.plot import batch_figure, figure_png
 from ..runs.table import format_value
 from .base import (
     MagicArgumentParser,
@@ -29,7 +29,7 @@ from .base import (
     subcommand,
 )
 from .hints import magic_error
-from .run_magics import TableView
+from .views import TableView
 
 RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
 
@@ -54,14 +54,14 @@ class BatchDisplay:
     """The live display of one batch: an ipywidgets box when ipywidgets is installed, else text."""
 
     def __init__(self, batch_id: str, total: int) -> None:
-        from IPython.display import display
+        from IPython.display import display  # lazy: only inside a kernel
 
         self.batch_id = batch_id
         self.progress = BatchProgress(total)
         self.error = ""
         self._lock = threading.Lock()
         try:
-            import ipywidgets
+            import ipywidgets  # lazy: only inside a kernel
         except ImportError:
             self.widget = None
             self.handle = display(_Text(self.text()), display_id=True)
@@ -111,7 +111,7 @@ class _Text(str):
 @functools.cache
 def _box_class() -> Any:
     """A VBox whose plain-text form is the batch summary (ipywidgets is imported only when shown)."""
-    import ipywidgets
+    import ipywidgets  # lazy: only inside a kernel
 
     class Box(ipywidgets.VBox):  # type: ignore[misc]
         def __init__(self, owner: BatchDisplay, children: list[Any]) -> None:
@@ -217,7 +217,7 @@ def _plot_args(parser: MagicArgumentParser) -> None:
     "plot", "a batch's metric against a parameter: %dsl plot --batch ID --x PARAM --y METRIC", _plot_args
 )
 def plot(session: MagicSession, args: argparse.Namespace) -> Any:
-    from IPython.core.display import Image
+    from IPython.core.display import Image  # lazy: only inside a kernel
 
     project = session.project(session.notebook_or(args.notebook).parent if args.notebook else None)
     return Image(

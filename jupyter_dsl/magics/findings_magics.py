@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .. import notebooks
 from ..errors import InvalidInput
 from ..findings.capture import marker
 from ..findings.complete import plan_completion
 from ..findings.export import export_summary
 from ..findings.goals import add_goal, goals_of, tick_goal
-from ..notebooks import NotebookLink
+from ..notebook import document
+from ..notebook.document import NotebookLink
 from .base import (
     HelpText,
     MagicArgumentParser,
@@ -88,7 +88,7 @@ def complete(session: MagicSession, args: argparse.Namespace) -> Any:
             send_edit("link", link)
             print(f"{target.name}: complete (in the open notebook: save it to keep it)")
         else:
-            notebooks.set_link(target, link)
+            document.set_link(target, link)
 
     plan = plan_completion(
         project,
@@ -123,7 +123,7 @@ def finding_cell(shell: Any, line: str, cell: str) -> None:
     title = " ".join(argv).strip()
     if not title:
         raise InvalidInput("%%finding needs a title: %%finding West churns most [--answers 1]")
-    from IPython.display import display
+    from IPython.display import display  # lazy: only inside a kernel
 
     display(marker(title, artifacts="rest", answers=answers), raw=True)
     shell.run_cell(cell)

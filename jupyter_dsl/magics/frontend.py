@@ -23,7 +23,7 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import Conflict
-from ..notebooks import NotebookLink
+from ..notebook.document import NotebookLink
 from ..runs.inside_run import current_run
 
 COMM_TARGET = "jupyter_dsl"
@@ -65,7 +65,7 @@ def attach(ipython: Any) -> None:
     if current_run() is not None:
         return  # `jupyter dsl run` sets JPY_SESSION_NAME for the magics, but nothing shows the run
     try:
-        from comm import create_comm
+        from comm import create_comm  # lazy: only inside a kernel
     except ImportError:  # pragma: no cover - ipykernel always brings comm
         return
     global FRONTEND
@@ -125,6 +125,6 @@ def link_bundle(action: str, link: NotebookLink | None, text: str) -> dict[str, 
 
 
 def show_link(action: str, link: NotebookLink | None, text: str) -> None:
-    from IPython.display import display
+    from IPython.display import display  # lazy: only inside a kernel
 
     display(link_bundle(action, link, text), raw=True)

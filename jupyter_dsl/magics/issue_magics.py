@@ -1,13 +1,14 @@
-"""`%dsl status | link | unlink | new | issues | show | branch`."""
+"""`%dsl new | issues | show | pr | labels`: DSLP issues on any tracker, from a notebook."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from .. import links, notebooks
-from ..lifecycle import IssueType
+from ..dslp.issue_types import IssueType
+from ..issues.labels_sync import sync_labels
+from ..issues.pulls import open_pull
+from ..notebook import links
 from ..trackers import Issue, IssueQuery
 from .base import (
     HelpText,
@@ -19,73 +20,11 @@ from .base import (
     issue_number,
     subcommand,
 )
-from .frontend import edits_in_editor, send_edit, show_link
-from .views import IssueList, StatusView
+from .frontend import edits_in_editor
+from .notebook_magics import apply_link
+from .views import IssueList
 
 TYPE_NAMES = [t.value for t in IssueType]
-
-
-def _status_args(parser: MagicArgumentParser) -> None:
-    add_notebook_argument(parser)
-    add_json_argument(parser)
-
-
-@subcommand("status", "this notebook's issue, its Ask and branch", _status_args)
-def status(session: MagicSession, args: argparse.Namespace) -> Any:
-    path = session.notebook_or(args.notebook)
-    project = session.project(path.parent)
-    tracker = session.tracker(project)
-    state = links.status(project, tracker, path)
-    if args.json:
-        return {**state.to_json(), "offline_as_of": tracker.offline_as_of}
-    return StatusView(state, tracker.offline_as_of)
-
-
-def _link_args(parser: MagicArgumentParser) -> None:
-    parser.add_argument("number", type=issue_number("the issue number"), help="The issue number (#N or N).")
-    add_notebook_argument(parser)
-    add_write_argument(parser)
-
-
-def _apply_link(path: Path, link: notebooks.NotebookLink | None, in_editor: bool) -> None:
-    """Send the edit to the editor showing the notebook, or write it to the file."""
-    action = "link" if link is not None else "unlink"
-    if in_editor:
-        send_edit(action, link)
-    elif link is not None:
-        notebooks.set_link(path, link)
-    else:
-        notebooks.remove_link(path)
-    if link is not None:
-        text = f"linked {path.name} → #{link.issue.number} {link.issue.type or ''}: {link.issue.title}"
-    else:
-        text = f"unlinked {path.name}"
-    if in_editor:
-        text += " (in the open notebook: save it to keep the change)"
-    show_link(action, link, text)
-
-
-@subcommand("link", "link this notebook to issue N", _link_args)
-def link(session: MagicSession, args: argparse.Namespace) -> Any:
-    path = session.notebook_or(args.notebook)
-    tracker = session.tracker(session.project(path.parent))
-    previous = notebooks.get_link(path)
-    new = links.prepare_link(tracker, tracker.get(args.number), previous)
-    _apply_link(path, new, edits_in_editor(path, session.current_notebook(), args.write))
-    return None
-
-
-def _unlink_args(parser: MagicArgumentParser) -> None:
-    add_notebook_argument(parser)
-    add_write_argument(parser)
-
-
-@subcommand("unlink", "remove this notebook's link", _unlink_args)
-def unlink(session: MagicSession, args: argparse.Namespace) -> Any:
-    path = session.notebook_or(args.notebook)
-    notebooks.get_link(path)  # validates the notebook
-    _apply_link(path, None, edits_in_editor(path, session.current_notebook(), args.write))
-    return None
 
 
 def _new_args(parser: MagicArgumentParser) -> None:
@@ -121,7 +60,7 @@ def new(session: MagicSession, args: argparse.Namespace) -> Any:
         write=False,
     )
     if new_link is not None and near is not None:
-        _apply_link(near, new_link, in_editor)
+        apply_link(near, new_link, in_editor)
     if args.json:
         return created.to_json()
     return IssueList([created], heading="created")
@@ -164,19 +103,36 @@ def show(session: MagicSession, args: argparse.Namespace) -> Any:
     )
 
 
-def _branch_args(parser: MagicArgumentParser) -> None:
-    parser.add_argument("--force", action="store_true", help="Switch even with uncommitted changes.")
+def _pr_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("--draft", action="store_true", help="Open it as a draft.")
     add_notebook_argument(parser)
+    add_json_argument(parser)
 
 
-@subcommand("branch", "create or switch to this notebook's DSLP branch", _branch_args)
-def branch(session: MagicSession, args: argparse.Namespace) -> Any:
+@subcommand("pr", "push this notebook's branch and open its pull request [--draft]", _pr_args)
+def pr(session: MagicSession, args: argparse.Namespace) -> Any:
     path = session.notebook_or(args.notebook)
     project = session.project(path.parent)
-    result = links.switch_branch(project, session.tracker(project), path, force=args.force)
-    verb = (
-        "created and switched to"
-        if result.created
-        else ("already on" if result.previous == result.branch else "switched to")
-    )
-    return HelpText(f"{verb} {result.branch}" + (f"\n{result.stash_note}" if result.stash_note else ""))
+    result = open_pull(project, session.tracker(project), path, draft=args.draft)
+    if args.json:
+        return result.to_json()
+    verb = "opened" if result.created else "reused"
+    lines = [
+        f"pushed {result.branch} to {result.remote}",
+        f"{verb} pull request #{result.pull.number} for #{result.issue.number}",
+    ]
+    return HelpText("\n".join([*lines, result.pull.url] if result.pull.url else lines))
+
+
+def _labels_args(parser: MagicArgumentParser) -> None:
+    parser.add_argument("action", choices=["sync"], help="sync: create or update the DSLP labels")
+    add_json_argument(parser)
+
+
+@subcommand("labels", "labels sync: create or update the eleven DSLP labels", _labels_args)
+def labels(session: MagicSession, args: argparse.Namespace) -> Any:
+    project = session.project()
+    changes = sync_labels(session.tracker(project))
+    if args.json:
+        return [change.to_json() for change in changes]
+    return HelpText("\n".join(f"{change.action:<9} {change.label.name}" for change in changes))

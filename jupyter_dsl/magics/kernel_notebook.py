@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..recording import RUN_ID_ENV
+from ..runs.recording import RUN_ID_ENV
 
 ASK_TIMEOUT_S = 5.0  # for the server's answer (it runs on this machine)
 _KERNEL_FILE = re.compile(r"kernel-(?P<id>[0-9a-fA-F-]+)\.json")
@@ -103,7 +103,7 @@ class NoAnswer(Exception):
 
 def _sessions(info: dict[str, Any]) -> list[Any]:
     """GET /api/sessions of the server ``info`` describes (the token of its info file authorizes it)."""
-    import httpx
+    import httpx  # lazy: only when a kernel asks its server
 
     headers = {"Authorization": f"token {info['token']}"} if info.get("token") else {}
     if info.get("sock"):  # a server on a Unix socket
@@ -131,7 +131,7 @@ def launching_server(environ: dict[str, str]) -> dict[str, Any] | None:
     parent = environ.get("JPY_PARENT_PID", "")
     if not parent.isdigit():
         return None
-    from jupyter_core.paths import jupyter_runtime_dir
+    from jupyter_core.paths import jupyter_runtime_dir  # lazy: only when a kernel asks its server
 
     runtime = Path(environ.get("JUPYTER_RUNTIME_DIR") or jupyter_runtime_dir())
     for name in (f"jpserver-{parent}.json", f"nbserver-{parent}.json"):
@@ -171,7 +171,7 @@ def server_root(environ: dict[str, str], cwd: Path) -> Path | None:
 def connection_file() -> str | None:
     """This kernel's connection file, None outside an ipykernel kernel."""
     try:
-        from ipykernel.connect import get_connection_file
+        from ipykernel.connect import get_connection_file  # lazy: only inside a kernel
 
         return get_connection_file()
     except (ImportError, RuntimeError):  # not in a kernel (a plain IPython shell)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..scaffold import init_project
+from ..project.scaffold import init_project
 from .base import HelpText, MagicArgumentParser, MagicSession, add_json_argument, subcommand
 
 

@@ -1,14 +1,13 @@
-"""`%dsl params | record | runs | run`: parameters and recorded runs from inside a notebook."""
+"""`%dsl record | runs | run`: recorded runs from inside a notebook."""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import parameters, recording
-from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
+from ..notebook import parameters
+from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, recording
 from ..runs.execute import run_notebook
 from ..runs.inside_run import current_run
 from ..runs.listing import list_runs
@@ -23,65 +22,7 @@ from .base import (
     issue_number,
     subcommand,
 )
-from .hints import magic_hint
-from .views import md_escape
-
-
-def _table_md(headers: list[str], rows: list[list[str]]) -> str:
-    out = ["| " + " | ".join(md_escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(md_escape(c).replace("\n", " ") for c in row) + " |" for row in rows]
-    return "\n".join(out)
-
-
-def _table_text(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-@dataclass
-class TableView:
-    title: str
-    headers: list[str]
-    rows: list[list[str]]
-    empty: str = "nothing to show"
-    footer: str = ""
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        body = _table_text(self.headers, self.rows) if self.rows else self.empty
-        printer.text("\n".join(p for p in (self.title, body, self.footer) if p))
-
-    def _repr_markdown_(self) -> str:
-        body = _table_md(self.headers, self.rows) if self.rows else f"_{md_escape(self.empty)}_"
-        parts = [f"**{md_escape(self.title)}**", body, md_escape(self.footer) if self.footer else ""]
-        return "\n\n".join(p for p in parts if p)
-
-
-def _params_args(parser: MagicArgumentParser) -> None:
-    add_notebook_argument(parser)
-    add_json_argument(parser)
-
-
-@subcommand("params", "the parameters cell of this notebook: names, types, defaults, help", _params_args)
-def params(session: MagicSession, args: argparse.Namespace) -> Any:
-    cell = parameters.inspect(session.notebook_or(args.notebook))
-    if args.json:
-        return cell.to_json()
-    if cell.cell_index is None:
-        said = magic_hint(parameters.no_cell_hint(cell), session.current_notebook()) or ""
-        return TableView(f"{cell.path.name} has no parameters cell", [], [], said)
-    rows = [
-        [p.name, p.type + (" or None" if p.optional and p.type != "any" else ""), p.default, p.help]
-        for p in cell.parameters
-    ]
-    return TableView(
-        f"{cell.path.name}: parameters cell is cell {cell.cell_index + 1}",
-        ["name", "type", "default", "help"],
-        rows,
-        "it assigns no parameters papermill can read",
-        "; ".join(cell.notes),
-    )
+from .views import TableView
 
 
 def _record_args(parser: MagicArgumentParser) -> None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..links import LinkStatus
+from ..notebook.links import LinkStatus
 from ..trackers import Issue
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|])")
@@ -104,3 +104,34 @@ class StatusView:
 
     def _repr_markdown_(self) -> str:
         return "  \n".join(md_escape(line) for line in self._lines())
+
+
+def _table_md(headers: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(md_escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(md_escape(c).replace("\n", " ") for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def _table_text(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@dataclass
+class TableView:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    empty: str = "nothing to show"
+    footer: str = ""
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        body = _table_text(self.headers, self.rows) if self.rows else self.empty
+        printer.text("\n".join(p for p in (self.title, body, self.footer) if p))
+
+    def _repr_markdown_(self) -> str:
+        body = _table_md(self.headers, self.rows) if self.rows else f"_{md_escape(self.empty)}_"
+        parts = [f"**{md_escape(self.title)}**", body, md_escape(self.footer) if self.footer else ""]
+        return "\n\n".join(p for p in parts if p)

@@ -1,4 +1,5 @@
-"""Recorded runs: the run record, the SQLite run index, the artifact store, one execution, MLflow."""
+"""Recorded runs: the run record, the SQLite run index, the artifact store, one execution and its
+signals, the guard against runs inside runs, the kernel-side ``record`` API, reruns, run tables, MLflow."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import gitrepo
 from ..errors import ConfigError, Conflict
-from ..project import Project
+from ..project import gitrepo
+from ..project.settings import Project
 
 FILES_DIR = "files"  # the run directory, inside a run's folder
 VALUES_DIR = "values"  # recorded images
@@ -23,7 +23,7 @@ RECORD_NAME = "record.json"
 
 class ArtifactStore:
     def __init__(self, url: str) -> None:
-        import fsspec
+        import fsspec  # lazy: fsspec loads its registry, only when artifacts are read or written
 
         try:
             self.fs, self.base = fsspec.core.url_to_fs(url)

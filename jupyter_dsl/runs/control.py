@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from ..errors import InvalidInput
-from .kernels import StartedKernel
+from ..kernels.ahead import StartedKernel
 
 STOP_REASONS = ("interrupted", "killed", "timeout", "lost")
 

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,6 @@ def _build(data: dict[str, Any]) -> Environment:
 
 
 def _here() -> Environment:
-    from importlib.metadata import distributions
-
     packages: dict[str, str] = {}
     for dist in distributions():
         name = dist.metadata["Name"]
@@ -72,7 +71,10 @@ def _here() -> Environment:
 
 def kernel_python(kernel_name: str) -> str | None:
     """The interpreter a kernelspec starts, when it is a Python one; None when we cannot tell."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import (
+        KernelSpecManager,
+        NoSuchKernel,
+    )  # lazy: jupyter_client loads zmq and tornado, only where a kernel is needed
 
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel_name)

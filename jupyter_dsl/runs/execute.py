@@ -20,14 +20,16 @@ from typing import Any
 
 import nbformat
 
-from .. import hints, notebooks, parameters, recording
+from .. import hints
 from ..errors import ConfigError, DslError, InvalidInput
-from ..project import Project
+from ..kernels.ahead import StartedKernel, start_kernel
+from ..notebook import document, parameters
+from ..project.settings import Project
+from . import recording
 from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
 from .inside_run import refuse_inside_run
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
-from .kernels import StartedKernel, start_kernel
 from .outcome import input_indexes, read_outcome, strip_ansi
 from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run
 from .records import RunError, RunRecord, now_iso
@@ -109,7 +111,7 @@ def plan_run(
     rerun_of: str | None = None,
 ) -> RunPlan:
     path = notebook.expanduser().resolve()
-    node = notebooks.read(path)  # NotFound / InvalidInput for a missing or malformed notebook
+    node = document.read(path)  # NotFound / InvalidInput for a missing or malformed notebook
     try:
         relative = project.relative(path)
     except ValueError:
@@ -226,7 +228,7 @@ def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
 def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progress: bool) -> list[str]:
     """Execute the captured notebook bytes on ``kernel``; returns what papermill warned about (its
     parameter-parsing notes left out)."""
-    from .papermill_engine import papermill_notes, run_papermill
+    from ..kernels.papermill_engine import papermill_notes, run_papermill
 
     plan = prepared.plan
     # The bytes were validated when the run was planned; an older nbformat is converted here again.

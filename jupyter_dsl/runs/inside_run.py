@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from ..errors import InsideRun
-from ..recording import RUN_ID_ENV
+from .recording import RUN_ID_ENV
 
 
 def current_run() -> str | None:

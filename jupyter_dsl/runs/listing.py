@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .batch_state import BatchStore
+from ..batch.state import BatchStore
 from .records import RunRecord
 from .store import RunQuery, RunStore
 from .table import RunsTable

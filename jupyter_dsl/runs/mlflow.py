@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from ..errors import ConfigError, DslError
-from ..project import Project
+from ..project.settings import Project
 from .records import RunRecord
 
 MLFLOW_STATUS = {"succeeded": "FINISHED", "failed": "FAILED", "interrupted": "KILLED", "killed": "KILLED"}
@@ -25,7 +26,7 @@ MAX_PARAM_LENGTH = 6000
 
 def _client(uri: str) -> Any:
     try:
-        from mlflow.tracking import MlflowClient
+        from mlflow.tracking import MlflowClient  # lazy: optional extra (jupyter-dsl[mlflow])
     except ImportError as exc:
         raise ConfigError(
             "[runs] mlflow_tracking_uri is set in dsl.toml but MLflow is not installed",
@@ -119,8 +120,6 @@ def tags_of(project: Project, record: RunRecord) -> dict[str, str]:
 def _millis(iso: str | None) -> int | None:
     if not iso:
         return None
-    from datetime import datetime
-
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
 
 
@@ -129,7 +128,7 @@ def mirror_run(project: Project, record: RunRecord, output_notebook: Path | None
     uri = tracking_uri(project)
     client = _client(uri)
     try:
-        from mlflow.entities import Metric, Param
+        from mlflow.entities import Metric, Param  # lazy: optional extra (jupyter-dsl[mlflow])
 
         experiment = _experiment_id(client, uri, experiment_name(project, record))
         start = _millis(record.started_at) or int(time.time() * 1000)

@@ -15,7 +15,7 @@ from fsspec.core import strip_protocol
 from fsspec.utils import get_protocol
 
 from ..errors import InvalidInput, NotFound, PathRefused
-from ..project import Project
+from ..project.settings import Project
 from .artifacts import ArtifactStore, open_artifacts
 from .records import RunRecord
 

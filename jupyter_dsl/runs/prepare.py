@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import gitrepo, notebooks, recording
 from ..errors import DslError
-from . import environment
+from ..notebook import document
+from ..project import gitrepo
+from . import environment, recording
 from .artifacts import FILES_DIR, keep_out_of_git, open_artifacts
 from .records import Environment, GitInfo, IssueInfo, RunRecord, Unreproducible, new_run_id, run_identity
 
@@ -49,7 +50,7 @@ def _shown(plan: RunPlan, path: Path) -> str:
 
 def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
     try:
-        link = notebooks.get_link(path)
+        link = document.get_link(path)
     except DslError as exc:
         return None, f"the notebook's issue link cannot be read: {exc.message}"
     if link is None:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import NotFound
-from ..project import Project
+from ..project.settings import Project
 from .environment import compare
 from .execute import execute, plan_run
 from .inside_run import refuse_inside_run

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .. import hints
-from ..database import connect, ensure_schema, transaction
 from ..errors import InvalidInput, NotFound
 from ..hints import Hint
-from ..project import Project
+from ..project.database import connect, ensure_schema, transaction
+from ..project.settings import Project
 from .records import RunRecord, canonical_json, now_iso
 
 SCHEMA = "runs"

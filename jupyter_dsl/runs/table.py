@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import InvalidInput
 from .records import canonical_json
 from .store import RunSummary
 
@@ -42,8 +43,6 @@ def varying_parameters(runs: list[RunSummary], *, used: bool = False) -> list[st
 
 def sort_by_metric(runs: list[RunSummary], key: str) -> list[RunSummary]:
     """Runs ordered by a metric, lowest first (``-auc``: highest first); runs without it last."""
-    from ..errors import InvalidInput
-
     name = key.removeprefix("-")
     if runs and name not in metric_names(runs):
         raise InvalidInput(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
 
-from .. import gitrepo
+from ..project import gitrepo
 from .handlers import routes
 from .handlers.jobs import SETTING
-from .jobs import RunJobs
+from .run_jobs import RunJobs
 
 
 class DslExtension(ExtensionApp):

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..dslp.issue_numbers import parse_issue_number
 from ..errors import InvalidInput
-from ..issue_numbers import parse_issue_number
 
 
 def parse_object(raw: bytes, allowed: Iterable[str]) -> dict[str, Any]:

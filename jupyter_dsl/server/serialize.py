@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..lifecycle import LABELS, LABELS_BY_NAME, TEMPLATES, IssueType
+from ..dslp.issue_types import IssueType
+from ..dslp.labels import LABELS, LABELS_BY_NAME
+from ..dslp.templates import TEMPLATES
 
 
 def templates_json() -> dict[str, Any]:

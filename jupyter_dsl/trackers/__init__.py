@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from ..errors import ConfigError
-from ..project import Project
+from ..project.settings import Project
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest, Tracker
 from .capabilities import PullRequests, WebLinks, pull_requests_of, require_pull_requests, web_links_of
 from .local import LocalTracker

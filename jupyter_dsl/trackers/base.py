@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from ..lifecycle import IssueType, ask_of, issue_type_of
+from ..dslp.issue_types import IssueType
+from ..dslp.labels import issue_type_of
+from ..dslp.references import ask_of
 
 State = Literal["open", "closed"]
 StateFilter = Literal["open", "closed", "all"]

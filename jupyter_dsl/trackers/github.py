@@ -20,9 +20,12 @@ from urllib.parse import quote
 import httpx
 
 from .. import hints
+from ..dslp.branches import parse_branch
+from ..dslp.labels import LABELS_BY_NAME
+from ..dslp.references import references_in
+from ..dslp.templates import RELATED_PR
 from ..errors import ConfigError, InvalidInput, NotFound, TrackerError
-from ..lifecycle import LABELS_BY_NAME, RELATED_PR, parse_branch, references_in
-from ..project import Project
+from ..project.settings import Project
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
 from .forge_base import ForgeTracker
 from .http import ForgeHttp, next_from_link

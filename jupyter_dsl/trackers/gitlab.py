@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .. import __version__, hints
+from ..dslp.branches import parse_branch
+from ..dslp.labels import LABELS_BY_NAME
 from ..errors import Conflict, InvalidInput, NotFound, TrackerError
-from ..lifecycle import LABELS_BY_NAME, parse_branch
 from .base import CloseReason, Comment, Issue, IssueQuery, Label, PullRequest
 from .forge_base import ForgeTracker
 from .gitlab_auth import ACCESS_HINT, gitlab_token
@@ -43,7 +44,7 @@ from .http import ForgeHttp, next_from_x_next_page
 from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..project.settings import Project
 
 _PAGE = {"per_page": 100}
 

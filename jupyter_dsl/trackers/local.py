@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import getpass
 import re
 import sqlite3
 import threading
@@ -11,9 +12,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import hints
-from ..database import connect, ensure_schema, transaction
+from ..dslp.labels import LABELS, LABELS_BY_NAME
 from ..errors import ConfigError, InvalidInput, NotFound
-from ..lifecycle import LABELS, LABELS_BY_NAME
+from ..project.database import connect, ensure_schema, transaction
 from .base import CloseReason, Comment, Issue, IssueQuery, Label
 from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
@@ -74,8 +75,6 @@ def _now() -> str:
 
 
 def _author() -> str:
-    import getpass
-
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)

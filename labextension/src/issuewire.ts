@@ -31,7 +31,7 @@ export type IssueRef = Schemas['IssueRef'];
 /** What `metadata.jupyter_dsl` of a notebook holds (`NotebookLink.to_json()`). */
 export type NotebookLink = Schemas['NotebookLink'];
 
-/** `jupyter_dsl.links.LinkStatus.to_json()`. */
+/** `jupyter_dsl.notebook.links.LinkStatus.to_json()`. */
 export type LinkStatus = Schemas['LinkStatus'];
 
 /** `GET /jupyter-dsl/project`. */

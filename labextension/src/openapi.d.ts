@@ -858,7 +858,7 @@ export interface components {
             saved_status: string | null;
             offline_as_of: components["schemas"]["OfflineAsOf"];
         };
-        /** @description `jupyter_dsl.parameters.Parameter.to_json()`. */
+        /** @description `jupyter_dsl.notebook.parameters.Parameter.to_json()`. */
         NotebookParameter: {
             name: string;
             /** @description The inferred kind: int, float, str, bool, list, dict, None or any. */
@@ -1174,7 +1174,7 @@ export interface components {
             /** @description Seconds per run. */
             timeout?: number;
         };
-        /** @description A grid file as the grid editor holds it (`jupyter_dsl.runs.grid.editor_form`). */
+        /** @description A grid file as the grid editor holds it (`jupyter_dsl.batch.grid.editor_form`). */
         GridForm: {
             /** @description The grid file's API path. */
             path: string;

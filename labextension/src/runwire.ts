@@ -7,7 +7,7 @@ import type { components, operations } from './openapi';
 
 type Schemas = components['schemas'];
 
-/** One parameter of a notebook's parameters cell (`jupyter_dsl.parameters.Parameter.to_json()`). */
+/** One parameter of a notebook's parameters cell (`jupyter_dsl.notebook.parameters.Parameter.to_json()`). */
 export type NotebookParameter = Schemas['NotebookParameter'];
 
 /** `GET /jupyter-dsl/params/{path}`. */
@@ -74,7 +74,7 @@ export const BATCH_RUN_STATES = [
   'lost'
 ] as const satisfies readonly BatchRunStateName[];
 
-/** One parameter set of a batch (`jupyter_dsl.runs.batch_state.BatchRun`). */
+/** One parameter set of a batch (`jupyter_dsl.batch.state.BatchRun`). */
 export type BatchRun = Schemas['BatchRun'];
 
 export type BatchStatus = Schemas['BatchStatus'];

@@ -21,10 +21,10 @@ import nbformat
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tests.forges, and this checkout's jupyter_dsl
 
-from jupyter_dsl.issues import new_issue  # noqa: E402
-from jupyter_dsl.lifecycle import IssueType  # noqa: E402
-from jupyter_dsl.project import find_project  # noqa: E402
-from jupyter_dsl.scaffold import init_project  # noqa: E402
+from jupyter_dsl.issues.create import new_issue  # noqa: E402
+from jupyter_dsl.dslp.issue_types import IssueType  # noqa: E402
+from jupyter_dsl.project.settings import find_project  # noqa: E402
+from jupyter_dsl.project.scaffold import init_project  # noqa: E402
 from jupyter_dsl.trackers import open_tracker  # noqa: E402
 from tests.forges.github_server import GitHubServer  # noqa: E402
 

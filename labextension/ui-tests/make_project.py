@@ -18,14 +18,14 @@ from pathlib import Path
 
 import nbformat
 
-from jupyter_dsl.issues import new_issue
-from jupyter_dsl.lifecycle import IssueType
-from jupyter_dsl.links import link
-from jupyter_dsl.notebooks import get_link
-from jupyter_dsl.project import Project, find_project
+from jupyter_dsl.issues.create import new_issue
+from jupyter_dsl.dslp.issue_types import IssueType
+from jupyter_dsl.notebook.links import link
+from jupyter_dsl.notebook.document import get_link
+from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.execute import run_notebook
-from jupyter_dsl.scaffold import init_project
+from jupyter_dsl.project.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
 
 NOTEBOOKS = (

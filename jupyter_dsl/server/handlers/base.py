@@ -23,8 +23,8 @@ from tornado import web
 
 from ...errors import DslError, InvalidInput
 from ...hints import Action
-from ...parameter_problems import ParameterProblems
-from ...project import Project, find_project
+from ...notebook.parameter_problems import ParameterProblems
+from ...project.settings import Project, find_project
 from ...trackers import Tracker, open_tracker
 from ..paths import api_path_of, normalize_api_path, resolve_api_path
 

@@ -1,7 +1,7 @@
 """``/jupyter-dsl/batches...``: preview a grid, start a batch, follow it, list a notebook's, cancel;
 ``/jupyter-dsl/grids/{path}``: a grid file as the sidebar's grid editor holds it.
 
-A batch started here runs in a background thread of the server process (``runs.batch_background``);
+A batch started here runs in a background thread of the server process (``batch.background``);
 its state lives in the run store, so a reloaded browser, a second tab and ``jupyter dsl batches`` all
 read the same truth, and a cancel goes through the store to the driver's heartbeat.
 """
@@ -15,12 +15,12 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ...batch.background import start_batch
+from ...batch.driver import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
+from ...batch.grid import GridProblems, editor_form, editor_grid, load_grid
+from ...batch.state import BatchStore
 from ...errors import InvalidInput
-from ...project import find_project
-from ...runs.batch import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
-from ...runs.batch_background import start_batch
-from ...runs.batch_state import BatchStore
-from ...runs.grid import GridProblems, editor_form, editor_grid, load_grid
+from ...project.settings import find_project
 from ...runs.store import RunStore, notebook_key
 from .. import payload
 from .base import DslHandler

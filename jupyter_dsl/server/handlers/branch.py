@@ -13,9 +13,10 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ... import gitrepo, links
 from ...errors import InvalidInput
-from ...project import Project
+from ...notebook import links
+from ...project import gitrepo
+from ...project.settings import Project
 from ...trackers import Tracker
 from .. import payload
 from .base import DslHandler

@@ -25,8 +25,8 @@ from ...findings.redact import Redactor
 from ...findings.render import FORMATS, render
 from ...findings.steps import WriteSummary
 from ...findings.summary import Summary, build_summary
-from ...notebooks import NotebookLink, get_link
-from ...project import Project
+from ...notebook.document import NotebookLink, get_link
+from ...project.settings import Project
 from ...trackers import Issue, Tracker, open_tracker
 from .. import payload
 from .base import DslHandler

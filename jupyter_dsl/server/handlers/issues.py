@@ -7,11 +7,11 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ...dslp.issue_types import IssueType
 from ...errors import InvalidInput
-from ...issues import issue_with_ask, new_issue
-from ...lifecycle import IssueType
-from ...links import link_for
-from ...project import Project
+from ...issues.create import issue_with_ask, new_issue
+from ...notebook.links import link_for
+from ...project.settings import Project
 from ...trackers import IssueQuery, Tracker
 from ...trackers.base import StateFilter
 from .. import payload

@@ -14,10 +14,10 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ...errors import InvalidInput
-from ...project import find_project
+from ...project.settings import find_project
 from ...runs.execute import plan_run
 from .. import payload
-from ..jobs import RunJobs
+from ..run_jobs import RunJobs
 from .base import DslHandler
 
 SETTING = "jupyter_dsl_run_jobs"

@@ -16,8 +16,8 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ... import links
-from ...project import Project
+from ...notebook import links
+from ...project.settings import Project
 from ...trackers import Tracker
 from .. import payload
 from .base import DslHandler

@@ -11,9 +11,9 @@ from tornado import web
 
 from ..._version import __version__
 from ...errors import InvalidInput, NotFound
-from ...project import find_project
-from ...project_summary import summarize
-from ...scaffold import init_project
+from ...project.scaffold import init_project
+from ...project.settings import find_project
+from ...project.summary import summarize
 from .. import payload
 from ..serialize import templates_json
 from .base import DslHandler

@@ -8,9 +8,9 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ... import pulls
 from ...errors import InvalidInput
-from ...project import Project
+from ...issues import pulls
+from ...project.settings import Project
 from ...trackers import Tracker
 from .. import payload
 from .base import DslHandler

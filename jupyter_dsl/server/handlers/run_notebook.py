@@ -11,7 +11,7 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...project import find_project
+from ...project.settings import find_project
 from ...runs.listing import show_run
 from ...runs.output_notebook import read_output_notebook
 from .base import DslHandler

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ...batch.plot import chart_data, chart_figure, figure_png
 from ...errors import InvalidInput
-from ...project import find_project
-from ...runs.plot import chart_data, chart_figure, figure_png
+from ...project.settings import find_project
 from ...runs.rerun import rerun
 from ...runs.store import RunQuery, RunStore, notebook_key
 from .base import DslHandler

@@ -13,9 +13,9 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ... import parameters
 from ...errors import InvalidInput
-from ...project import find_project
+from ...notebook import parameters
+from ...project.settings import find_project
 from ...runs import STATUSES, RunQuery, RunRecord
 from ...runs.listing import list_runs, show_run
 from ...runs.store import notebook_key

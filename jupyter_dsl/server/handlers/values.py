@@ -15,12 +15,12 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ... import parameters
+from ...batch.grid import is_grid_file
 from ...errors import DslError, InvalidInput
-from ...links import SKIPPED_DIRS
-from ...parameter_problems import TYPED
-from ...project import find_project
-from ...runs.grid import is_grid_file
+from ...notebook import parameters
+from ...notebook.links import SKIPPED_DIRS
+from ...notebook.parameter_problems import TYPED
+from ...project.settings import find_project
 from .base import FORM, DslHandler
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
