@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from findings_support import churn_project
@@ -130,3 +132,42 @@ def test_dsl_complete_in_jupyterlab_sets_the_status_in_the_open_document(tmp_pat
     issue = dsl_json(root, "issue", "show", "2")
     assert issue["issue"]["state"] == "closed" and "- [ ] Is west special?" in issue["issue"]["body"]
     assert (root / "docs" / "findings" / "2-churn-by-region.md").is_file()
+
+
+def test_a_completion_has_one_shape_on_the_cli_in_a_magic_and_in_the_core(tmp_path: Path) -> None:
+    """`complete --dry-run --json`, `%dsl complete --dry-run --json` and the core's Completion agree."""
+    import ast
+
+    from kernel_support import Kernel, plain
+
+    from jupyter_dsl.findings.complete import MARKS, StepResult, plan_completion
+
+    root, notebook = _project(tmp_path)
+    cli_said = dsl_json(root, "complete", "nb/churn.ipynb", "--dry-run")
+    project = find_project(root)
+    tracker = LocalTracker(project.database_path)
+    try:
+        core = plan_completion(project, tracker, notebook, shown="nb/churn.ipynb").complete(dry_run=True)
+    finally:
+        tracker.close_connection()
+    kernel = Kernel(root / "nb", "nb/churn.ipynb")
+    try:
+        kernel.run("%load_ext jupyter_dsl")
+        status, outputs, text = kernel.run("%dsl complete --dry-run --json")
+        assert status == "ok", text
+        magic_said = ast.literal_eval(plain(outputs))
+        _, shown, _ = kernel.run("%dsl complete --dry-run")
+    finally:
+        kernel.close()
+
+    def timeless(said: dict[str, Any]) -> str:  # each planned the completion at its own second
+        return re.sub(r"completed_at [0-9T:Z-]+", "completed_at T", json.dumps(said, sort_keys=True))
+
+    assert timeless(cli_said) == timeless(core.to_json()) == timeless(magic_said)
+    assert cli_said["dry_run"] is True and cli_said["summary_path"].endswith("2-churn-by-region.md")
+    assert [step["state"] for step in cli_said["steps"]] == ["would do"] * len(cli_said["steps"])
+    lines = [line for line in plain(shown).splitlines() if line.endswith("(would do)")]
+    wanted = [f"→ {step['description']} (would do)" for step in cli_said["steps"]]
+    assert [timeless({"line": line}) for line in lines] == [timeless({"line": line}) for line in wanted]
+    assert [StepResult("x", state).mark for state in ("done", "already done", "would do")] == ["✓", "·", "→"]
+    assert set(MARKS) == {"done", "already done", "would do"}

@@ -73,9 +73,8 @@ def goal(notebook: str, question: str | None, done: int | None, as_json: bool) -
 
 
 def print_results(plan: CompletionPlan, results: list[StepResult], dry_run: bool) -> None:
-    marks = {"done": "✓", "already done": "·", "would do": "→"}
     for result in results:
-        console.print(f"{marks.get(result.state, ' ')} {result.description} ({result.state})", markup=False)
+        console.print(f"{result.mark} {result.description} ({result.state})", markup=False)
         if dry_run and result.detail:
             console.print(result.detail.rstrip("\n"), markup=False, style="dim")
             console.rule(style="dim")
@@ -100,26 +99,19 @@ def complete(
     if not dry_run and not yes and as_json:
         raise InvalidInput("complete --json changes things without asking: pass --yes (or --dry-run)")
     if not dry_run and not yes:
-        preview = plan.run(dry_run=True)
-        pending = [r for r in preview if r.state == "would do"]
-        if not pending:
-            print_results(plan, preview, False)
+        preview = plan.complete(dry_run=True)
+        if not preview.pending:
+            print_results(plan, preview.steps, False)
             console.print(f"#{plan.issue.number} is already complete", markup=False)
             return
-        for result in pending:
+        for result in preview.pending:
             console.print(f"→ {result.description}", markup=False)
         click.confirm("Do this?", abort=True)
     try:
-        results = plan.run(dry_run=dry_run)
+        done = plan.complete(dry_run=dry_run)
     except Exception:
         if not as_json:
             print_results(plan, getattr(plan, "results", []), False)
             console.print("stopped: run `jupyter dsl complete` again to finish", markup=False)
         raise
-    payload = {
-        "issue": plan.issue.number,
-        "dry_run": dry_run,
-        "steps": [r.to_json() for r in results],
-        "notes": plan.notes,
-    }
-    emit(as_json, payload, lambda: print_results(plan, results, dry_run))
+    emit(as_json, done.to_json(), lambda: print_results(plan, done.steps, dry_run))

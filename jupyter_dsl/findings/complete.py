@@ -61,8 +61,40 @@ class StepResult:
     state: str  # done | already done | would do | failed | not run
     detail: str = ""
 
+    @property
+    def mark(self) -> str:
+        """How a list of results marks its state: ✓ done, · already done, → would do."""
+        return MARKS.get(self.state, " ")
+
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+MARKS = {"done": "✓", "already done": "·", "would do": "→"}
+
+
+@dataclass
+class Completion:
+    """What a completion did (or, in a dry run, would do): one shape for every surface."""
+
+    issue: Issue
+    dry_run: bool
+    steps: list[StepResult]
+    notes: list[str]
+    summary_path: Path | None  # the summary file the plan writes (None: no summary step)
+
+    @property
+    def pending(self) -> list[StepResult]:
+        return [step for step in self.steps if step.state == "would do"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue.number,
+            "dry_run": self.dry_run,
+            "steps": [step.to_json() for step in self.steps],
+            "notes": self.notes,
+            "summary_path": str(self.summary_path) if self.summary_path is not None else None,
+        }
 
 
 @dataclass
@@ -71,6 +103,16 @@ class CompletionPlan:
     summary: Summary
     steps: list[Step]
     notes: list[str] = field(default_factory=list)  # what is not done, and why
+
+    @property
+    def summary_path(self) -> Path | None:
+        """The summary file this plan writes, if it writes one."""
+        return next((step.paths[0] for step in self.steps if isinstance(step, WriteSummary)), None)
+
+    def complete(self, *, dry_run: bool = False) -> Completion:
+        """Run (or describe) the steps and say what came of them (see ``run``)."""
+        results = self.run(dry_run=dry_run)
+        return Completion(self.issue, dry_run, results, self.notes, self.summary_path)
 
     def run(self, *, dry_run: bool = False) -> list[StepResult]:
         """Run (or with ``dry_run`` only describe) the steps; a failing step raises after the

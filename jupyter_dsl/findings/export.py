@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from ..errors import ProjectNotFound
 from ..project.settings import Project, find_project
 from ..trackers import Tracker, open_tracker
 from .redact import Redactor
-from .render import render
+from .render import Rendered, render
 from .summary import Summary, build_summary
 
 
@@ -27,6 +28,26 @@ def project_of(notebook: Path) -> Project | None:
         return None
 
 
+def render_notebook_summary(
+    notebook: Path,
+    to: str,
+    *,
+    project: Project | None,
+    tracker: Tracker | Callable[[], Tracker] | None = None,
+    run_id: str | None = None,
+    redactor: Redactor | None = None,
+) -> tuple[Summary, Rendered]:
+    """The notebook's summary and its rendering in ``to`` (md or html), scrubbed of secrets (the
+    environment's, and ``[findings] scrub_env``), with the project's template override if it has one.
+    ``tracker`` may be a function that opens one (called only for a linked notebook)."""
+    summary = build_summary(notebook, project=project, tracker=tracker, run_id=run_id)
+    if redactor is None:
+        extra = project.settings.findings.scrub_env if project is not None else ()
+        redactor = Redactor.from_environment(extra_names=extra)
+    template = project.template_dir if project is not None else None
+    return summary, render(summary, to, redactor=redactor, template_dir=template)
+
+
 def export_summary(
     notebook: Path,
     *,
@@ -40,12 +61,9 @@ def export_summary(
     ``out`` (default: the project's ``[findings] dir``, else the notebook's folder)."""
     project = project_of(notebook)
     lazy = (lambda: open_tracker(project)) if tracker is None and project is not None else None
-    summary = build_summary(notebook, project=project, tracker=tracker or lazy, run_id=run_id)
-    if redactor is None:
-        extra = project.settings.findings.scrub_env if project is not None else ()
-        redactor = Redactor.from_environment(extra_names=extra)
-    template = project.template_dir if project is not None else None
-    rendered = render(summary, to, redactor=redactor, template_dir=template)
+    summary, rendered = render_notebook_summary(
+        notebook, to, project=project, tracker=tracker or lazy, run_id=run_id, redactor=redactor
+    )
     if out is None:
         out = Path(project.resolve(project.settings.findings.dir)) if project is not None else notebook.parent
     return Exported(summary, rendered.write(out, f"{summary.stem}.{to}"))

@@ -98,12 +98,11 @@ def complete(session: MagicSession, args: argparse.Namespace) -> Any:
         promote=not args.no_promote,
         apply_link=apply_link,
     )
-    results = plan.run(dry_run=args.dry_run)
+    done = plan.complete(dry_run=args.dry_run)
     if args.json:
-        return {"issue": plan.issue.number, "steps": [r.to_json() for r in results], "notes": plan.notes}
-    marks = {"done": "✓", "already done": "·", "would do": "→"}
-    lines = [f"{marks.get(r.state, ' ')} {r.description} ({r.state})" for r in results]
-    for result in results:
+        return done.to_json()
+    lines = [f"{r.mark} {r.description} ({r.state})" for r in done.steps]
+    for result in done.steps:
         if args.dry_run and result.detail:
             lines += ["", f"--- {result.description} ---", result.detail.rstrip("\n")]
     lines += [f"  note: {note}" for note in plan.notes]

@@ -19,12 +19,10 @@ from tornado import web
 
 from ...errors import InvalidInput, NotFound
 from ...findings.complete import OUTCOMES, plan_completion
-from ...findings.export import project_of
+from ...findings.export import project_of, render_notebook_summary
 from ...findings.goals import add_goal, goals_of, tick_goal
-from ...findings.redact import Redactor
-from ...findings.render import FORMATS, render
-from ...findings.steps import WriteSummary
-from ...findings.summary import Summary, build_summary
+from ...findings.render import FORMATS
+from ...findings.summary import Summary
 from ...notebook.document import NotebookLink, get_link
 from ...project.settings import Project
 from ...trackers import Issue, Tracker, open_tracker
@@ -83,17 +81,14 @@ class FindingsHandler(DslHandler):
                 return opened[-1]
 
             try:
-                summary = build_summary(notebook, project=project, tracker=tracker if project else None)
+                summary, rendered = render_notebook_summary(
+                    notebook, to, project=project, tracker=tracker if project else None
+                )
             finally:
                 for each in opened:
                     close = getattr(each, "close_connection", None)
                     if callable(close):
                         close()
-            extra = project.settings.findings.scrub_env if project is not None else ()
-            template = project.template_dir if project is not None else None
-            rendered = render(
-                summary, to, redactor=Redactor.from_environment(extra_names=extra), template_dir=template
-            )
             return _summary_json(summary, rendered.text, to)
 
         self.reply(await self.blocking(work))
@@ -116,15 +111,13 @@ class FindingsHandler(DslHandler):
             plan = plan_completion(
                 project, tracker, notebook, outcome=outcome, promote=promote, apply_link=keep, shown=shown
             )
-            results = plan.run(dry_run=dry_run)
-            written = next((s.paths[0] for s in plan.steps if isinstance(s, WriteSummary)), None)
+            done = plan.complete(dry_run=dry_run)
             saved = get_link(notebook)
             return {
+                **done.to_json(),
                 "issue": tracker.get(plan.issue.number).to_json(),
-                "dry_run": dry_run,
-                "steps": [result.to_json() for result in results],
-                "notes": [self.public_text(note) for note in plan.notes],
-                "summary_path": self.api_path(written) if written is not None else None,
+                "notes": [self.public_text(note) for note in done.notes],
+                "summary_path": self.api_path(done.summary_path) if done.summary_path is not None else None,
                 # what the sidebar sets in the open notebook (null: nothing to set)
                 "link": completed[0].to_json() if completed else None,
                 "saved_status": saved.status if saved else None,
