@@ -197,3 +197,18 @@ def test_a_batch_is_found_by_any_unique_part_of_its_id(store: RunStore, tmp_path
         chart_data(database, RunQuery(batch_id="nope"), "alpha", "auc")
     with pytest.raises(InvalidInput, match="matches several batches"):
         chart_data(database, RunQuery(batch_id="0131"), "alpha", "auc")
+
+
+def test_the_parameters_that_vary_follow_one_rule() -> None:
+    """One rule for every surface (the CLI's plan and table, the server's preview and batch state)."""
+    from jupyter_dsl.runs.table import shown_values, varying
+
+    sets = [
+        {"a": 1, "b": {"x": 1, "y": 2}, "c": "same", "d": 1},
+        {"a": 1.0, "b": {"y": 2, "x": 1}, "c": "same"},
+    ]
+    assert varying(sets) == ["a", "d"]  # 1 is not 1.0; key order is no difference; a missing value is
+    assert varying(sets[:1]) == ["a", "b", "c", "d"]  # one set: every name
+    assert varying([]) == []
+    assert shown_values(sets[0], ["d", "a", "missing"]) == "d=1 a=1"
+    assert shown_values({"f": 0.1234567891, "s": "x y"}) == "f=0.123457 s=x y"

@@ -23,6 +23,7 @@ from ..errors import Conflict, NotFound
 from ..project.database import ensure_schema, transaction
 from ..runs.records import canonical_json, now_iso
 from ..runs.store import RunStore, find_unique_id, pid_alive
+from ..runs.table import varying
 
 SCHEMA = "batches"
 SCHEMA_VERSION = 1
@@ -102,9 +103,15 @@ class BatchState:
             counts[run.state] = counts.get(run.state, 0) + 1
         return counts
 
+    @property
+    def varying(self) -> list[str]:
+        """The parameters whose value differs between the batch's runs (``runs.table.varying``)."""
+        return varying([run.parameters for run in self.runs])
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["counts"] = self.counts
+        data["varying"] = self.varying
         return data
 
 

@@ -28,14 +28,9 @@ from ..batch.executors import BatchProgress, names
 from ..batch.plot import batch_figure, save_figure
 from ..batch.state import BatchState, BatchStore
 from ..runs.store import RunStore
-from ..runs.table import format_value
+from ..runs.table import format_value, shown_values, varying
 from .base import cli, config_options, console, emit, error_console, json_option, open_project, resolve_path
 from .runs_view import STATUS_STYLE, print_table
-
-
-def _shown(values: dict[str, Any], names_: list[str] | None = None) -> str:
-    keys = names_ if names_ is not None else list(values)
-    return " ".join(f"{k}={format_value(values[k])}" for k in keys if k in values)
 
 
 def _print_plan(plan: BatchPlan) -> None:
@@ -45,21 +40,14 @@ def _print_plan(plan: BatchPlan) -> None:
         + (f", {len(plan.sets) - len(todo)} already succeeded (skipped)" if plan.resume else ""),
         highlight=False,
     )
-    varied = _varied([s.values for s in plan.sets])
+    varied = varying([s.values for s in plan.sets])
     for index, item, identity in [
         (i, s, ident) for i, (s, ident) in enumerate(zip(plan.sets, plan.identities, strict=True))
     ]:
         mark = "skip" if identity in plan.done else "run "
-        console.print(f"  {mark} {index + 1:>3}  {escape(_shown(item.values, varied))}", highlight=False)
-
-
-def _varied(sets: list[dict[str, Any]]) -> list[str]:
-    names_: list[str] = []
-    for values in sets:
-        names_ += [n for n in values if n not in names_]
-    if len(sets) <= 1:
-        return names_
-    return [n for n in names_ if len({format_value(v.get(n)) for v in sets}) > 1]
+        console.print(
+            f"  {mark} {index + 1:>3}  {escape(shown_values(item.values, varied))}", highlight=False
+        )
 
 
 class _Lines:
@@ -77,7 +65,7 @@ class _Lines:
         seconds = f" in {took:.2f} s" if took is not None else ""
         detail = f": {error}" if error and status != "succeeded" else ""
         error_console.print(
-            f"[{progress.done}/{progress.total}] {status}{seconds} {_shown(values)}{detail}",
+            f"[{progress.done}/{progress.total}] {status}{seconds} {shown_values(values)}{detail}",
             markup=False,
             highlight=False,
         )
@@ -91,7 +79,7 @@ class _Bar:
         self.task = bar.add_task("batch", total=total, failed=0, running=0, current="")
 
     def __call__(self, progress: BatchProgress) -> None:
-        current = _shown(next(iter(progress.running.values()))) if progress.running else ""
+        current = shown_values(next(iter(progress.running.values()))) if progress.running else ""
         self.bar.update(
             self.task,
             total=progress.total,
@@ -125,7 +113,7 @@ def print_state(state: BatchState, took: float | None = None) -> None:
     shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     after = f" in {took:.1f} s" if took is not None else ""
     console.print(f"batch [bold]{state.id}[/] {state.status}: {shown}{after}", highlight=False)
-    varied = _varied([r.parameters for r in state.runs])
+    varied = state.varying
     metrics: list[str] = []
     for run in state.runs:
         metrics += [m for m in run.metrics if m not in metrics]

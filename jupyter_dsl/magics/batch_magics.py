@@ -19,7 +19,7 @@ from ..batch.executors import BatchProgress
 from ..batch.plot import batch_figure, figure_png
 from ..errors import DslError
 from ..runs.inside_run import refuse_inside_run
-from ..runs.table import format_value
+from ..runs.table import shown_values
 from .base import (
     MagicArgumentParser,
     MagicSession,
@@ -34,10 +34,6 @@ from .views import TableView
 RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
 
 
-def _shown(values: dict[str, Any]) -> str:
-    return " ".join(f"{k}={format_value(v)}" for k, v in values.items())
-
-
 def summary(batch_id: str, progress: BatchProgress) -> str:
     state = (
         "cancelled" if progress.cancelled else ("finished" if progress.done >= progress.total else "running")
@@ -46,7 +42,7 @@ def summary(batch_id: str, progress: BatchProgress) -> str:
         f"batch {batch_id} {state}: {progress.done}/{progress.total} done, {progress.succeeded} succeeded, "
         f"{progress.failed} failed, {len(progress.running)} running"
     ]
-    lines += [f"  failed: {_shown(values)}: {error}" for values, error in progress.failures[-10:]]
+    lines += [f"  failed: {shown_values(values)}: {error}" for values, error in progress.failures[-10:]]
     return "\n".join(lines)
 
 
@@ -91,7 +87,7 @@ class BatchDisplay:
         self.bar.max, self.bar.value = max(p.total, 1), p.done
         self.bar.bar_style = "danger" if p.failed else ("success" if p.done >= p.total else "info")
         self.failures.value = "".join(
-            f"<div>failed: {html.escape(_shown(values))}: <code>{html.escape(error)}</code></div>"
+            f"<div>failed: {html.escape(shown_values(values))}: <code>{html.escape(error)}</code></div>"
             for values, error in p.failures[-10:]
         )
 
@@ -202,7 +198,7 @@ def batch(session: MagicSession, args: argparse.Namespace) -> Any:
     state = outcome[0].state if outcome else batch_state(project, plan.batch_id)
     if args.json:
         return state.to_json()
-    rows = [[str(r.position + 1), r.state, _shown(r.parameters), r.error or ""] for r in state.runs]
+    rows = [[str(r.position + 1), r.state, shown_values(r.parameters), r.error or ""] for r in state.runs]
     return TableView(f"batch {state.id} {state.status}", ["#", "state", "parameters", "error"], rows)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +28,23 @@ def format_value(value: Any) -> str:
     return canonical_json(value)
 
 
+def shown_values(values: Mapping[str, Any], names: Sequence[str] | None = None) -> str:
+    """A parameter set as ``name=value`` pairs (of ``names`` only, when given), as every list shows it."""
+    keys = list(values) if names is None else names
+    return " ".join(f"{key}={format_value(values[key])}" for key in keys if key in values)
+
+
 def varying_parameters(runs: list[RunSummary], *, used: bool = False) -> list[str]:
     """Parameter names whose value is not the same in every run (all of them for a single run).
     ``used``: compare the values the runs used (their defaults too), not only those they were given."""
-    sets = [run.used_parameters if used else run.parameters for run in runs]
+    return varying([run.used_parameters if used else run.parameters for run in runs])
+
+
+def varying(sets: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The names whose value is not the same in every parameter set (all of them for a single set), in
+    the order they first appear. The one rule every surface uses: values are equal when their canonical
+    JSON is (``1`` and ``1.0`` differ, key order does not matter), and a set without the name differs
+    from one with it."""
     names: list[str] = []
     for values in sets:
         names += [n for n in values if n not in names]

@@ -1225,6 +1225,8 @@ export interface components {
         BatchStatus: "running" | "finished" | "cancelled" | "lost";
         /** @description `BatchState.to_json()`. */
         BatchState: {
+            /** @description The parameters whose value differs between the runs (all of them for one run), in the order they first appear. */
+            varying: string[];
             id: string;
             notebook: string;
             kernel: string;

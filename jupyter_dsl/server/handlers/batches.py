@@ -22,6 +22,7 @@ from ...batch.state import BatchStore
 from ...errors import InvalidInput
 from ...project.settings import find_project
 from ...runs.store import RunStore, notebook_key
+from ...runs.table import varying
 from .. import payload
 from .base import DslHandler
 from .runs import json_safe
@@ -67,13 +68,6 @@ def _options(data: dict[str, Any]) -> BatchOptions:
     return BatchOptions(workers=workers, timeout=float(timeout) if timeout is not None else None)
 
 
-def _varying(plan: BatchPlan) -> list[str]:
-    names: list[str] = []
-    for s in plan.sets:
-        names += [n for n in s.values if n not in names]
-    return [n for n in names if len({repr(s.values.get(n)) for s in plan.sets}) > 1]
-
-
 class BatchHandlerBase(DslHandler):
     def plan(self, notebook: Path, data: dict[str, Any]) -> BatchPlan:
         """Validate and expand the grid (no kernel starts, nothing is written)."""
@@ -105,7 +99,7 @@ class BatchPreviewHandler(BatchHandlerBase):
             return {
                 "count": len(sets),
                 "sets": sets[:PREVIEW_SETS],
-                "varying": _varying(plan),
+                "varying": varying([s.values for s in plan.sets]),
                 "errors": [],
                 "hint": None,
             }

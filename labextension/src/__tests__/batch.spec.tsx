@@ -13,7 +13,7 @@ import {
   GridPreview,
   NotebookParameter
 } from '../api';
-import { ProgressView, varyingOf } from '../panel/BatchProgress';
+import { ProgressView } from '../panel/BatchProgress';
 import { GridEditor, gridOf, PreviewView, useGridPreview } from '../panel/BatchSection';
 import { typeInto as type } from './fakes';
 import { Loopback } from './loopback';
@@ -78,6 +78,7 @@ function batchState(states: BatchState['runs'][number]['state'][]): BatchState {
     grid: { n: states.map((_, n) => n) },
     counts: {},
     options: {},
+    varying: states.length > 1 ? ['n'] : ['n', 'hold'],
     runs: states.map((state, position) => ({
       position,
       identity: `i${position}`,
@@ -307,6 +308,23 @@ describe('batch progress', () => {
     );
     expect(byTestId(node, 'dsl-batch-cancel')).toEqual([]);
     expect(texts(byTestId(node, 'dsl-batch-status'))).toEqual(['finished']);
-    expect(varyingOf(batchState(['queued', 'queued']).runs)).toEqual(['n']);
+    const two = await render(
+      <ProgressView
+        batch={batchState(['queued', 'queued'])}
+        onCancel={() => 0}
+        onOpenRun={() => 0}
+      />
+    );
+    // the columns are the server's `varying` (one rule, in the core), not worked out here
+    const headers = Array.from(
+      two.querySelectorAll('thead th, tr[aria-rowindex="1"] th')
+    );
+    expect(headers.map(h => h.textContent)).toEqual([
+      '#',
+      'State',
+      'n',
+      'Time',
+      'Output'
+    ]);
   });
 });

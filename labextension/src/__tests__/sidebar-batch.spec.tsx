@@ -110,6 +110,7 @@ function runningBatch(): BatchState {
     heartbeat_at: 1767268801,
     grid: { grid: { alpha: [0, 1, 2] } },
     counts: { running: 1, queued: 2 },
+    varying: ['alpha'],
     options: {},
     runs: ['running', 'queued', 'queued'].map((state, position) => ({
       position,

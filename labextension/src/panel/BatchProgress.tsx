@@ -41,27 +41,13 @@ export function ErrorList(props: { runs: BatchRun[] }): JSX.Element | null {
   );
 }
 
-/** The parameters whose value differs between the runs of a batch. */
-export function varyingOf(runs: BatchRun[]): string[] {
-  const names: string[] = [];
-  for (const run of runs) {
-    names.push(...Object.keys(run.parameters).filter(n => !names.includes(n)));
-  }
-  return runs.length <= 1
-    ? names
-    : names.filter(
-        name =>
-          new Set(runs.map(r => JSON.stringify(r.parameters[name] ?? null))).size > 1
-      );
-}
-
 export function ProgressView(props: {
   batch: BatchState;
   onCancel: () => void;
   onOpenRun: (id: string) => void;
 }): JSX.Element {
   const { batch, onCancel, onOpenRun } = props;
-  const varying = varyingOf(batch.runs);
+  const varying = batch.varying;
   const counts = BATCH_RUN_STATES.filter(state => batch.counts[state])
     .map(state => `${batch.counts[state]} ${state}`)
     .join(', ');
