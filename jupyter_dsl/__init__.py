@@ -45,9 +45,9 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
-    from .server import DslExtension  # lazy: `import jupyter_dsl` in a notebook stays light
+    from .server import JupyterDSL  # lazy: `import jupyter_dsl` in a notebook stays light
 
-    return [{"module": "jupyter_dsl", "app": DslExtension}]
+    return [{"module": "jupyter_dsl", "app": JupyterDSL}]
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -4,6 +4,7 @@ refreshes, rate limits, retries, error messages, the offline fallback and where 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -264,3 +265,21 @@ def test_a_corrupt_cache_file_is_a_miss(server: GitHubServer, tmp_path: Path) ->
     server.exchanges.clear()
     assert client(server, tmp_path).get(f"{ISSUES}/1")["number"] == 1
     assert [e.status for e in server.exchanges] == [200]
+
+
+def test_threads_sharing_a_client_each_read_their_own_offline_state(
+    server: GitHubServer, tmp_path: Path
+) -> None:
+    """The server shares one client between its request threads: a request that fell back to the cache
+    says so, and only that request."""
+    seed(server, 3)
+    http = client(server, tmp_path)
+    http.get_all(ISSUES)
+    server.stop()
+    seen: list[str | None] = []
+    reader = threading.Thread(target=lambda: seen.append((http.get_all(ISSUES), http.offline_as_of)[1]))
+    reader.start()
+    reader.join(60)
+    assert seen and seen[0] is not None  # that thread read the cached copy
+    assert http.offline_as_of is None  # this thread's last read was online
+    server.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from jupyter_dsl.errors import TrackerError
 from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.trackers import IssueQuery, open_tracker
 from jupyter_dsl.trackers.github import GitHubTracker, find_token, web_url_of
+from tests.forges.github_cli import fake_gh
 from tests.forges.github_server import GitHubServer
 from tests.forges.github_spec import checked_server
 
@@ -35,14 +35,6 @@ def project_at(root: Path, server: GitHubServer) -> Path:
         encoding="utf-8",
     )
     return root
-
-
-def fake_gh(folder: Path, script: str) -> None:
-    """A stand-in `gh` on PATH (the GitHub CLI is not installed here)."""
-    folder.mkdir(exist_ok=True)
-    gh = folder / "gh"
-    gh.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
-    gh.chmod(gh.stat().st_mode | stat.S_IEXEC)
 
 
 def test_the_registry_builds_a_github_tracker_that_keeps_the_token_to_itself(

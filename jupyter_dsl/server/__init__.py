@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .app import DslExtension
+from .app import JupyterDSL
 
-__all__ = ["DslExtension"]
+__all__ = ["JupyterDSL"]

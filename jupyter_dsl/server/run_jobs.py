@@ -20,9 +20,7 @@ from ..errors import DslError
 from ..runs.execute import RunPlan, execute
 from ..runs.records import now_iso
 
-WORKERS = 2  # the machine's cores; each run is a fresh kernel process
 UNRECORDED = "the run could not be recorded; the Jupyter server log has the details"
-KEEP = 100  # finished jobs remembered (the oldest are forgotten first)
 Describe = Callable[[DslError], dict[str, Any]]  # an error as the server says it (``error_body``)
 
 
@@ -51,9 +49,12 @@ class RunJob:
 
 
 class RunJobs:
-    """The server's run jobs and the executor they run in."""
+    """The server's run jobs and the executor they run in: ``workers`` runs at once (each a fresh
+    kernel process), the ``keep`` most recent finished jobs remembered."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self, workers: int, *, keep: int) -> None:
+        self.workers = workers
+        self.keep = keep
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jupyter-dsl-run")
         self._jobs: dict[str, RunJob] = {}
         self._lock = threading.Lock()
@@ -87,7 +88,7 @@ class RunJobs:
 
     def _forget_old(self) -> None:
         finished = [job for job in self._jobs.values() if job.state != "running"]
-        for job in finished[: max(0, len(finished) - KEEP)]:
+        for job in finished[: max(0, len(finished) - self.keep)]:
             del self._jobs[job.id]
 
     def list(self, path: str | None = None) -> list[dict[str, Any]]:

@@ -18,3 +18,7 @@ class ForgeTracker:
     @offline_as_of.setter
     def offline_as_of(self, value: str | None) -> None:
         self.http.offline_as_of = value
+
+    def close_connection(self) -> None:
+        """Close the HTTP client (its kept-alive connections); the tracker is not used after this."""
+        self.http.close()

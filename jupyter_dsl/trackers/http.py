@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 import httpx
 
 from ..errors import NotFound, TrackerError
+from .error_bodies import error_detail
+from .per_thread import PerThread
 from .response_cache import CacheEntry, ResponseCache
 
 log = logging.getLogger(__name__)
@@ -45,37 +47,6 @@ def next_from_x_next_page(response: httpx.Response) -> str | None:
     return str(response.request.url.copy_set_param("page", page)) if page else None
 
 
-def error_detail(response: httpx.Response) -> str:
-    """The reason an error body gives: GitHub's ``message`` + ``errors`` array, GitLab's ``message``
-    (a string, a list, or a field -> problems mapping) or ``error``; else the start of the text."""
-    try:
-        data = response.json()
-    except ValueError:
-        return response.text.strip()[:200]
-    if not isinstance(data, dict):
-        return str(data)[:200]
-    parts: list[str] = []
-    message = data.get("message", data.get("error", ""))
-    if isinstance(message, dict):
-        parts.extend(
-            f"{field} {', '.join(map(str, v)) if isinstance(v, list) else v}" for field, v in message.items()
-        )
-    elif isinstance(message, list):
-        parts.extend(map(str, message))
-    elif message:
-        parts.append(str(message))
-    for error in data.get("errors", []) if isinstance(data.get("errors"), list) else []:
-        if isinstance(error, dict):
-            if error.get("message"):
-                parts.append(str(error["message"]))
-            else:
-                where = " ".join(str(error[k]) for k in ("resource", "field") if error.get(k))
-                parts.append(f"{where}: {error.get('code', 'invalid')}" if where else str(error))
-        else:
-            parts.append(str(error))
-    return "; ".join(parts)
-
-
 def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -85,7 +56,11 @@ class _Unreachable(Exception):
 
 
 class ForgeHttp:
-    """One forge API's HTTP client. ``base_url`` is the API root (``https://api.github.com``)."""
+    """One forge API's HTTP client. ``base_url`` is the API root (``https://api.github.com``).
+    Threads may share it (a server's requests do): each reads its own ``offline_as_of``."""
+
+    #: ISO time of the oldest cached copy the last read (of this thread) fell back to; None when online
+    offline_as_of: PerThread[str | None] = PerThread(None)
 
     def __init__(
         self,
@@ -113,8 +88,6 @@ class ForgeHttp:
         self.backoff = backoff
         self.token_hint = token_hint
         self.has_token = bool(token)
-        #: ISO time of the oldest cached copy the last read fell back to; None when it was online
-        self.offline_as_of: str | None = None
         #: HTTP requests sent (for benchmarks and tests)
         self.requests_made = 0
         self._token = token or ""
@@ -132,6 +105,10 @@ class ForgeHttp:
 
     def close(self) -> None:
         self._client.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._client.is_closed
 
     # -- reading -------------------------------------------------------------------------------
 

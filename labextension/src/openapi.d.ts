@@ -1169,7 +1169,7 @@ export interface components {
             matrix?: {
                 [key: string]: unknown;
             }[];
-            /** @description Runs at once; 0: `[batch] workers`. */
+            /** @description Runs at once, at most the server setting `JupyterDSL.max_workers` (64 by default); 0: `[batch] workers`. */
             workers?: number;
             /** @description Seconds per run. */
             timeout?: number;
@@ -1192,7 +1192,7 @@ export interface components {
         };
         GridPreview: {
             count: number;
-            /** @description At most 500 of them. */
+            /** @description At most the server setting `JupyterDSL.preview_sets` of them (500 by default). */
             sets: {
                 parameters: {
                     [key: string]: unknown;

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from http.client import responses
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -25,8 +25,12 @@ from ...errors import DslError, InvalidInput
 from ...hints import Action
 from ...notebook.parameter_problems import ParameterProblems
 from ...project.settings import Project, find_project
-from ...trackers import Tracker, open_tracker
+from ...trackers import Tracker
+from ..limits import SETTING as LIMITS
+from ..limits import Limits
 from ..paths import api_path_of, normalize_api_path, resolve_api_path
+from ..trackers import SETTING as TRACKERS
+from ..trackers import ProjectTrackers
 
 AUTH_RESOURCE = "jupyter_dsl"
 UNEXPECTED = "jupyter-dsl hit an unexpected error; the Jupyter server log has the details."
@@ -36,22 +40,17 @@ FORM = "the form"  # how the sidebar names the values typed in its parameters fo
 T = TypeVar("T")
 
 
-def with_tracker(start: Path, work: Callable[[Project, Tracker], T]) -> T:
-    """Find the project holding ``start``, open its tracker, run ``work``; blocking (run it in a thread).
+def with_tracker(trackers: ProjectTrackers, start: Path, work: Callable[[Project, Tracker], T]) -> T:
+    """Find the project holding ``start``, borrow its tracker, run ``work``; blocking (run it in a thread).
 
     A JSON object answer gets ``offline_as_of``: when the forge was unreachable, the time of the cached
     copy it shows (None when the answer is fresh)."""
     project = find_project(start)
-    tracker = open_tracker(project)
-    try:
+    with trackers.lease(project) as tracker:
         result = work(project, tracker)
         if isinstance(result, dict):
             result.setdefault("offline_as_of", getattr(tracker, "offline_as_of", None))
         return result
-    finally:
-        close = getattr(tracker, "close_connection", None)
-        if callable(close):
-            close()
 
 
 class DslHandler(APIHandler):
@@ -96,8 +95,18 @@ class DslHandler(APIHandler):
         """Run a blocking core call (SQLite, git, HTTP trackers) off the event loop."""
         return await asyncio.to_thread(func, *args)
 
+    @property
+    def trackers(self) -> ProjectTrackers:
+        """The server's trackers, one per project (``server.trackers``)."""
+        return cast(ProjectTrackers, self.settings[TRACKERS])
+
+    @property
+    def limits(self) -> Limits:
+        """The limits the server's settings give (``c.JupyterDSL.*``)."""
+        return cast(Limits, self.settings[LIMITS])
+
     async def on_tracker(self, start: Path, work: Callable[[Project, Tracker], T]) -> T:
-        return await self.blocking(with_tracker, start, work)
+        return await self.blocking(with_tracker, self.trackers, start, work)
 
     def reply(self, payload: Any, status: int = 200) -> None:
         self.set_status(status)

@@ -28,9 +28,6 @@ from .base import DslHandler
 from .runs import json_safe
 
 FIELDS = ("path", "grid", "parameters", "matrix", "workers", "timeout")
-PREVIEW_SETS = 500  # parameter sets a preview lists (it counts them all)
-MAX_WORKERS = 64
-LISTED = 20
 
 
 def _grid(data: dict[str, Any]) -> dict[str, Any]:
@@ -54,12 +51,12 @@ def _matrix(data: dict[str, Any]) -> list[Any]:
     return matrix
 
 
-def _options(data: dict[str, Any]) -> BatchOptions:
+def _options(data: dict[str, Any], max_workers: int) -> BatchOptions:
     workers = data.get("workers", 0)
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= MAX_WORKERS:
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= max_workers:
         given = json.dumps(workers)
         raise InvalidInput(
-            f"field 'workers' must be a whole number from 1 to {MAX_WORKERS} (0: the default), not {given}",
+            f"field 'workers' must be a whole number from 1 to {max_workers} (0: the default), not {given}",
             hint="Workers is how many runs of the batch run at once.",
         )
     timeout = data.get("timeout")
@@ -84,7 +81,7 @@ class BatchPreviewHandler(BatchHandlerBase):
     @authorized
     async def post(self) -> None:
         notebook, data = self.body()
-        _options(data)
+        _options(data, self.limits.max_workers)
 
         def work() -> dict[str, Any]:
             try:
@@ -98,7 +95,7 @@ class BatchPreviewHandler(BatchHandlerBase):
             ]
             return {
                 "count": len(sets),
-                "sets": sets[:PREVIEW_SETS],
+                "sets": sets[: self.limits.preview_sets],
                 "varying": varying([s.values for s in plan.sets]),
                 "errors": [],
                 "hint": None,
@@ -112,11 +109,12 @@ class BatchesHandler(BatchHandlerBase):
     @authorized
     async def get(self) -> None:
         notebook = self.notebook_query("the batch list")
+        listed = self.limits.batches_listed
 
         def work() -> dict[str, Any]:
             project = find_project(notebook)
             with RunStore(project.database_path) as runs:
-                return {"batches": BatchStore(runs).list(LISTED, notebook=notebook_key(project, notebook))}
+                return {"batches": BatchStore(runs).list(listed, notebook=notebook_key(project, notebook))}
 
         self.reply(await self.blocking(work))
 
@@ -124,7 +122,7 @@ class BatchesHandler(BatchHandlerBase):
     @authorized
     async def post(self) -> None:
         notebook, data = self.body()
-        options = _options(data)
+        options = _options(data, self.limits.max_workers)
         log = self.log
 
         def finished(outcome: BatchOutcome | None, error: BaseException | None) -> None:

@@ -11,6 +11,7 @@ Goals: GET lists them, POST ``{"question"}`` adds one, PUT ``{"number", "done"}`
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from ...findings.render import FORMATS
 from ...findings.summary import Summary
 from ...notebook.document import NotebookLink, get_link
 from ...project.settings import Project
-from ...trackers import Issue, Tracker, open_tracker
+from ...trackers import Issue, Tracker
 from .. import payload
 from .base import DslHandler
 
@@ -73,22 +74,15 @@ class FindingsHandler(DslHandler):
 
         def work() -> dict[str, Any]:
             project = project_of(notebook)
-            opened: list[Tracker] = []
+            with ExitStack() as borrowed:
 
-            def tracker() -> Tracker:
-                assert project is not None
-                opened.append(open_tracker(project))
-                return opened[-1]
+                def tracker() -> Tracker:  # borrowed only when the summary needs the issue
+                    assert project is not None
+                    return borrowed.enter_context(self.trackers.lease(project))
 
-            try:
                 summary, rendered = render_notebook_summary(
                     notebook, to, project=project, tracker=tracker if project else None
                 )
-            finally:
-                for each in opened:
-                    close = getattr(each, "close_connection", None)
-                    if callable(close):
-                        close()
             return _summary_json(summary, rendered.text, to)
 
         self.reply(await self.blocking(work))

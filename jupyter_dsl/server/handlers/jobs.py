@@ -8,7 +8,7 @@ run then executes in a worker thread; its record is in the run index from the st
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
@@ -25,11 +25,8 @@ FIELDS = ("path", "set", "config")
 
 
 def run_jobs(settings: dict[str, Any]) -> RunJobs:
-    """The server's one job registry (made on first use)."""
-    jobs = settings.get(SETTING)
-    if not isinstance(jobs, RunJobs):
-        jobs = settings[SETTING] = RunJobs()
-    return jobs
+    """The server's one job registry (the extension makes it with its settings)."""
+    return cast(RunJobs, settings[SETTING])
 
 
 def _texts(data: dict[str, Any]) -> list[tuple[str, str]]:

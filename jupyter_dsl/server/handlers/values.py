@@ -24,7 +24,6 @@ from ...project.settings import find_project
 from .base import FORM, DslHandler
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
-MAX_CONFIGS = 200
 
 
 def overrides_of(texts: list[str]) -> list[tuple[str, str]]:
@@ -99,8 +98,8 @@ class ValuesHandler(DslHandler):
         self.reply(await self.blocking(lambda: ValuesChecker(self, notebook).check(configs, overrides)))
 
 
-def config_files(root: Path, top: Path, allow_hidden: bool) -> list[Path]:
-    """YAML files under ``top`` (a project root), skipping tool folders, sorted, at most MAX_CONFIGS."""
+def config_files(root: Path, top: Path, allow_hidden: bool, most: int) -> list[Path]:
+    """YAML files under ``top`` (a project root), skipping tool folders, sorted, at most ``most``."""
     found: list[Path] = []
     for folder, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and (allow_hidden or not d.startswith(".")))
@@ -109,9 +108,9 @@ def config_files(root: Path, top: Path, allow_hidden: bool) -> list[Path]:
                 path = Path(folder, name)
                 if path.resolve().is_relative_to(root):
                     found.append(path)
-        if len(found) >= MAX_CONFIGS:
+        if len(found) >= most:
             break
-    return found[:MAX_CONFIGS]
+    return found[:most]
 
 
 class ConfigsHandler(DslHandler):
@@ -120,12 +119,13 @@ class ConfigsHandler(DslHandler):
     async def get(self) -> None:
         start = self.query_path()
         allow_hidden = bool(getattr(self.contents_manager, "allow_hidden", False))
+        most = self.limits.max_configs
 
         def work() -> dict[str, Any]:
             project = find_project(start)
             root = self.root_dir
             top = project.root if project.root.resolve().is_relative_to(root) else root
-            found = [(self.api_path(p), is_grid_file(p)) for p in config_files(root, top, allow_hidden)]
+            found = [(self.api_path(p), is_grid_file(p)) for p in config_files(root, top, allow_hidden, most)]
             return {
                 "configs": [shown for shown, grid in found if shown is not None and not grid],
                 "grids": [shown for shown, grid in found if shown is not None and grid],
