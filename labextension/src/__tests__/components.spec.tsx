@@ -192,7 +192,10 @@ describe('ParametersSection', () => {
     }
     expect(api.called('checkValues')).toHaveLength(1);
     await settle(); // its answer
-    await until(() => byTestId(node, 'dsl-param-error').length > 0, "the server's message");
+    await until(
+      () => byTestId(node, 'dsl-param-error').length > 0,
+      "the server's message"
+    );
     const errors = byTestId(node, 'dsl-param-error');
     expect(errors.map(e => e.textContent)).toEqual([
       "parameter 'alpha' must be float, got str 'fast' (from the form)"

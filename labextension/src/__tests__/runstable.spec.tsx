@@ -59,9 +59,7 @@ async function renderTable(): Promise<HTMLElement> {
   );
   widgets.push(widget);
   Widget.attach(widget, document.body);
-  await until(
-    () => widget.node.querySelectorAll('[data-testid="dsl-run"]').length > 0
-  );
+  await until(() => widget.node.querySelectorAll('[data-testid="dsl-run"]').length > 0);
   return widget.node;
 }
 
