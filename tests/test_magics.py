@@ -415,25 +415,24 @@ def test_notebook_path_from_the_root_of_the_server_that_started_the_kernel(
     env = {**ENV, "JUPYTER_RUNTIME_DIR": str(runtime)}
     args = [f"--ServerApp.root_dir={project.parent}", f"--port={port}", "--no-browser", "--allow-root"]
     args.append(f"--IdentityProvider.token={token}")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", *args],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", *args], cwd=tmp_path, env=env, stdout=out, stderr=out
+        )
     k: Kernel | None = None
     try:
         base = f"http://127.0.0.1:{port}/api"
         headers = {"Authorization": f"token {token}"}
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a guard against a hang: a loaded machine starts it late
         while True:
             try:
                 if httpx.get(f"{base}/status", headers=headers).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            started = time.monotonic() < deadline and server.poll() is None
+            assert started, f"the server did not start:\n{log.read_text()}"
             time.sleep(0.2)
         session = httpx.post(
             f"{base}/sessions",
