@@ -18,3 +18,8 @@ class ForgeTracker:
     @offline_as_of.setter
     def offline_as_of(self, value: str | None) -> None:
         self.http.offline_as_of = value
+
+    def close_connection(self) -> None:
+        """Close the HTTP client's kept-alive connections, once this tracker is done with (as the
+        server does after each request): their sockets are not left for the garbage collector."""
+        self.http.close()
