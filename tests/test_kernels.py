@@ -113,6 +113,19 @@ def test_a_plain_kernel_is_ready_too_and_sees_what_a_forked_one_sees(tmp_path: P
             forked.kill()
 
 
+def test_a_killed_kernel_leaves_no_zmq_context_or_socket_open(tmp_path: Path) -> None:
+    """Its ZMQ context (the control socket in it) is closed by ``kill``, not left to the garbage
+    collector: a server process runs many runs."""
+    with KernelLauncher("python3") as launcher:
+        for kernel in [start_kernel("python3", {}, tmp_path), launcher.start({}, tmp_path)]:
+            try:
+                assert run_code(kernel, "print('up')") == "up\n"
+            finally:
+                kernel.kill()
+            assert kernel.manager.context.closed, "forked" if kernel.forked else "plain"
+            assert not kernel.client.channels_running
+
+
 def test_plain_start_is_the_fallback_with_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = tmp_path / "kernels" / "otherpy"
     spec.mkdir(parents=True)

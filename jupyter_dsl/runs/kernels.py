@@ -82,12 +82,15 @@ class StartedKernel:
             self.manager.cleanup_connection_file()
 
     def kill(self) -> None:
-        """Kill the kernel at once, release it and close the client's channels. Idempotent; call it
-        from the thread that uses the client (zmq sockets are not thread-safe)."""
+        """Kill the kernel at once, release it, close the client's channels and the manager's ZMQ
+        context (its control socket with it). Idempotent; call it from the thread that uses the
+        client (zmq sockets are not thread-safe)."""
         self.release()
         with contextlib.suppress(Exception):
             if self.client.channels_running:
                 self.client.stop_channels()
+        with contextlib.suppress(Exception):
+            self.manager.context.destroy(linger=0)  # as the manager's own shutdown would
 
 
 def kill_group(pid: int) -> None:
