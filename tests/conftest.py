@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from forge_clients import close_opened
 
 from jupyter_dsl.project import Project, find_project
 from jupyter_dsl.scaffold import init_project
@@ -107,4 +108,5 @@ def _free_cycles_after_each_test() -> Iterator[None]:
     """A resource left in a reference cycle is freed (and its ResourceWarning, an error, raised) in
     the teardown of the test that leaked it, not in whichever later test the collector happens to run."""
     yield
+    close_opened()  # the forge clients the test opened
     gc.collect()

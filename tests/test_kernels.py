@@ -9,8 +9,10 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import psutil
@@ -199,3 +201,25 @@ def test_no_kernel_outlives_a_sigkilled_driver(tmp_path: Path) -> None:
         finally:
             driver.kill()
             driver.wait()
+
+
+def test_a_thread_that_ran_a_kernel_closes_its_event_loop_when_it_ends(tmp_path: Path) -> None:
+    """The event loop a worker thread's kernel client ran on (with its self-pipe sockets) is closed
+    when the thread ends, not left to the garbage collector: a batch or a server runs many threads."""
+    from jupyter_core.utils import ensure_event_loop
+
+    loops: list[Any] = []
+
+    def work() -> None:
+        kernel = start_kernel("python3", {}, tmp_path)
+        try:
+            assert run_code(kernel, "print('up')") == "up\n"
+        finally:
+            kernel.kill()
+        loops.append(ensure_event_loop())
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    (loop,) = loops
+    assert loop.is_closed()

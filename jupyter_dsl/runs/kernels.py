@@ -10,6 +10,7 @@ when it can.
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import os
 import re
@@ -108,7 +109,37 @@ def _run(coro: Any) -> Any:
     async def wrapped() -> Any:
         return await coro
 
-    return run_sync(wrapped)()
+    try:
+        return run_sync(wrapped)()
+    finally:
+        _close_loop_with_thread()
+
+
+class _LoopCloser:
+    """Kept in a thread-local, so it dies with its thread: closes the event loop that jupyter_core's
+    ``run_sync`` made for that thread (kernel clients, nbclient), with its self-pipe sockets, instead
+    of leaving it to the garbage collector. A batch or a server runs many threads."""
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+
+    def __del__(self) -> None:
+        if not self.loop.is_running() and not self.loop.is_closed():
+            self.loop.close()
+
+
+_THIS_THREAD = threading.local()
+
+
+def _close_loop_with_thread() -> None:
+    if threading.current_thread() is threading.main_thread() or hasattr(_THIS_THREAD, "closer"):
+        return
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop()
+        return  # someone else's loop runs this thread: theirs to close
+    from jupyter_core.utils import ensure_event_loop
+
+    _THIS_THREAD.closer = _LoopCloser(ensure_event_loop())
 
 
 def _manager(kernel_name: str) -> Any:
