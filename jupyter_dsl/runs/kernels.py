@@ -280,6 +280,7 @@ class KernelLauncher:
                     raise
                 self.note = f"kernels start plainly: the fork server stopped ({exc.message})"
                 self._server = None
+                server.close()  # its pipes: the zygote is gone
         if kernel is None:
             kernel = start_kernel(self.kernel_name, env, cwd)
         with self._lock:
