@@ -219,9 +219,10 @@ test('switching between two linked notebooks shows what was kept at once, then t
     ? b
     : a;
   const held: Route[] = [];
-  await page.route('**/jupyter-dsl/**', route => {
-    held.push(route);
-  });
+  let holding = true;
+  await page.route('**/jupyter-dsl/**', route =>
+    holding ? void held.push(route) : route.continue()
+  );
   try {
     await tab(target).click();
     await expect(tab(target)).toHaveClass(/jp-mod-current/);
@@ -233,10 +234,11 @@ test('switching between two linked notebooks shows what was kept at once, then t
     await expect(page.getByTestId('dsl-sidebar')).toHaveAttribute('aria-busy', 'true');
     expect(held.length).toBeGreaterThan(0); // it did ask: the answers were held, not skipped
   } finally {
-    await page.unroute('**/jupyter-dsl/**');
+    holding = false;
     for (const route of held.splice(0)) {
       await route.continue();
     }
+    await page.unroute('**/jupyter-dsl/**');
   }
   await expect(page.getByTestId('dsl-sidebar')).not.toHaveAttribute(
     'aria-busy',
