@@ -31,6 +31,9 @@ module.exports = {
   automock: false,
   reporters: ['default'],
   roots: ['<rootDir>/labextension/src'],
+  // A guard against a hang, not a speed: jest's 5 s default is near what one render test takes on a
+  // loaded 2-core machine. Debounces run on jest's fake clock, so no test waits out real time.
+  testTimeout: 60_000,
   testRegex: 'labextension/src/__tests__/.*\\.spec\\.tsx?$',
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

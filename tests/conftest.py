@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from forge_clients import close_opened
 
 from jupyter_dsl.project.scaffold import init_project
 from jupyter_dsl.project.settings import Project, find_project
@@ -99,3 +101,12 @@ def tracker(project: Project) -> Iterator[LocalTracker]:
     local = LocalTracker(project.database_path)
     yield local
     local.close_connection()
+
+
+@pytest.fixture(autouse=True)
+def _free_cycles_after_each_test() -> Iterator[None]:
+    """A resource left in a reference cycle is freed (and its ResourceWarning, an error, raised) in
+    the teardown of the test that leaked it, not in whichever later test the collector happens to run."""
+    yield
+    close_opened()  # the forge clients the test opened
+    gc.collect()

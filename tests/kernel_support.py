@@ -181,23 +181,22 @@ def jupyter_server(root: Path, tmp_path: Path) -> Iterator[JupyterServer]:
     env = {**ENV, "JUPYTER_RUNTIME_DIR": str(runtime)}
     args = [f"--ServerApp.root_dir={root}", f"--port={port}", "--no-browser", "--allow-root"]
     args.append(f"--IdentityProvider.token={token}")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", *args],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", *args], cwd=tmp_path, env=env, stdout=out, stderr=out
+        )
     try:
         handle = JupyterServer(root, runtime, f"http://127.0.0.1:{port}/api", token)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a guard against a hang: a loaded machine starts it late
         while True:
             try:
                 if httpx.get(f"{handle.base}/status", headers=handle.headers).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            started = time.monotonic() < deadline and server.poll() is None
+            assert started, f"the server did not start:\n{log.read_text()}"
             time.sleep(0.2)
         yield handle
     finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from runs_support import artifact_path, make_project
+from venv_support import venv_with_these_packages
 
 from jupyter_dsl.batch.driver import BatchOptions, plan_batch, run_batch
 from jupyter_dsl.batch.executors import ExecutorOptions, names, open_executor
@@ -39,31 +40,41 @@ def test_a_batch_on_a_local_cluster_records_to_the_project(tmp_path: Path) -> No
     assert record.pid is not None
 
 
+def wait_for_worker(client: distributed.Client, worker: subprocess.Popen[bytes], log: Path) -> None:
+    """Until the worker has joined the scheduler, however slowly a loaded machine starts it; a worker
+    that exits first fails the test with what it said (pytest's timeout bounds the whole test)."""
+    while True:
+        try:
+            client.wait_for_workers(1, timeout=5)
+            return
+        except TimeoutError:
+            code = worker.poll()
+            assert code is None, f"the worker exited with {code} before it joined:\n{log.read_text()}"
+
+
 def test_a_run_on_a_worker_records_the_workers_environment(tmp_path: Path) -> None:
     """A worker started by another interpreter (a virtual environment over this one's packages): the
     record names that interpreter, as a run started there would, not the driver's."""
-    venv = tmp_path / "worker-venv"
-    make_venv = [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)]
-    subprocess.run(make_venv, check=True)
-    python = venv / "bin" / "python"
+    python = venv_with_these_packages(tmp_path / "worker-venv")
     root = make_project(tmp_path / "p", "batch_faults.ipynb")
     (root / "grid.yaml").write_text("grid:\n  mode: [ok]\n  x: [1.5]\n")
     project = find_project(root)
     plan = plan_batch(project, root / "nb" / "batch_faults.ipynb", root / "grid.yaml")
-    with distributed.LocalCluster(n_workers=0, dashboard_address=None) as cluster:
+    log = tmp_path / "worker.log"
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None) as cluster, log.open("wb") as out:
         options = ["--nthreads", "1", "--nworkers", "1", "--no-dashboard"]
         worker = subprocess.Popen(
             [str(python), "-m", "distributed.cli.dask_worker", cluster.scheduler_address, *options],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             with distributed.Client(cluster.scheduler_address) as client:
-                client.wait_for_workers(1, timeout=60)
+                wait_for_worker(client, worker, log)
             outcome = run_batch(plan, BatchOptions(executor="dask", scheduler=cluster.scheduler_address))
         finally:
             worker.terminate()
-            worker.wait(timeout=30)
+            worker.wait(timeout=60)
     (run,) = outcome.state.runs
     assert run.state == "succeeded", run.error
     with RunStore(project.database_path) as store:

@@ -8,11 +8,11 @@ import shutil
 import subprocess
 import sys
 import threading
-import venv
 from pathlib import Path
 
 import pytest
 from runs_support import ENV, dsl, git
+from venv_support import venv_with_these_packages
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -93,11 +93,12 @@ def test_demo_in_a_directory_that_is_already_its_own_repository_commits_only_its
 
 @pytest.fixture(scope="module")
 def python_without_lab(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A real environment where JupyterLab cannot be found: a venv (this Python's packages, none of
-    its scripts) and a PATH that holds git but no jupyter-lab."""
+    """A real environment without JupyterLab: a venv with jupyter-dsl's dependencies (the packages of
+    the interpreter running the tests, whichever it is, none of their scripts) in which ``jupyterlab``
+    cannot be imported, and a PATH that holds git but no jupyter-lab."""
     folder = tmp_path_factory.mktemp("nolab")
-    venv.create(folder / "venv", system_site_packages=True, with_pip=False, symlinks=True)
-    bindir = folder / "venv" / "bin"
+    python = venv_with_these_packages(folder / "venv", without=["jupyterlab"])
+    bindir = python.parent
     git_dir = str(Path(shutil.which("git") or "/usr/bin/git").parent)
     path = os.pathsep.join([str(bindir), git_dir])
     assert shutil.which("jupyter-lab", path=path) is None, f"{git_dir} holds a jupyter-lab: pick another PATH"
@@ -106,7 +107,10 @@ def python_without_lab(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
         "PATH": path,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
     }
-    return bindir / "python", env
+    probe = "import jupyter_dsl, papermill, rich\ntry:\n import jupyterlab\nexcept ImportError:\n print('no')"
+    seen = subprocess.run([str(python), "-c", probe], env=env, capture_output=True, text=True, timeout=180)
+    assert seen.stdout.strip() == "no", seen.stderr  # jupyter-dsl's dependencies, but no JupyterLab
+    return python, env
 
 
 def run_in(python: Path, env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -158,20 +162,20 @@ def check_runs_as_printed(argv: list[str], path: str, cwd: Path) -> None:
         assert shutil.which("jupyter-lab", path=path) is not None
     env = {**ENV, "PATH": path, "BROWSER": "true", "JUPYTER_RUNTIME_DIR": str(cwd / "runtime")}
     output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
-    lab = subprocess.Popen(argv, cwd=cwd, env=env, **output)
-    watchdog = threading.Timer(120, lab.kill)
-    watchdog.start()
     log: list[str] = []
-    try:
-        assert lab.stdout is not None
-        for line in lab.stdout:
-            log.append(line)
-            if "is running at" in line:
-                break
-    finally:
-        watchdog.cancel()
-        lab.terminate()
-        lab.wait(timeout=60)
+    with subprocess.Popen(argv, cwd=cwd, env=env, **output) as lab:  # closes its pipe and waits for it
+        watchdog = threading.Timer(120, lab.kill)
+        watchdog.start()
+        try:
+            assert lab.stdout is not None
+            for line in lab.stdout:
+                log.append(line)
+                if "is running at" in line:
+                    break
+        finally:
+            watchdog.cancel()
+            lab.terminate()
+            lab.wait(timeout=60)
     text = "".join(log)
     assert "is running at" in text, text
     assert "jupyter_dsl | extension was successfully loaded" in text, text

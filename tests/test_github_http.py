@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from forge_clients import closed_after_test
 
 from jupyter_dsl.errors import NotFound, TrackerError
 from jupyter_dsl.trackers.http import ForgeHttp, next_from_link, next_from_x_next_page
@@ -30,7 +31,8 @@ def server() -> Iterator[GitHubServer]:
 def client(server: GitHubServer, cache: Path | None, **options: object) -> ForgeHttp:
     settings: dict[str, object] = {"backoff": 0.01, "rate_limit_wait": 5.0, "timeout": 5.0}
     settings.update(options)
-    return ForgeHttp(server.base_url, TOKEN, cache_dir=cache, token_hint="Set GITHUB_TOKEN.", **settings)  # type: ignore[arg-type]
+    http = ForgeHttp(server.base_url, TOKEN, cache_dir=cache, token_hint="Set GITHUB_TOKEN.", **settings)  # type: ignore[arg-type]
+    return closed_after_test(http)
 
 
 def seed(server: GitHubServer, count: int) -> None:
@@ -155,7 +157,9 @@ def test_timeouts_that_do_not_end_are_reported(server: GitHubServer, tmp_path: P
 
 
 def test_401_says_how_to_provide_a_token(server: GitHubServer, tmp_path: Path) -> None:
-    http = ForgeHttp(server.base_url, "ghp_wrong", cache_dir=tmp_path, token_hint="Set GITHUB_TOKEN.")
+    http = closed_after_test(
+        ForgeHttp(server.base_url, "ghp_wrong", cache_dir=tmp_path, token_hint="Set GITHUB_TOKEN.")
+    )
     with pytest.raises(TrackerError) as caught:
         http.get(ISSUES)
     assert caught.value.status == 401  # the status is data; the message names no "(401)"
@@ -220,7 +224,9 @@ def test_offline_reads_come_from_the_cache_and_writes_are_refused(
 
 
 def test_writes_without_a_token_fail_before_sending(server: GitHubServer, tmp_path: Path) -> None:
-    http = ForgeHttp(server.base_url, None, cache_dir=tmp_path, token_hint="Set GITHUB_TOKEN.")
+    http = closed_after_test(
+        ForgeHttp(server.base_url, None, cache_dir=tmp_path, token_hint="Set GITHUB_TOKEN.")
+    )
     with pytest.raises(TrackerError, match="no GitHub token"):
         http.write("POST", ISSUES, {"title": "x"})
     assert server.exchanges == []

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from forge_clients import closed_after_test
 
 from jupyter_dsl.errors import TrackerError
 from jupyter_dsl.project.settings import find_project
@@ -44,7 +45,7 @@ def test_the_registry_builds_a_github_tracker_that_keeps_the_token_to_itself(
     monkeypatch.delenv("GH_TOKEN", raising=False)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     root = project_at(tmp_path / "project", server)
-    tracker = open_tracker(find_project(root))
+    tracker = closed_after_test(open_tracker(find_project(root)))
     assert isinstance(tracker, GitHubTracker)
     issue = tracker.create("Churn", "body", ["Ask"])
     tracker.comment(issue.number, "a note")
@@ -65,7 +66,7 @@ def test_the_rate_limit_bound_comes_from_dsl_toml(
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     server.seed_issue("one")
     server.exhaust_rate_limit(reset_in=30)
-    tracker = open_tracker(find_project(project_at(tmp_path / "p", server)))
+    tracker = closed_after_test(open_tracker(find_project(project_at(tmp_path / "p", server))))
     with pytest.raises(TrackerError, match="rate limit reached") as caught:
         tracker.get(1)
     assert "rate_limit_wait (now 1 s)" in (caught.value.hint or "")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from forge_clients import closed_after_test
 
 from jupyter_dsl.dslp.issue_types import IssueType
 from jupyter_dsl.errors import InvalidInput, NotFound, TrackerError
@@ -26,7 +27,7 @@ def server() -> Iterator[GitHubServer]:
 
 
 def tracker_for(server: GitHubServer, cache: Path, repo: str = "octo/demo") -> GitHubTracker:
-    return GitHubTracker(
+    tracker = GitHubTracker(
         repo,
         token=TOKEN,
         api_url=server.base_url,
@@ -35,6 +36,7 @@ def tracker_for(server: GitHubServer, cache: Path, repo: str = "octo/demo") -> G
         rate_limit_wait=2.0,
         timeout=5,
     )
+    return closed_after_test(tracker)
 
 
 @pytest.fixture

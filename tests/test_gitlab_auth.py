@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from forge_clients import closed_after_test
 from forges.gitlab_server import GitLabServer
 
 from jupyter_dsl.project.settings import find_project
@@ -72,7 +73,7 @@ def test_open_tracker_builds_the_gitlab_tracker_from_dsl_toml(
             f'[project]\nname = "churn"\n\n[tracker]\nkind = "gitlab"\nproject = "{gitlab.project_path}"\n'
             f'api_url = "{gitlab.root_url}"\ntimeout = 5\n'
         )
-        tracker = open_tracker(find_project(tmp_path))
+        tracker = closed_after_test(open_tracker(find_project(tmp_path)))
         assert isinstance(tracker, GitLabTracker)
         assert tracker.get(1).title == "Why do customers churn?"
         cache = tmp_path / ".dsl" / "forge-cache" / "gitlab"

@@ -290,6 +290,8 @@ def private_remote() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/octo/private.git"
     server.shutdown()
+    server.server_close()  # its listening socket
+    thread.join()
 
 
 def test_a_push_that_needs_a_password_fails_at_once_outside_a_terminal(

@@ -223,13 +223,13 @@ def test_a_second_tracker_on_the_same_file_sees_everything(project: Project, tra
 
 WRITER = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from pathlib import Path
     from jupyter_dsl.trackers import LocalTracker
 
-    database, name, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
-    while not go.exists():
-        time.sleep(0.005)
+    database, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    print("ready", flush=True)
+    sys.stdin.readline()  # the test says go to both at once
     tracker = LocalTracker(database)
     for i in range(count):
         issue = tracker.create(f"{name} {i}", "body", ["Explore"])
@@ -241,18 +241,23 @@ WRITER = textwrap.dedent(
 
 def test_two_processes_creating_issues_at_once_keep_all(tmp_path: Path) -> None:
     database = tmp_path / "proj" / ".dsl" / "dsl.sqlite"  # not created yet: they race to create it too
-    go = tmp_path / "go"
     count = 30
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(database), name, str(count), str(go)],
+            [sys.executable, "-c", WRITER, str(database), name, str(count)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name in ("alpha", "beta")
     ]
-    go.touch()
+    for writer in writers:  # both started and waiting
+        assert writer.stdout is not None and writer.stdout.readline() == "ready\n", writer.communicate()
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
     outputs = [writer.communicate(timeout=120) for writer in writers]
     for writer, (out, err) in zip(writers, outputs, strict=True):
         assert writer.returncode == 0, err

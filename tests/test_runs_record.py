@@ -176,20 +176,22 @@ def _start_sleeper(project: Path) -> tuple[subprocess.Popen[str], int]:
         text=True,
         preexec_fn=ctrl_c_as_in_a_terminal,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240  # a guard against a hang: the run only needs to get there
     while time.monotonic() < deadline:
         started = set(artifacts.glob("*/files/started.txt")) - before
-        if started and next(iter(started)).read_text():
-            time.sleep(0.5)  # let the kernel reach time.sleep
-            return proc, int(next(iter(started)).read_text())
+        if started:
+            files = next(iter(started)).parent
+            if (files / "sleeping.txt").exists():  # the kernel is in the cell that sleeps
+                return proc, int((files / "started.txt").read_text())
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.2)
     proc.kill()
-    raise AssertionError("the sleeper run never started")
+    proc.communicate()
+    raise AssertionError("the sleeper run never reached its sleeping cell")
 
 
 def _gone(pid: int) -> bool:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a guard against a hang, not a speed
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)

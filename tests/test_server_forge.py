@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from server_support import GIT_ENV, NOTEBOOK, Api, api, git, make_project, server_config
 from traitlets.config import Config
@@ -123,6 +124,17 @@ class TestPrepareLink:
         assert LINE in github.issue(1)["body"].splitlines()
         assert notebook.read_bytes() == original
         assert TOKEN.encode() not in reply.body
+
+    def test_no_connection_to_the_forge_outlives_the_request(self, api: Api, github: GitHubServer) -> None:
+        """The server closes the tracker it opened for a request, its kept-alive sockets with it."""
+        before = len(github.arrivals)
+        reply = api.call("POST", f"links/{NOTEBOOK}/prepare", {"number": 2})
+        assert reply.code == 200, reply.body
+        assert len(github.arrivals) > before  # it did talk to the forge
+        process = psutil.Process()
+        connections = getattr(process, "net_connections", process.connections)(kind="tcp")
+        to_forge = [c for c in connections if c.raddr and c.raddr.port == github.port]
+        assert [c for c in to_forge if c.status == psutil.CONN_ESTABLISHED] == []
 
 
 class TestPullRoute:

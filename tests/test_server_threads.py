@@ -52,8 +52,8 @@ def test_a_slow_tracker_does_not_block_other_requests(api: Api, jp_root_dir: Pat
         slow = asyncio.ensure_future(
             api.client.fetch(api.url("issues", {"path": "p"}), headers=api.auth_header, raise_error=False)
         )
-        while not WaitingTracker.entered.is_set():  # the slow request is now inside the tracker
-            await asyncio.sleep(0.01)
+        waiting = asyncio.get_running_loop().run_in_executor(None, WaitingTracker.entered.wait, GUARD_S)
+        assert await waiting, "the slow request never reached the tracker"  # it is inside it now
         fast = await api.client.fetch(api.url("version"), headers=api.auth_header, raise_error=False)
         WaitingTracker.release.set()
         return fast, await slow

@@ -10,6 +10,7 @@ when it can.
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import os
 import re
@@ -82,12 +83,15 @@ class StartedKernel:
             self.manager.cleanup_connection_file()
 
     def kill(self) -> None:
-        """Kill the kernel at once, release it and close the client's channels. Idempotent; call it
-        from the thread that uses the client (zmq sockets are not thread-safe)."""
+        """Kill the kernel at once, release it, close the client's channels and the manager's ZMQ
+        context (its control socket with it). Idempotent; call it from the thread that uses the
+        client (zmq sockets are not thread-safe)."""
         self.release()
         with contextlib.suppress(Exception):
             if self.client.channels_running:
                 self.client.stop_channels()
+        with contextlib.suppress(Exception):
+            self.manager.context.destroy(linger=0)  # as the manager's own shutdown would
 
 
 def kill_group(pid: int) -> None:
@@ -105,7 +109,37 @@ def _run(coro: Any) -> Any:
     async def wrapped() -> Any:
         return await coro
 
-    return run_sync(wrapped)()
+    try:
+        return run_sync(wrapped)()
+    finally:
+        _close_loop_with_thread()
+
+
+class _LoopCloser:
+    """Kept in a thread-local, so it dies with its thread: closes the event loop that jupyter_core's
+    ``run_sync`` made for that thread (kernel clients, nbclient), with its self-pipe sockets, instead
+    of leaving it to the garbage collector. A batch or a server runs many threads."""
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+
+    def __del__(self) -> None:
+        if not self.loop.is_running() and not self.loop.is_closed():
+            self.loop.close()
+
+
+_THIS_THREAD = threading.local()
+
+
+def _close_loop_with_thread() -> None:
+    if threading.current_thread() is threading.main_thread() or hasattr(_THIS_THREAD, "closer"):
+        return
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop()
+        return  # someone else's loop runs this thread: theirs to close
+    from jupyter_core.utils import ensure_event_loop
+
+    _THIS_THREAD.closer = _LoopCloser(ensure_event_loop())
 
 
 def _manager(kernel_name: str) -> Any:
@@ -248,6 +282,7 @@ class KernelLauncher:
                     raise
                 self.note = f"kernels start plainly: the fork server stopped ({exc.message})"
                 self._server = None
+                server.close()  # its pipes: the zygote is gone
         if kernel is None:
             kernel = start_kernel(self.kernel_name, env, cwd)
         with self._lock:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from forge_clients import closed_after_test
+
 from jupyter_dsl.trackers.gitlab import GitLabTracker
 
 from .gitlab_server import GitLabServer
@@ -23,4 +25,4 @@ def tracker_for(server: GitLabServer, cache_dir: Path | None, **overrides: Any) 
     }
     options.update(overrides)
     project = options.pop("project", server.project_path)
-    return GitLabTracker(project, **options)
+    return closed_after_test(GitLabTracker(project, **options))

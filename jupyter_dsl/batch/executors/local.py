@@ -33,9 +33,9 @@ class _Pending:
 
 
 def _kill_when_started(future: Future[Any]) -> None:
-    def kill(done: Future[Any]) -> None:  # runs in whichever thread finishes the start: release()
+    def kill(done: Future[Any]) -> None:  # runs in whichever thread finishes the start
         if not done.cancelled() and done.exception() is None:
-            done.result().release()
+            done.result().kill()  # no run uses it: its client's channels and context close here too
 
     future.add_done_callback(kill)
 

@@ -15,7 +15,7 @@ import {
 } from '../api';
 import { ProgressView } from '../panel/BatchProgress';
 import { GridEditor, gridOf, PreviewView, useGridPreview } from '../panel/BatchSection';
-import { typeInto as type } from './fakes';
+import { typeInto as type, until } from './fakes';
 import { Loopback } from './loopback';
 
 const server = new Loopback();
@@ -36,15 +36,6 @@ async function render(element: JSX.Element): Promise<HTMLElement> {
   Widget.attach(widget, document.body);
   await until(() => widget.node.childElementCount > 0);
   return widget.node;
-}
-
-async function until(check: () => boolean, what = 'the condition'): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) {
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-  if (!check()) {
-    throw new Error(`gave up waiting for ${what}`);
-  }
 }
 
 const byTestId = (node: HTMLElement, id: string): HTMLElement[] => [
@@ -224,14 +215,19 @@ describe('grid editor and preview', () => {
     const node = await render(<Editor api={server.api()} delay={150} />);
     const input = byTestId(node, 'dsl-grid-values')[0] as HTMLInputElement;
     expect(input.getAttribute('aria-label')).toContain('Values of n');
-    for (const text of ['0', '0,', '0, 1', '0, 1, 2', '0, 1, 2, 3']) {
-      type(input, text); // keystrokes 30 ms apart: each renders, none waits out the delay
-      await new Promise(resolve => setTimeout(resolve, 30));
+    jest.useFakeTimers(); // the delay runs on jest's clock: a busy machine cannot stretch it
+    try {
+      for (const text of ['0', '0,', '0, 1', '0, 1, 2', '0, 1, 2, 3']) {
+        type(input, text); // keystrokes 30 ms apart: each renders, none waits out the delay
+        jest.advanceTimersByTime(30);
+      }
+      expect(byTestId(node, 'dsl-batch-preview-pending')).toHaveLength(1);
+      jest.advanceTimersByTime(149);
+      expect(server.recorded).toHaveLength(0); // still typing, as far as the delay can tell
+      jest.advanceTimersByTime(1);
+    } finally {
+      jest.useRealTimers();
     }
-    await until(
-      () => byTestId(node, 'dsl-batch-preview-pending').length === 1,
-      'pending'
-    );
     await until(() => byTestId(node, 'dsl-batch-count').length === 1, 'the preview');
     expect(server.recorded).toHaveLength(1); // not one request per keystroke
     expect(JSON.parse(server.recorded[0].body)).toEqual({

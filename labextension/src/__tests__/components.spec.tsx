@@ -25,7 +25,7 @@ import { ParametersSection } from '../panel/ParametersSection';
 import { LifecyclePanel } from '../panel/Sidebar';
 import { ParamsFormModel } from '../paramsform';
 import { CompleteReply } from '../wire';
-import { FakeApi, FakeHost, settle, typeInto } from './fakes';
+import { FakeApi, FakeHost, settle, typeInto, until } from './fakes';
 import { LINK, sampleIssue as issue } from './samples';
 
 const widgets: Widget[] = [];
@@ -40,9 +40,7 @@ async function render(element: JSX.Element): Promise<HTMLElement> {
   const widget = ReactWidget.create(element);
   widgets.push(widget);
   Widget.attach(widget, document.body);
-  for (let i = 0; i < 200 && widget.node.childElementCount === 0; i++) {
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
+  await until(() => widget.node.childElementCount > 0, 'the first render');
   return widget.node;
 }
 
@@ -195,10 +193,19 @@ describe('ParametersSection', () => {
     const node = await render(<ParametersSection context={context} />);
     const inputs = byTestId(node, 'dsl-param-input') as HTMLInputElement[];
     expect(inputs.map(i => i.value)).toEqual(['0.5', '3']);
-    form.setText('alpha', 'fast');
-    await new Promise(resolve => setTimeout(resolve, 50));
-    await settle();
-    await new Promise(resolve => setTimeout(resolve, 20));
+    jest.useFakeTimers(); // the check's delay runs on jest's clock
+    try {
+      form.setText('alpha', 'fast');
+      jest.advanceTimersByTime(10); // typing stopped: the check is sent
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(api.called('checkValues')).toHaveLength(1);
+    await settle(); // its answer
+    await until(
+      () => byTestId(node, 'dsl-param-error').length > 0,
+      "the server's message"
+    );
     const errors = byTestId(node, 'dsl-param-error');
     expect(errors.map(e => e.textContent)).toEqual([
       "parameter 'alpha' must be float, got str 'fast' (from the form)"
@@ -277,9 +284,7 @@ describe('LifecyclePanel', () => {
     const node = await render(
       <LifecyclePanel context={context as unknown as ISidebarContext} />
     );
-    for (let i = 0; i < 100 && byTestId(node, 'dsl-server-problem').length === 0; i++) {
-      await new Promise(resolve => setTimeout(resolve, 5));
-    }
+    await until(() => byTestId(node, 'dsl-server-problem').length > 0, 'the problem');
     expect(byTestId(node, 'dsl-server-problem')[0].textContent).toContain(
       'The jupyter_dsl server extension is not enabled on this Jupyter server.'
     );

@@ -193,3 +193,19 @@ export function typeInto(input: HTMLInputElement, text: string): void {
   setter?.call(input, text);
   input.dispatchEvent(new Event('input', { bubbles: true }));
 }
+
+/**
+ * Wait until `check()` holds: React renders on its own schedule, which a test can only observe.
+ * The bound is generous (a loaded machine renders late); the failure names what never came.
+ */
+export async function until(
+  check: () => boolean,
+  what = 'the condition'
+): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) {
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  if (!check()) {
+    throw new Error(`gave up waiting for ${what}`);
+  }
+}

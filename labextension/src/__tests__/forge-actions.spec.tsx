@@ -11,6 +11,7 @@ import { IssueReply } from '../api';
 import { ForgeActions, IForgeActionsProps } from '../panel/ForgeActions';
 import { ISidebarActions } from '../panel/context';
 import { PullReply } from '../wire';
+import { until } from './fakes';
 import { LINK, sampleIssue } from './samples';
 
 const widgets: Widget[] = [];
@@ -26,18 +27,9 @@ async function render(element: JSX.Element): Promise<HTMLElement> {
   const widget = ReactWidget.create(<div data-testid="rendered">{element}</div>);
   widgets.push(widget);
   Widget.attach(widget, document.body);
-  await waitFor(() => byTestId(widget.node, 'rendered') !== null);
+  await until(() => byTestId(widget.node, 'rendered') !== null);
   expect(byTestId(widget.node, 'rendered')).not.toBeNull();
   return widget.node;
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await new Promise(resolve => setTimeout(resolve, 5));
-    if (check()) {
-      return;
-    }
-  }
 }
 
 const byTestId = (node: HTMLElement, id: string): HTMLElement | null =>
@@ -125,14 +117,14 @@ describe('ForgeActions', () => {
     expect(open.rel.split(' ')).toContain('noopener');
 
     byTestId(node, 'dsl-open-pull')?.click();
-    await waitFor(() => declined.asked.length > 0);
+    await until(() => declined.asked.length > 0);
     expect(declined.asked).toEqual(['Open a pull request']);
     expect(fake.pulls).toBe(0);
 
     const accepted = actions(true);
     const again = await render(<ForgeActions model={fake} actions={accepted} />);
     byTestId(again, 'dsl-open-pull')?.click();
-    await waitFor(() => byTestId(again, 'dsl-pull-link') !== null);
+    await until(() => byTestId(again, 'dsl-pull-link') !== null);
     expect(fake.pulls).toBe(1);
     const link = byTestId(again, 'dsl-pull-link');
     expect(link?.textContent).toBe('Opened #7 for explore/2-churn-by-region');

@@ -5,6 +5,7 @@
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import { IssueReply, ParamsReply, ProjectInfo, RunsReply } from '../api';
+import { settle } from './fakes';
 
 /** A fake client: each call returns a promise the test resolves or rejects. */
 export class PendingApi {
@@ -28,7 +29,7 @@ export class PendingApi {
     } else {
       call.answer.resolve(value);
     }
-    await new Promise(resolve => setTimeout(resolve, 0));
+    await settle(); // promise callbacks only, no timer: the same under jest's fake timers
   }
 
   getIssue(number: number, path?: string): Promise<IssueReply> {

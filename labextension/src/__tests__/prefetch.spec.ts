@@ -41,8 +41,8 @@ const issue = {
   ask_missing: false,
   link: LINK
 };
-// Longer than the idle wait (jsdom has no requestIdleCallback: 50 ms) and the answers in between.
-const settle = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 200));
+/** The idle wait (jsdom has no requestIdleCallback: 50 ms) passes, on jest's fake clock. */
+const settle = (): Promise<void> => jest.advanceTimersByTimeAsync(50);
 
 let api: PendingApi;
 let snapshots: PanelSnapshots;
@@ -54,6 +54,11 @@ beforeEach(() => {
   snapshots = new PanelSnapshots();
   shown = null;
   host = { api, snapshots, isShown: p => p === shown };
+  jest.useFakeTimers();
+});
+
+afterEach(() => {
+  jest.useRealTimers();
 });
 
 describe('prefetchWhenIdle', () => {

@@ -10,6 +10,7 @@ import { RunsReply, RunSummary } from '../api';
 import { RunsSection } from '../panel/RunsView';
 import { NEWEST_FIRST, nextSort, sortRuns } from '../panel/runsort';
 import { OVERSCAN, ROW_HEIGHT, VIEW_HEIGHT, windowOf } from '../panel/VirtualTable';
+import { until } from './fakes';
 
 const widgets: Widget[] = [];
 afterEach(() => {
@@ -17,13 +18,6 @@ afterEach(() => {
     widget.dispose();
   }
 });
-
-async function settle(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) {
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-  expect(check()).toBe(true);
-}
 
 function run(index: number): RunSummary {
   return {
@@ -67,9 +61,7 @@ async function renderTable(): Promise<HTMLElement> {
   );
   widgets.push(widget);
   Widget.attach(widget, document.body);
-  await settle(
-    () => widget.node.querySelectorAll('[data-testid="dsl-run"]').length > 0
-  );
+  await until(() => widget.node.querySelectorAll('[data-testid="dsl-run"]').length > 0);
   return widget.node;
 }
 
@@ -144,7 +136,7 @@ describe('the runs table of 5,000 runs', () => {
     ) as HTMLElement;
     scroller.scrollTop = ROW_HEIGHT * 2500;
     scroller.dispatchEvent(new Event('scroll'));
-    await settle(() => rowIds(node)[0] === `run-${2500 - OVERSCAN}`);
+    await until(() => rowIds(node)[0] === `run-${2500 - OVERSCAN}`);
     expect(rowIds(node)).toContain('run-2500');
     const row = node.querySelector<HTMLElement>('[data-id="run-2500"]');
     expect(row?.getAttribute('aria-rowindex')).toBe('2502');
@@ -157,13 +149,13 @@ describe('the runs table of 5,000 runs', () => {
     );
     expect(header?.getAttribute('aria-sort')).toBe('none');
     header?.querySelector('button')?.click();
-    await settle(() => header?.getAttribute('aria-sort') === 'descending');
+    await until(() => header?.getAttribute('aria-sort') === 'descending');
     const best = Math.max(...MANY.runs.map(r => r.metrics.score ?? -1));
     expect(
       node.querySelector('[data-testid="dsl-run-metric-score"]')?.textContent
     ).toBe(String(best));
     header?.querySelector('button')?.click();
-    await settle(() => header?.getAttribute('aria-sort') === 'ascending');
+    await until(() => header?.getAttribute('aria-sort') === 'ascending');
     expect(
       node.querySelector('[data-testid="dsl-run-metric-score"]')?.textContent
     ).toBe('0');

@@ -16,6 +16,7 @@ import {
   shellQuote
 } from '../panel/RunsView';
 import { formatDuration, formatStart, formatTime, formatValue } from '../panel/format';
+import { until } from './fakes';
 
 const widgets: Widget[] = [];
 
@@ -30,10 +31,7 @@ async function render(element: JSX.Element): Promise<HTMLElement> {
   const widget = ReactWidget.create(element);
   widgets.push(widget);
   Widget.attach(widget, document.body);
-  for (let i = 0; i < 200 && widget.node.childElementCount === 0; i++) {
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-  expect(widget.node.childElementCount).toBeGreaterThan(0);
+  await until(() => widget.node.childElementCount > 0, 'the first render');
   return widget.node;
 }
 
