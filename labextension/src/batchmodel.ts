@@ -3,30 +3,27 @@
  *
  * The truth is the server's run store: on load (and when another notebook becomes active) the model
  * asks for the notebook's batches and re-attaches to the newest one, so a browser reload or a
- * second tab shows the same running batch. While it runs, its state is polled; when it ends, the
- * runs are refreshed.
+ * second tab shows the same running batch. While it runs, its state is polled (backing off while
+ * the server fails, standing by while the tab is hidden); when it ends, the runs are refreshed.
  */
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { BatchRequest, BatchState, DslApiError, RunsReply } from './api';
+import { ChangingModel } from './changingmodel';
 import { DslModel } from './model';
 import { asApiError } from './fetched';
+import { ServerPoll, serverPoll, startPoll } from './polls';
 
 /** How often a running batch's state is polled, in ms. */
 export const BATCH_POLL_MS = 1000;
 
-export class BatchModel implements IDisposable {
+export class BatchModel extends ChangingModel {
   constructor(
     readonly dsl: DslModel,
     readonly pollInterval = BATCH_POLL_MS
   ) {
+    super();
+    this._poll = this.own(serverPoll('batch', pollInterval, () => this._pollBatch()));
     dsl.changed.connect(this._onDslChanged, this);
     this._onDslChanged();
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
   }
 
   /** The batch shown (the newest of the notebook, or the one just started), or null. */
@@ -43,20 +40,6 @@ export class BatchModel implements IDisposable {
     return this._busy;
   }
 
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._stopPolling();
-    this.dsl.changed.disconnect(this._onDslChanged, this);
-    Signal.clearData(this);
-  }
-
   /** Show the newest batch of the active notebook (following it while it runs). */
   async attach(): Promise<void> {
     const path = this._path;
@@ -65,7 +48,7 @@ export class BatchModel implements IDisposable {
     }
     try {
       const batches = await this.dsl.api.listBatches(path);
-      if (path !== this._path || this._isDisposed) {
+      if (path !== this._path || this.isDisposed) {
         return;
       }
       const running = batches.find(b => b.status === 'running');
@@ -90,7 +73,7 @@ export class BatchModel implements IDisposable {
     }
     this._busy = true;
     this._error = null;
-    this._changed.emit();
+    this.emitChanged();
     try {
       const state = await this.dsl.api.startBatch({ ...request, path });
       if (path === this._path) {
@@ -100,7 +83,7 @@ export class BatchModel implements IDisposable {
       this._setError(error);
     } finally {
       this._busy = false;
-      this._changed.emit();
+      this.emitChanged();
     }
   }
 
@@ -122,7 +105,7 @@ export class BatchModel implements IDisposable {
 
   private async _follow(id: string): Promise<void> {
     const state = await this.dsl.api.getBatch(id, this._path ?? undefined);
-    if (!this._isDisposed) {
+    if (!this.isDisposed) {
       this._show(state);
     }
   }
@@ -131,40 +114,37 @@ export class BatchModel implements IDisposable {
     const before = this._batch;
     this._batch = state;
     this._error = null;
-    this._changed.emit();
+    this.emitChanged();
     const done =
       before !== null && before.id === state.id && !sameProgress(before, state);
     if (done) {
       void this.dsl.refreshRuns(); // runs finished meanwhile (the stamp would tell too, later)
     }
-    this._stopPolling();
     if (state.status === 'running') {
-      this._timer = setTimeout(() => void this._poll(state.id), this.pollInterval);
+      void startPoll(this._poll);
+    } else {
+      void this._poll.stop();
     }
   }
 
-  private async _poll(id: string): Promise<void> {
-    this._timer = null;
+  /** One tick of the poll: the shown batch's state; a failure is shown, and backs the poll off. */
+  private async _pollBatch(): Promise<void> {
+    const id = this._batch?.id;
+    if (id === undefined) {
+      void this._poll.stop(); // nothing shown: nothing to follow
+      return;
+    }
     try {
       await this._follow(id);
     } catch (error) {
       this._setError(error);
-      if (this._batch?.id === id && !this._isDisposed) {
-        this._timer = setTimeout(() => void this._poll(id), this.pollInterval * 3);
-      }
-    }
-  }
-
-  private _stopPolling(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
+      throw error;
     }
   }
 
   private _setError(error: unknown): void {
     this._error = asApiError(error);
-    this._changed.emit();
+    this.emitChanged();
   }
 
   private _onDslChanged(): void {
@@ -181,10 +161,10 @@ export class BatchModel implements IDisposable {
     }
     this._runsSeen = this.dsl.runs.value;
     this._path = path;
-    this._stopPolling();
+    void this._poll.stop();
     this._batch = null;
     this._error = null;
-    this._changed.emit();
+    this.emitChanged();
     if (this.dsl.runs.value !== null) {
       void this.attach();
     } // else: once the notebook's runs are in (they come first on a switch), the branch above looks
@@ -195,9 +175,7 @@ export class BatchModel implements IDisposable {
   private _batch: BatchState | null = null;
   private _error: DslApiError | null = null;
   private _busy = false;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-  private _isDisposed = false;
-  private readonly _changed = new Signal<this, void>(this);
+  private readonly _poll: ServerPoll;
 }
 
 /** Whether two states of a batch have the same runs finished (a run ending changes the counts). */

@@ -4,14 +4,14 @@
  * would be written, posted, closed and labelled), then the real thing. The notebook's completed
  * status is set through the open document's model, like a link.
  */
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import { ISignal } from '@lumino/signaling';
 
 import { INotebookModel } from '@jupyterlab/notebook';
 
 import { DslApi, DslApiError } from './api';
+import { ChangingModel } from './changingmodel';
 import { ParsedLink } from './link';
-import { applyLink } from './model';
+import { applyLink } from './opennotebook';
 import { IFetched, settled } from './fetched';
 import {
   CompleteReply,
@@ -43,19 +43,16 @@ export interface IFindingsHost {
   refresh(): Promise<void>;
 }
 
-export class FindingsModel implements IDisposable {
+export class FindingsModel extends ChangingModel {
   constructor(
     readonly model: IFindingsHost,
     format: SummaryFormat = 'html'
   ) {
+    super();
     this._format = format;
     model.reloaded.connect(this._onReloaded, this);
     model.changed.connect(this._onChanged, this);
     this._onReloaded();
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
   }
 
   get preview(): IFetched<FindingsReply> {
@@ -94,11 +91,11 @@ export class FindingsModel implements IDisposable {
       this._preview = { value: null, error: null };
       this._goals = { value: null, error: null };
       this._loading = false;
-      this._changed.emit();
+      this.emitChanged();
       return;
     }
     this._loading = true;
-    this._changed.emit();
+    this.emitChanged();
     const [preview, goals] = await Promise.allSettled([
       this.model.api.getFindings(path, this._format),
       this.model.api.getGoals(path)
@@ -109,7 +106,7 @@ export class FindingsModel implements IDisposable {
     this._loading = false;
     this._preview = settled(preview);
     this._goals = settled(goals);
-    this._changed.emit();
+    this.emitChanged();
   }
 
   async addGoal(question: string): Promise<void> {
@@ -142,29 +139,15 @@ export class FindingsModel implements IDisposable {
       applyLink(panel.context.model, reply.link);
     }
     this._result = reply;
-    this._changed.emit();
+    this.emitChanged();
     void this.model.refresh();
     return reply;
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (this._disposed) {
-      return;
-    }
-    this._disposed = true;
-    this.model.reloaded.disconnect(this._onReloaded, this);
-    this.model.changed.disconnect(this._onChanged, this);
-    Signal.clearData(this);
   }
 
   private _setGoals(path: string, reply: GoalsReply): void {
     if (this.model.path === path) {
       this._goals = { value: reply, error: null };
-      this._changed.emit();
+      this.emitChanged();
       void this.refresh(); // the summary shows the goals too
     }
   }
@@ -209,6 +192,4 @@ export class FindingsModel implements IDisposable {
   private _loading = false;
   private _generation = 0;
   private _result: CompleteReply | null = null;
-  private _disposed = false;
-  private readonly _changed = new Signal<this, void>(this);
 }

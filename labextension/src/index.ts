@@ -37,6 +37,7 @@ import {
   runNotebookId
 } from './panel/RunNotebook';
 import { LifecycleSidebar, SIDEBAR_ID } from './panel/Sidebar';
+import { RunsRefresher } from './runswatch';
 import { readSettings, SidebarSettings } from './settings';
 import { LinkStatusItem } from './statusbar';
 
@@ -105,27 +106,6 @@ async function confirm(options: IConfirmOptions): Promise<boolean> {
     ]
   });
   return result.button.accept;
-}
-
-/** Refresh the runs (and with them the findings) every `seconds` while a notebook is active. */
-function startRefresher(model: DslModel, settings: SidebarSettings): void {
-  let timer: ReturnType<typeof setInterval> | null = null;
-  const restart = (): void => {
-    if (timer !== null) {
-      clearInterval(timer);
-      timer = null;
-    }
-    const seconds = settings.value.refreshInterval;
-    if (seconds > 0) {
-      timer = setInterval(() => {
-        if (model.path !== null && document.visibilityState === 'visible') {
-          void model.refreshRuns();
-        }
-      }, seconds * 1000);
-    }
-  };
-  settings.changed.connect(restart);
-  restart();
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -232,7 +212,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           showError('Could not load the Lifecycle sidebar settings', error)
         );
     }
-    startRefresher(model, settings);
+    new RunsRefresher(model, settings); // for the application's life
   }
 };
 

@@ -6,16 +6,17 @@
  * stays on screen (`refreshing`); with nothing kept, `loading` is true instead.
  */
 import { DslApi, DslApiError, IssueReply } from './api';
+import { ChangingModel } from './changingmodel';
 import { asApiError } from './fetched';
 import { PanelSnapshots } from './snapshots';
 
-export class IssueState {
-  /** `changed` is called whenever anything here changes. */
+export class IssueState extends ChangingModel {
   constructor(
     private readonly api: Pick<DslApi, 'getIssue' | 'project'>,
-    private readonly snapshots: PanelSnapshots,
-    private readonly changed: () => void
-  ) {}
+    private readonly snapshots: PanelSnapshots
+  ) {
+    super();
+  }
 
   /** The issue and its Ask (null until loaded or when not linked). */
   get details(): IssueReply | null {
@@ -65,7 +66,7 @@ export class IssueState {
     this._issueError = null;
     this._loading = path !== null && number !== null && kept === null;
     this._refreshing = kept !== null;
-    this.changed();
+    this.emitChanged();
     if (path === null) {
       return;
     }
@@ -88,7 +89,7 @@ export class IssueState {
             issue: reply === null ? null : { number, reply }
           });
         }
-        this.changed();
+        this.emitChanged();
       })(),
       (async () => {
         const [project] = await Promise.allSettled([this.api.project(path)]);
@@ -107,7 +108,7 @@ export class IssueState {
             this._missing.set(path, this._projectError);
           }
         }
-        this.changed();
+        this.emitChanged();
       })()
     ]);
   }

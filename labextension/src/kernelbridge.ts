@@ -9,7 +9,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 
 import { LINK_MIME_TYPE, LinkAction, parseLinkAction } from './link';
-import { applyLink } from './model';
+import { applyLink } from './opennotebook';
 
 /** The link action a kernel's display message carries, or null when it carries none. */
 export function linkActionOf(msg: KernelMessage.IMessage): LinkAction | null {

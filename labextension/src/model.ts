@@ -3,16 +3,15 @@
  * issue and the branch (`IssueState`), its saved parameters cell and runs (`SavedState`), and the
  * run whose details are shown (`selection`).
  *
- * Widgets only read this model and call its actions. Actions that change the link edit the open
- * notebook's document model (it becomes dirty; nothing is saved behind the user's back).
+ * Widgets only read this model and call its actions; those that change the link edit the open
+ * notebook's document model, never the file (opennotebook.ts). Its parts are ChangingModels too.
  *
  * Switching to a notebook shows what the panel last showed for it (`PanelSnapshots`, prefetched
  * for notebooks opened in the background) in the same frame as the notebook, then the server's
  * fresh answers: `refreshing` is true until they are in.
  */
-import { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -30,38 +29,35 @@ import {
   TemplatesReply
 } from './api';
 import { DiskModified, followSwitch, ISwitched, openNotebooks } from './branchfollow';
+import { ChangingModel } from './changingmodel';
 import { IFetched } from './fetched';
 import { IssueState } from './issuestate';
 import { METADATA_KEY, ParsedLink, parseLink, statusText } from './link';
+import {
+  applyLink,
+  applyLinkIfOpen,
+  requireOpen,
+  requireSavedPanel
+} from './opennotebook';
 import { prefetchWhenIdle } from './prefetch';
 import { RunSelection } from './runselection';
 import { SavedState } from './savedstate';
 import { PanelSnapshots } from './snapshots';
 import { PullReply } from './wire';
 
-/** Set a link on (or, with null, remove it from) an open notebook's document model. */
-export function applyLink(model: INotebookModel, link: NotebookLink | null): void {
-  if (link === null) {
-    if (model.getMetadata(METADATA_KEY) !== undefined) {
-      model.deleteMetadata(METADATA_KEY);
-    }
-    return;
-  }
-  model.setMetadata(METADATA_KEY, link);
-}
-
-export class DslModel implements IDisposable {
+export class DslModel extends ChangingModel {
   constructor(
     private readonly tracker: INotebookTracker,
     readonly api: DslApi,
     /** Where a branch switch looks up the open notebooks' files (none: nothing is reverted). */
     private readonly disk: DiskModified | null = null
   ) {
-    const changed = (): void => this._changed.emit();
-    this._issue = new IssueState(api, this._snapshots, changed);
-    this._saved = new SavedState(api, this._snapshots, changed);
-    this.selection = new RunSelection(api, () => this.path);
-    this.selection.changed.connect(changed, this);
+    super();
+    this._issue = this.own(new IssueState(api, this._snapshots));
+    this._saved = this.own(new SavedState(api, this._snapshots));
+    this.selection = this.own(new RunSelection(api, () => this.path));
+    const parts = [this._issue, this._saved, this.selection];
+    parts.forEach(part => part.changed.connect(this.emitChanged, this)); // what it shows
     tracker.currentChanged.connect(this._onCurrentChanged, this);
     tracker.widgetAdded.connect(this._onWidgetAdded, this);
     tracker.forEach(panel => this._onWidgetAdded(tracker, panel));
@@ -70,11 +66,6 @@ export class DslModel implements IDisposable {
 
   /** The run whose details are shown. */
   readonly selection: RunSelection;
-
-  /** Emitted whenever anything a widget shows may have changed. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
 
   /**
    * Emitted when what the saved notebook holds may have changed: another notebook, a save, a
@@ -91,15 +82,7 @@ export class DslModel implements IDisposable {
 
   /** An error for actions that read the saved file, when the notebook has unsaved changes. */
   requireSaved(what: string): NotebookPanel {
-    const panel = this._requirePanel();
-    if (panel.context.model.dirty) {
-      throw new DslApiError(
-        0,
-        `save the notebook first: ${what} uses the saved file`,
-        'Save it (Ctrl+S), then try again.'
-      );
-    }
-    return panel;
+    return requireSavedPanel(this._panel, what);
   }
 
   /**
@@ -205,19 +188,11 @@ export class DslModel implements IDisposable {
     return branch ? `${text} · ${branch}` : text;
   }
 
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
   dispose(): void {
-    if (this._isDisposed) {
-      return;
+    if (!this.isDisposed) {
+      this._setPanel(null); // the signals of the tracker and the panel are disconnected below
     }
-    this._isDisposed = true;
-    this.tracker.currentChanged.disconnect(this._onCurrentChanged, this);
-    this.tracker.widgetAdded.disconnect(this._onWidgetAdded, this);
-    this._setPanel(null);
-    Signal.clearData(this);
+    super.dispose();
   }
 
   requestNewIssue(): void {
@@ -266,10 +241,9 @@ export class DslModel implements IDisposable {
    * `jupyter dsl link` does) and answers the link, set in the open document only.
    */
   async linkTo(number: number): Promise<NotebookLink> {
-    const panel = this._requirePanel();
+    const panel = requireOpen(this._panel);
     const reply = await this.api.prepareLink(panel.context.localPath, number);
-    this._ensureStillOpen(panel);
-    applyLink(panel.context.model, reply.link);
+    applyLinkIfOpen(panel, reply.link);
     return reply.link;
   }
 
@@ -291,21 +265,20 @@ export class DslModel implements IDisposable {
     request: Omit<NewIssueRequest, 'path'>,
     link = true
   ): Promise<CreatedIssueReply> {
-    const panel = this._requirePanel();
+    const panel = requireOpen(this._panel);
     const reply = await this.api.createIssue({
       ...request,
       path: panel.context.localPath
     });
     if (link) {
-      this._ensureStillOpen(panel);
-      applyLink(panel.context.model, reply.link);
+      applyLinkIfOpen(panel, reply.link);
     }
     return reply;
   }
 
   /** Remove the active notebook's link (edits the open document only). */
   unlink(): void {
-    applyLink(this._requirePanel().context.model, null);
+    applyLink(requireOpen(this._panel).context.model, null);
   }
 
   /** The issue types and templates (fetched once). */
@@ -324,19 +297,6 @@ export class DslModel implements IDisposable {
     return this.api.listIssues({ ...query, path: this.path ?? undefined });
   }
 
-  private _requirePanel(): NotebookPanel {
-    if (this._panel === null) {
-      throw new DslApiError(0, 'no notebook is active', 'Open a notebook first.');
-    }
-    return this._panel;
-  }
-
-  private _ensureStillOpen(panel: NotebookPanel): void {
-    if (panel.isDisposed || panel.context.isDisposed) {
-      throw new DslApiError(0, 'the notebook was closed before the link could be set');
-    }
-  }
-
   private _onCurrentChanged(_: INotebookTracker, panel: NotebookPanel | null): void {
     this._setPanel(panel);
   }
@@ -353,21 +313,12 @@ export class DslModel implements IDisposable {
     if (panel === this._panel) {
       return;
     }
-    const old = this._panel;
-    if (old !== null) {
-      old.context.model.metadataChanged.disconnect(this._onMetadataChanged, this);
-      old.context.pathChanged.disconnect(this._onPathChanged, this);
-      old.context.fileChanged.disconnect(this._onFileChanged, this);
-      old.disposed.disconnect(this._onPanelDisposed, this);
-      old.context.model.stateChanged.disconnect(this._onStateChanged, this);
+    if (this._panel !== null) {
+      this._listen(this._panel, 'disconnect');
     }
     this._panel = panel;
     if (panel !== null) {
-      panel.context.model.metadataChanged.connect(this._onMetadataChanged, this);
-      panel.context.pathChanged.connect(this._onPathChanged, this);
-      panel.context.fileChanged.connect(this._onFileChanged, this);
-      panel.disposed.connect(this._onPanelDisposed, this);
-      panel.context.model.stateChanged.connect(this._onStateChanged, this);
+      this._listen(panel, 'connect');
       if (!panel.context.isReady) {
         // Its content is not loaded yet: read the link again once it is (once, not on every switch).
         void panel.context.ready.then(() => {
@@ -383,9 +334,18 @@ export class DslModel implements IDisposable {
     this._readLink(true);
   }
 
+  /** Follow (or stop following) what happens to `panel`'s document. */
+  private _listen(panel: NotebookPanel, how: 'connect' | 'disconnect'): void {
+    panel.context.model.metadataChanged[how](this._onMetadataChanged, this);
+    panel.context.pathChanged[how](this._onPathChanged, this);
+    panel.context.fileChanged[how](this._onFileChanged, this);
+    panel.disposed[how](this._onPanelDisposed, this);
+    panel.context.model.stateChanged[how](this._onStateChanged, this);
+  }
+
   private _onStateChanged(_: unknown, change: { name: string }): void {
     if (change.name === 'dirty') {
-      this._changed.emit();
+      this.emitChanged();
     }
   }
 
@@ -424,7 +384,7 @@ export class DslModel implements IDisposable {
     } else if (parsed.kind !== before.kind || number(parsed) !== number(before)) {
       void this._refreshIssue();
     } else {
-      this._changed.emit();
+      this.emitChanged();
     }
   }
 
@@ -435,8 +395,6 @@ export class DslModel implements IDisposable {
   private readonly _saved: SavedState;
   private _templates: Promise<TemplatesReply> | null = null;
   private _loaded: Promise<void> = Promise.resolve();
-  private _isDisposed = false;
-  private readonly _changed = new Signal<this, void>(this);
   private readonly _newIssueRequested = new Signal<this, void>(this);
   private readonly _reloaded = new Signal<this, void>(this);
 }

@@ -5,11 +5,13 @@
  * runs started from it (polled until they finish; then the Runs list is fetched again). Nothing is
  * parsed or type-checked here: the core does that on the server.
  */
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import { Debouncer } from '@lumino/polling';
+import { ISignal } from '@lumino/signaling';
 
 import { DslApi, DslApiError, NotebookParameter, ParamsReply } from './api';
+import { ChangingModel } from './changingmodel';
 import { asApiError, IFetched } from './fetched';
+import { ServerPoll, serverPoll, startPoll } from './polls';
 import { Job, RunValues, ValuesReply } from './wire';
 
 export const CHECK_DELAY_MS = 400;
@@ -33,19 +35,18 @@ export interface IFormHost {
   refreshRuns(): Promise<void>;
 }
 
-export class ParamsFormModel implements IDisposable {
+export class ParamsFormModel extends ChangingModel {
   constructor(
     readonly model: IFormHost,
     options: IParamsFormOptions = {}
   ) {
-    this._checkDelay = options.checkDelayMs ?? CHECK_DELAY_MS;
-    this._pollMs = options.pollMs ?? POLL_MS;
+    super();
+    const delay = options.checkDelayMs ?? CHECK_DELAY_MS;
+    this._checker = this.own(new Debouncer(() => this._runCheck(), delay));
+    const pollMs = options.pollMs ?? POLL_MS;
+    this._jobsPoll = this.own(serverPoll('jobs', pollMs, () => this._pollJobs()));
     model.reloaded.connect(this._onReloaded, this);
     this._onReloaded();
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
   }
 
   /** What the user typed, by parameter name (a name not here shows its default). */
@@ -78,7 +79,7 @@ export class ParamsFormModel implements IDisposable {
   }
 
   get checking(): boolean {
-    return this._timer !== null || this._checking;
+    return this._checkDue || this._checking;
   }
 
   /** The runs the server started for this notebook, newest first. */
@@ -129,16 +130,21 @@ export class ParamsFormModel implements IDisposable {
     this._scheduleCheck();
   }
 
-  /** Check now (the debounced check calls this). */
+  /** Check now (instead of the check due after typing). */
   async checkNow(): Promise<void> {
-    this._clearTimer();
+    this._cancelCheck();
+    await this._runCheck();
+  }
+
+  private async _runCheck(): Promise<void> {
+    this._checkDue = false;
     const path = this.model.path;
     if (path === null) {
       return;
     }
     const generation = ++this._checkGeneration;
     this._checking = true;
-    this._changed.emit();
+    this.emitChanged();
     try {
       const reply = await this.model.api.checkValues(path, this.values());
       if (generation === this._checkGeneration) {
@@ -153,7 +159,7 @@ export class ParamsFormModel implements IDisposable {
     } finally {
       if (generation === this._checkGeneration) {
         this._checking = false;
-        this._changed.emit();
+        this.emitChanged();
       }
     }
   }
@@ -165,26 +171,27 @@ export class ParamsFormModel implements IDisposable {
     const job = await this.model.api.startRun(path, this.values());
     if (this.model.path === path) {
       this._jobs = [job, ...this._jobs.filter(j => j.id !== job.id)];
-      this._changed.emit();
+      this.emitChanged();
       void this.model.refreshRuns(); // its `running` record is in the run index already
-      this._schedulePoll();
+      void startPoll(this._jobsPoll);
     }
     return job;
   }
 
-  /** Fetch the jobs of the notebook again (and keep polling while one runs). */
-  async refreshJobs(): Promise<void> {
+  /** Fetch the jobs of the notebook again now (and keep polling while one runs). */
+  refreshJobs(): Promise<void> {
+    return this._jobsPoll.refresh();
+  }
+
+  /** One tick of the jobs' poll; it stops when none runs (a failure backs it off). */
+  private async _pollJobs(): Promise<void> {
     const path = this.model.path;
     if (path === null) {
+      void this._jobsPoll.stop();
       return;
     }
-    let jobs: Job[];
-    try {
-      jobs = await this.model.api.listJobs(path);
-    } catch {
-      return; // the next poll or refresh tries again
-    }
-    if (this.model.path !== path || this._disposed) {
+    const jobs = await this.model.api.listJobs(path);
+    if (this.model.path !== path || this.isDisposed) {
       return;
     }
     const finished = jobs.some(
@@ -193,30 +200,13 @@ export class ParamsFormModel implements IDisposable {
         this._jobs.some(old => old.id === job.id && old.state === 'running')
     );
     this._jobs = jobs;
-    this._changed.emit();
+    this.emitChanged();
     if (finished) {
       void this.model.refreshRuns();
     }
-    if (this.running) {
-      this._schedulePoll();
+    if (!this.running) {
+      void this._jobsPoll.stop();
     }
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (this._disposed) {
-      return;
-    }
-    this._disposed = true;
-    this._clearTimer();
-    if (this._poll !== null) {
-      clearTimeout(this._poll);
-    }
-    this.model.reloaded.disconnect(this._onReloaded, this);
-    Signal.clearData(this);
   }
 
   private _onReloaded(): void {
@@ -231,7 +221,8 @@ export class ParamsFormModel implements IDisposable {
       this._available = { value: null, error: null };
       this._grids = { value: null, error: null };
       ++this._checkGeneration;
-      this._clearTimer();
+      this._cancelCheck();
+      void this._jobsPoll.stop();
       if (path !== null) {
         void this.model.loaded.then(() => {
           if (this.model.path === path) {
@@ -240,7 +231,7 @@ export class ParamsFormModel implements IDisposable {
           }
         });
       }
-      this._changed.emit();
+      this.emitChanged();
     } else if (path !== null) {
       if (this._available.error !== null) {
         void this._loadConfigs(path); // e.g. the folder has just become a project
@@ -264,32 +255,20 @@ export class ParamsFormModel implements IDisposable {
         this._grids = { value: null, error: this._available.error };
       }
     }
-    this._changed.emit();
+    this.emitChanged();
   }
 
+  /** Check once the user has stopped typing for the check delay. */
   private _scheduleCheck(): void {
-    this._clearTimer();
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.checkNow();
-    }, this._checkDelay);
-    this._changed.emit();
+    this._checkDue = true;
+    void this._checker.invoke().catch(() => undefined); // a cancelled check is no error
+    this.emitChanged();
   }
 
-  private _schedulePoll(): void {
-    if (this._poll !== null || this._disposed) {
-      return;
-    }
-    this._poll = setTimeout(() => {
-      this._poll = null;
-      void this.refreshJobs();
-    }, this._pollMs);
-  }
-
-  private _clearTimer(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
+  private _cancelCheck(): void {
+    if (this._checkDue) {
+      this._checkDue = false;
+      void this._checker.stop();
     }
   }
 
@@ -302,11 +281,8 @@ export class ParamsFormModel implements IDisposable {
   private _checkError: DslApiError | null = null;
   private _checking = false;
   private _checkGeneration = 0;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-  private _poll: ReturnType<typeof setTimeout> | null = null;
+  private _checkDue = false;
   private _jobs: Job[] = [];
-  private _disposed = false;
-  private readonly _checkDelay: number;
-  private readonly _pollMs: number;
-  private readonly _changed = new Signal<this, void>(this);
+  private readonly _checker: Debouncer<void, unknown, []>;
+  private readonly _jobsPoll: ServerPoll;
 }

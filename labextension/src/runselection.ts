@@ -2,22 +2,19 @@
  * The run whose details the Runs section shows: its id and its full record, fetched when selected.
  * An answer that arrives after another run was selected (or none) is dropped.
  */
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { DslApi, RunReply } from './api';
+import { ChangingModel } from './changingmodel';
 import { IFetched, settled } from './fetched';
 
 const NOTHING: IFetched<never> = { value: null, error: null };
 
-export class RunSelection {
+export class RunSelection extends ChangingModel {
   /** `path`: the notebook the runs belong to (the server resolves run ids within its project). */
   constructor(
     private readonly api: Pick<DslApi, 'getRun'>,
     private readonly path: () => string | null
-  ) {}
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
+  ) {
+    super();
   }
 
   /** The id of the run whose details are shown, or null. */
@@ -41,7 +38,7 @@ export class RunSelection {
     if (id === null) {
       ++this._generation; // drop the answer of a fetch still under way
       this._loading = false;
-      this._changed.emit();
+      this.emitChanged();
       return;
     }
     await this.fetch();
@@ -55,7 +52,7 @@ export class RunSelection {
     }
     const generation = ++this._generation;
     this._loading = true;
-    this._changed.emit();
+    this.emitChanged();
     const [reply] = await Promise.allSettled([
       this.api.getRun(id, this.path() ?? undefined)
     ]);
@@ -64,7 +61,7 @@ export class RunSelection {
     }
     this._loading = false;
     this._run = settled(reply);
-    this._changed.emit();
+    this.emitChanged();
   }
 
   /** Select nothing, quietly (another notebook is shown; the model emits its own change). */
@@ -79,5 +76,4 @@ export class RunSelection {
   private _run: IFetched<RunReply> = NOTHING;
   private _loading = false;
   private _generation = 0;
-  private readonly _changed = new Signal<this, void>(this);
 }

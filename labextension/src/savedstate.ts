@@ -7,6 +7,7 @@
  * kept, `loading`.
  */
 import { DslApi, ParamsReply, RunsReply } from './api';
+import { ChangingModel } from './changingmodel';
 import { IFetched, settled } from './fetched';
 import { PanelSnapshots } from './snapshots';
 
@@ -26,13 +27,13 @@ export function fetchSaved(
   ]);
 }
 
-export class SavedState {
-  /** `changed` is called whenever anything here changes. */
+export class SavedState extends ChangingModel {
   constructor(
     private readonly api: Pick<DslApi, 'getParams' | 'listRuns'>,
-    private readonly snapshots: PanelSnapshots,
-    private readonly changed: () => void
-  ) {}
+    private readonly snapshots: PanelSnapshots
+  ) {
+    super();
+  }
 
   /** The saved notebook's parameters cell. */
   get params(): IFetched<ParamsReply> {
@@ -67,13 +68,13 @@ export class SavedState {
     if (path === null) {
       this._params = this._runs = NOTHING;
       this._loading = this._refreshing = false;
-      this.changed();
+      this.emitChanged();
       return true;
     }
     const kept = this._params.value !== null || this._runs.value !== null;
     this._loading = !kept;
     this._refreshing = kept;
-    this.changed();
+    this.emitChanged();
     const [params, runs] = await fetchSaved(this.api, path);
     if (generation !== this._generation) {
       return false;
@@ -82,7 +83,7 @@ export class SavedState {
     this._params = settled(params);
     this._runs = settled(runs);
     this.snapshots.update(path, { params: this._params.value, runs: this._runs.value });
-    this.changed();
+    this.emitChanged();
     return true;
   }
 

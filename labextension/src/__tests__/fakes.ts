@@ -18,6 +18,7 @@ import {
   ProjectInfo
 } from '../api';
 import { ParsedLink } from '../link';
+import { DslModel } from '../model';
 import { IFetched } from '../fetched';
 import {
   CompleteReply,
@@ -33,6 +34,8 @@ import {
 export interface ICall {
   method: string;
   args: unknown[];
+  /** When it was called (`Date.now()`: the fake clock's time under fake timers). */
+  at: number;
 }
 
 /** Records calls; each method answers the next queued value for its name (or rejects). */
@@ -45,7 +48,7 @@ export class FakeApi {
   }
 
   private answer<T>(method: string, ...args: unknown[]): Promise<T> {
-    this.calls.push({ method, args });
+    this.calls.push({ method, args, at: Date.now() });
     const queued = this.answers.get(method) ?? [];
     if (queued.length === 0) {
       return Promise.reject(new DslApiError(500, `no answer queued for ${method}`));
@@ -105,6 +108,9 @@ export class FakeApi {
   }
   project(path?: string): Promise<ProjectInfo> {
     return this.answer('project', path);
+  }
+  runStamp(path: string): Promise<string> {
+    return this.answer('runStamp', path);
   }
 }
 
@@ -175,6 +181,18 @@ export class FakeHost {
 
   private readonly _reloaded = new Signal<this, void>(this);
   private readonly _changed = new Signal<this, void>(this);
+}
+
+/** The part of DslModel the Batch section's model uses: notebook tune.ipynb, its runs in. */
+export function batchHost(api: FakeApi): DslModel {
+  const host = {
+    api,
+    path: 'tune.ipynb',
+    changed: new Signal<object, void>({}),
+    runs: { value: { runs: [], varying_parameters: [], metrics: [], total: 0 } },
+    refreshRuns: async () => undefined
+  };
+  return host as unknown as DslModel;
 }
 
 /** Let queued promise callbacks run. */

@@ -8,7 +8,7 @@ import { KernelMessage } from '@jupyterlab/services';
 
 import { linkActionOf } from '../kernelbridge';
 import { LINK_MIME_TYPE, METADATA_KEY, parseLink } from '../link';
-import { applyLink } from '../model';
+import { applyLink } from '../opennotebook';
 import { asApiError } from '../fetched';
 import { LINK } from './samples';
 

@@ -50,7 +50,8 @@ describe('IssueState', () => {
     api = new PendingApi();
     snapshots = new PanelSnapshots();
     changes = 0;
-    state = new IssueState(api, snapshots, () => changes++);
+    state = new IssueState(api, snapshots);
+    state.changed.connect(() => changes++);
   });
 
   it('loads an issue shown for the first time, and shows it before the branch is in', async () => {
@@ -167,7 +168,7 @@ describe('SavedState', () => {
   beforeEach(() => {
     api = new PendingApi();
     snapshots = new PanelSnapshots();
-    state = new SavedState(api, snapshots, () => undefined);
+    state = new SavedState(api, snapshots);
   });
 
   it('shows what was kept for a notebook at once and replaces it with the fresh answers', async () => {

@@ -84,11 +84,11 @@ describe('ParamsFormModel', () => {
     api.queue('checkValues', VALID);
     for (const text of ['0', '0.', '0.7']) {
       form.setText('alpha', text);
-      jest.advanceTimersByTime(100);
+      await jest.advanceTimersByTimeAsync(100);
     }
     form.setText('region', '"north"'); // the default again: not sent
     expect(api.called('checkValues')).toHaveLength(0);
-    jest.advanceTimersByTime(300);
+    await jest.advanceTimersByTimeAsync(300);
     await settle();
     const checks = api.called('checkValues');
     expect(checks).toHaveLength(1);
@@ -112,7 +112,7 @@ describe('ParamsFormModel', () => {
     api.queue('checkValues', invalid);
     form.setText('alpha', 'fast');
     form.toggleConfig('configs/fast.yaml');
-    jest.advanceTimersByTime(300);
+    await jest.advanceTimersByTimeAsync(300);
     await settle();
     expect(api.called('checkValues')[0].args[1]).toEqual({
       set: { alpha: 'fast' },
@@ -141,17 +141,17 @@ describe('ParamsFormModel', () => {
     const before = host.runRefreshes;
     expect(before).toBe(1); // the running record is in the index at once
     api.answers.set('listJobs', [[job('running')]]);
-    jest.advanceTimersByTime(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     await settle();
     expect(host.runRefreshes).toBe(before);
     api.answers.set('listJobs', [[job('done')]]);
-    jest.advanceTimersByTime(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     await settle();
     expect(form.running).toBe(false);
     expect(form.jobs[0].run?.status).toBe('succeeded');
     expect(host.runRefreshes).toBe(before + 1);
     const polls = api.called('listJobs').length;
-    jest.advanceTimersByTime(5000);
+    await jest.advanceTimersByTimeAsync(5000);
     await settle();
     expect(api.called('listJobs')).toHaveLength(polls); // no polling once nothing runs
   });

@@ -5,16 +5,9 @@
  * (with what its fields cannot hold); Workers takes only 1 to 64; Cancel batch asks first; every
  * error of a batch's runs shows in full.
  */
-import { Signal } from '@lumino/signaling';
 import React from 'react';
 
-import {
-  BatchState,
-  DslApiError,
-  GridPreview,
-  NotebookParameter,
-  ParamsReply
-} from '../api';
+import { DslApiError, GridPreview, NotebookParameter, ParamsReply } from '../api';
 import { BatchModel } from '../batchmodel';
 import { DslModel } from '../model';
 import { ErrorList } from '../panel/BatchProgress';
@@ -27,7 +20,8 @@ import { IConfirmOptions, ISidebarContext } from '../panel/context';
 import { ParametersSection } from '../panel/ParametersSection';
 import { ParamsFormModel } from '../paramsform';
 import { actDom } from './actdom';
-import { FakeApi, FakeHost } from './fakes';
+import { batchHost, FakeApi, FakeHost } from './fakes';
+import { runningBatch } from './samples';
 
 const { render, elapse, byTestId, one, click, type } = actDom();
 function parameter(name: string, type: string, fallback: string): NotebookParameter {
@@ -95,50 +89,12 @@ const PREVIEW: GridPreview = {
   hint: null
 };
 
-function runningBatch(): BatchState {
-  return {
-    id: '20260101-120000-abcdef',
-    notebook: 'tune.ipynb',
-    kernel: 'python3',
-    status: 'running',
-    total: 3,
-    created_at: '2026-01-01T12:00:00',
-    finished_at: null,
-    cancel_requested: false,
-    driver_pid: 4242,
-    driver_host: 'lab',
-    heartbeat_at: 1767268801,
-    grid: { grid: { alpha: [0, 1, 2] } },
-    counts: { running: 1, queued: 2 },
-    varying: ['alpha'],
-    options: {},
-    runs: ['running', 'queued', 'queued'].map((state, position) => ({
-      position,
-      identity: `i${position}`,
-      parameters: { alpha: position },
-      state: state as 'running' | 'queued',
-      run_id: state === 'running' ? `20260101-120000-r${position}` : null,
-      started_at: null,
-      duration_s: null,
-      error: null,
-      metrics: {}
-    }))
-  };
-}
-
 /** The Batch section over a fake model: what it shows, and what it asked the API. */
 async function renderBatch(
   api: FakeApi,
   confirm: (options: IConfirmOptions) => Promise<boolean> = async () => true
 ): Promise<{ batches: BatchModel; opened: string[]; asked: IConfirmOptions[] }> {
-  const dsl = {
-    api,
-    path: 'tune.ipynb',
-    changed: new Signal<object, void>({}),
-    runs: { value: { runs: [], varying_parameters: [], metrics: [], total: 0 } },
-    refreshRuns: async () => undefined
-  };
-  const batches = new BatchModel(dsl as unknown as DslModel);
+  const batches = new BatchModel(batchHost(api));
   const opened: string[] = [];
   const asked: IConfirmOptions[] = [];
   await render(
