@@ -196,7 +196,7 @@ describe('ParametersSection', () => {
     jest.useFakeTimers(); // the check's delay runs on jest's clock
     try {
       form.setText('alpha', 'fast');
-      jest.advanceTimersByTime(10); // typing stopped: the check is sent
+      await jest.advanceTimersByTimeAsync(10); // typing stopped: the check is sent
     } finally {
       jest.useRealTimers();
     }
