@@ -61,7 +61,7 @@ def test_encode_dataframes_and_figures() -> None:
 def test_outside_a_kernel_values_are_kept_in_process_and_run_dir_is_scratch() -> None:
     code = (
         "import warnings, jupyter_dsl\n"
-        "from jupyter_dsl import recording\n"
+        "from jupyter_dsl.runs import recording\n"
         "jupyter_dsl.record('x', 2)\n"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"

@@ -125,16 +125,20 @@ class TestPrepareLink:
         assert notebook.read_bytes() == original
         assert TOKEN.encode() not in reply.body
 
-    def test_no_connection_to_the_forge_outlives_the_request(self, api: Api, github: GitHubServer) -> None:
-        """The server closes the tracker it opened for a request, its kept-alive sockets with it."""
+    def test_requests_share_the_projects_one_connection_to_the_forge(
+        self, api: Api, github: GitHubServer
+    ) -> None:
+        """The project's one tracker (kept for the server's life, closed when it stops: see
+        test_server_trackers) keeps one connection alive; requests do not each leave one behind."""
         before = len(github.arrivals)
-        reply = api.call("POST", f"links/{NOTEBOOK}/prepare", {"number": 2})
-        assert reply.code == 200, reply.body
+        for _ in range(3):
+            reply = api.call("POST", f"links/{NOTEBOOK}/prepare", {"number": 2})
+            assert reply.code == 200, reply.body
         assert len(github.arrivals) > before  # it did talk to the forge
         process = psutil.Process()
         connections = getattr(process, "net_connections", process.connections)(kind="tcp")
         to_forge = [c for c in connections if c.raddr and c.raddr.port == github.port]
-        assert [c for c in to_forge if c.status == psutil.CONN_ESTABLISHED] == []
+        assert len([c for c in to_forge if c.status == psutil.CONN_ESTABLISHED]) <= 1
 
 
 class TestPullRoute:
