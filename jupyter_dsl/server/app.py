@@ -5,9 +5,9 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 
 from ..project import gitrepo
+from ..runs.service import RunService
 from .handlers import routes
 from .handlers.jobs import SETTING
-from .run_jobs import RunJobs
 
 
 class DslExtension(ExtensionApp):
@@ -23,7 +23,7 @@ class DslExtension(ExtensionApp):
         gitrepo.INTERACTIVE = False  # a git prompt would hang a request on the server's terminal
 
     async def stop_extension(self) -> None:
-        """Stop the executor of sidebar runs: runs under way finish their records, queued ones never start."""
-        jobs = self.serverapp.web_app.settings.get(SETTING) if self.serverapp else None
-        if isinstance(jobs, RunJobs):
-            jobs.shutdown()
+        """Shut the run service down: runs under way finish their records, queued ones never start."""
+        service = self.serverapp.web_app.settings.get(SETTING) if self.serverapp else None
+        if isinstance(service, RunService):
+            service.shutdown()
