@@ -36,7 +36,6 @@ import {
   GridFile,
   GridPreview,
   ParamsReply,
-  RerunReply,
   RunQuery,
   RunReply,
   RunsReply
@@ -58,6 +57,8 @@ import {
 
 /** The version of this labextension; the server extension must answer the same (`GET version`). */
 export const EXTENSION_VERSION = '0.1.0';
+/** How often a job the server runs is asked after while it runs, in ms. */
+export const JOB_POLL_MS = 1000;
 
 export * from './apierror';
 export * from './issuewire';
@@ -290,11 +291,34 @@ export class DslApi {
       : Promise.reject(notARunId(id));
   }
 
-  /** Run a recorded run again with its parameters; answers when the new run finished. */
-  rerunRun(id: string, path?: string): Promise<RerunReply> {
-    return isRunId(id)
-      ? this.request('POST', `runs/${encodeURIComponent(id)}/rerun`, { path })
-      : Promise.reject(notARunId(id));
+  /** Run a recorded run again with its parameters: a job of the server's run service, answered
+   * at once (follow it with `waitForJob`). */
+  async rerunRun(id: string, path?: string): Promise<Job> {
+    if (!isRunId(id)) {
+      throw notARunId(id);
+    }
+    const reply = await this.request<{ job: Job }>(
+      'POST',
+      `runs/${encodeURIComponent(id)}/rerun`,
+      { path }
+    );
+    return reply.job;
+  }
+
+  /** Follow a job the server started until it is no longer running; a job that failed is thrown as
+   * the server worded its error. */
+  async waitForJob(job: Job, pollMs = JOB_POLL_MS): Promise<Job> {
+    let current = job;
+    while (current.state === 'running') {
+      await new Promise(resolve => setTimeout(resolve, pollMs));
+      const jobs = await this.listJobs(current.path);
+      current = jobs.find(j => j.id === job.id) ?? { ...current, state: 'done' };
+    }
+    if (current.state === 'failed' && current.error) {
+      const { message, hint, action } = current.error;
+      throw new DslApiError(500, message, hint ?? null, action ?? null);
+    }
+    return current;
   }
 
   /** A stamp that changes whenever a run of the notebook is added or finishes (cheap to poll). */
