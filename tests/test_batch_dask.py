@@ -10,10 +10,11 @@ import pytest
 from runs_support import artifact_path, make_project
 from venv_support import venv_with_these_packages
 
-from jupyter_dsl.batch.driver import BatchOptions, plan_batch, run_batch
+from jupyter_dsl.batch.driver import BatchOptions, plan_batch
 from jupyter_dsl.batch.executors import ExecutorOptions, names, open_executor
 from jupyter_dsl.errors import ConfigError
 from jupyter_dsl.project.settings import find_project
+from jupyter_dsl.runs.service import run_batch
 from jupyter_dsl.runs.store import RunStore
 
 distributed = pytest.importorskip("distributed")

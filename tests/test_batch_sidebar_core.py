@@ -10,7 +10,6 @@ import pytest
 from batch_support import wait_for
 from runs_support import NOTEBOOKS, make_project
 
-from jupyter_dsl.batch.background import start_batch
 from jupyter_dsl.batch.driver import BatchOptions, batch_state, plan_batch
 from jupyter_dsl.batch.grid import GridProblems, editor_grid, expand
 from jupyter_dsl.batch.plot import chart_data
@@ -19,6 +18,7 @@ from jupyter_dsl.errors import InvalidInput
 from jupyter_dsl.notebook import parameters
 from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs.records import RunRecord, new_run_id
+from jupyter_dsl.runs.service import RunService
 from jupyter_dsl.runs.store import RunQuery, RunStore
 
 
@@ -144,14 +144,11 @@ def test_a_background_batch_is_in_the_store_when_start_returns(tmp_path: Path) -
     root = make_project(tmp_path / "p", "batch_hold.ipynb")
     project = find_project(root)
     plan = plan_batch(project, root / "nb/batch_hold.ipynb", None, spec=editor_grid({"n": "0, 1"}))
-    finished: list[str] = []
-    thread = start_batch(
-        plan, BatchOptions(workers=2), finished=lambda o, e: finished.append(o.state.status if o else repr(e))
-    )
+    job = RunService().start_batch(plan, BatchOptions(workers=2))
     state = batch_state(project, plan.batch_id)  # no NotFound: recorded before start_batch returned
     assert state.total == 2 and state.notebook == "nb/batch_hold.ipynb"
-    wait_for(lambda: not thread.is_alive(), "the batch to finish")
-    assert finished == ["finished"]
+    wait_for(lambda: job.state != "running", "the batch to finish")
+    assert job.state == "done" and job.result.state.status == "finished"
     done = batch_state(project, plan.batch_id)
     assert sorted(r.metrics["square"] for r in done.runs) == [0.0, 1.0]
     assert [r.state for r in done.runs] == ["succeeded", "succeeded"]

@@ -78,7 +78,7 @@ def test_a_failed_run_is_mirrored_as_failed(
 def test_an_unreachable_mlflow_store_is_a_warning_not_a_lost_run(tmp_path: Path) -> None:
     from jupyter_dsl.project.settings import find_project
     from jupyter_dsl.runs import RunStore
-    from jupyter_dsl.runs.execute import run_notebook
+    from jupyter_dsl.runs.service import run_notebook
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the database folder should be")

@@ -228,7 +228,7 @@ def test_a_remote_artifact_store_gets_the_files_uploaded(tmp_path: Path) -> None
     import fsspec
 
     from jupyter_dsl.project.settings import find_project
-    from jupyter_dsl.runs.execute import run_notebook
+    from jupyter_dsl.runs.service import run_notebook
 
     root = make_project(tmp_path / "p", "parameterized.ipynb", runs='artifacts = "memory://dsl-test/runs"')
     notebook = root / "nb" / "parameterized.ipynb"

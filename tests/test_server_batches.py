@@ -157,12 +157,21 @@ def test_rerun_records_a_new_run_with_the_same_parameters(api: Api) -> None:
     started = api.call("POST", "batches", {"path": HOLD, "grid": {"n": [1]}, "workers": 1})
     state = poll(api, started.json["id"], lambda s: s["status"] != "running", "the batch to finish")
     original = state["runs"][0]["run_id"]
-    reply = api.call("POST", f"runs/{original}/rerun")
-    assert reply.code == 201, reply.body
-    assert reply.json["original"] == original and reply.json["run"]["id"] != original
-    assert reply.json["run"]["parameters"] == {"n": 1}
-    assert reply.json["run"]["error"] is None, reply.json["run"]["error"]
-    assert reply.json["run"]["status"] == "succeeded" and reply.json["run"]["metrics"] == {"square": 1.0}
+    started_rerun = api.call("POST", f"runs/{original}/rerun")
+    assert started_rerun.code == 202, started_rerun.body  # a job, followed like a run's
+    job_id = started_rerun.json["job"]["id"]
+    deadline = time.monotonic() + 120  # only bounds a broken run
+
+    def job() -> dict[str, Any]:
+        return next(j for j in api.get("jobs")["jobs"] if j["id"] == job_id)
+
+    while job()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    reply = job()["rerun"]
+    assert reply["original"] == original and reply["run"]["id"] != original
+    assert reply["run"]["parameters"] == {"n": 1}
+    assert reply["run"]["error"] is None, reply["run"]["error"]
+    assert reply["run"]["status"] == "succeeded" and reply["run"]["metrics"] == {"square": 1.0}
     assert api.call("POST", "runs/no-such-run/rerun").code == 404
 
 

@@ -66,3 +66,15 @@ def test_a_sidebar_run_of_the_committed_notebook_answers_none(api: Api, project:
     run = api.get(f"runs/{job['run']['id']}")["run"]
     assert run["status"] == "succeeded"
     assert run["unreproducible"] == [] and run["warnings"] == []
+
+
+def test_a_sidebar_rerun_is_a_job_like_a_run(api: Api, project: Path) -> None:
+    first = finished_job(api, NOTEBOOK, api.call("POST", "jobs", {"path": NOTEBOOK}).json["job"])
+    reply = api.call("POST", f"runs/{first['run']['id']}/rerun")
+    assert reply.code == 202, reply.body  # at once: the request does not wait for the run
+    job = reply.json["job"]
+    assert job["kind"] == "rerun" and job["state"] == "running" and job["path"] == NOTEBOOK
+    done = finished_job(api, NOTEBOOK, job)
+    assert done["rerun"]["original"] == first["run"]["id"]
+    run = api.get(f"runs/{done['run']['id']}")["run"]
+    assert run["status"] == "succeeded" and run["rerun_of"] == first["run"]["id"]

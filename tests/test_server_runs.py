@@ -18,7 +18,7 @@ from traitlets.config import Config
 
 from jupyter_dsl.project.settings import find_project
 from jupyter_dsl.runs import RunRecord, RunStore
-from jupyter_dsl.runs.execute import run_notebook
+from jupyter_dsl.runs.service import run_notebook
 
 __all__ = ["api"]  # the fixture, imported for pytest
 

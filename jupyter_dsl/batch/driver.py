@@ -1,19 +1,19 @@
 """Batches: a notebook rerun over a grid of parameter sets, every run in a fresh kernel, resumable.
 
 ``plan_batch`` validates everything (notebook, grid file, -f/-p, kernel, resume id) before anything
-is written. ``run_batch`` captures the run context once (notebook bytes, git, environment), records
-the batch in the store, and hands the tasks to an executor (``local`` threads or ``dask``). A
-heartbeat thread keeps the batch's lease fresh and picks up a cancel requested through the store (the
-server's, the sidebar's). In the main thread Ctrl-C / SIGTERM cancel cleanly: queued runs are not
-started, running ones are recorded as interrupted / killed, every kernel is killed.
+is written, and reads once what the runs share: the notebook's bytes and hash (``plan_run``) and the
+run context (git, environment, issue link). ``begin_batch`` records the batch in the store and hands
+the tasks to an executor (``local`` threads or ``dask``) in a thread of its own. A heartbeat thread
+keeps the batch's lease fresh and picks up a cancel requested through the store (the server's, the
+sidebar's). Batches are started, waited for and cancelled by the run service (``runs.service``): in
+the foreground, Ctrl-C / SIGTERM cancel cleanly (queued runs are not started, running ones are
+recorded as interrupted / killed, every kernel is killed).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
-import signal
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -24,19 +24,23 @@ from .. import hints
 from ..errors import DslError, InvalidInput
 from ..notebook import parameters
 from ..project.settings import Project
-from ..runs.execute import RunPlan, Terminated, plan_run, terminate_raises
-from ..runs.inside_run import refuse_inside_run
+from ..runs.execute import RunPlan, plan_run
+from ..runs.prepare import RunContext, keep_runs_out_of_git, read_context
 from ..runs.records import new_run_id, run_identity
 from ..runs.store import RunStore
 from .executors import BatchJob, ExecutorOptions, RunTask, open_executor
-from .executors.base import Observer
+from .executors.base import Executor, Observer
 from .grid import GridSpec, ParameterSet, expand, read_grid
 from .state import HEARTBEAT_S, BatchState, BatchStore, NewSet
 
 
 @dataclass
 class BatchPlan:
-    base: RunPlan  # the notebook, kernel and project every run shares
+    """A validated batch. It carries what planning read, once: the notebook's bytes and hash (in
+    ``base`` and ``context``: identities, claims, resume and every record use that one hash) and the
+    captured run context (git state, environment, issue link) its runs share."""
+
+    base: RunPlan  # the notebook, kernel and project every run shares; its bytes are what runs
     batch_id: str
     notebook_hash: str
     grid: dict[str, Any]
@@ -44,6 +48,7 @@ class BatchPlan:
     identities: list[str]
     done: set[str] = field(default_factory=set)  # identities with a succeeded run (resume skips them)
     resume: bool = False
+    context: RunContext | None = None  # read_context(base) when planned (None: read when it starts)
 
     @property
     def to_run(self) -> list[tuple[int, ParameterSet, str]]:
@@ -84,7 +89,7 @@ def plan_batch(
     grid given as data (the sidebar's editor, see ``grid.editor_grid``) instead of a grid file."""
     config_files, overrides = list(config_files), list(overrides)
     base = plan_run(project, notebook, config_files=config_files, overrides=overrides, kernel=kernel)
-    notebook_hash = hashlib.sha256(base.notebook.read_bytes()).hexdigest()
+    notebook_hash = base.notebook_hash  # the bytes plan_run read: the runs execute these
     done: set[str] = set()
     stored: list[NewSet] = []
     if resume is not None:
@@ -126,7 +131,9 @@ def plan_batch(
         )
     identities = [run_identity(notebook_hash, s.values) for s in sets]
     batch_id = resume or new_run_id()
-    return BatchPlan(base, batch_id, notebook_hash, grid, sets, identities, done, resume is not None)
+    return BatchPlan(
+        base, batch_id, notebook_hash, grid, sets, identities, done, resume is not None, read_context(base)
+    )
 
 
 @dataclass(frozen=True)
@@ -189,45 +196,58 @@ class _Heartbeat(threading.Thread):
                     self.job.cancel("interrupted")
 
 
-def _wait(done: threading.Event, job: BatchJob) -> str | None:
-    """Wait for the executor; in the main thread, Ctrl-C / SIGTERM cancel the batch (once).
+class StartedBatch:
+    """A batch recorded in the store whose executor runs in a thread of its own (``begin_batch``):
+    ``done`` is set when the executor returned; ``finish`` records how it ended. Whoever waits for
+    it (the run service, in the foreground or in a background thread) decides what cancels it."""
 
-    Waits on an Event, not ``Thread.join``: a join interrupted by a signal can report a thread
-    that is still running as finished (CPython < 3.13)."""
-    if threading.current_thread() is not threading.main_thread():
-        done.wait()
-        return job.cancelled
-    stopped: str | None = None
-    try:
-        with terminate_raises():
-            while not done.wait(0.2):
-                pass
-    except KeyboardInterrupt:
-        stopped = "interrupted"
-    except Terminated:
-        stopped = "killed"
-    if stopped is not None:
-        previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    def __init__(self, plan: BatchPlan, job: BatchJob, executor: Executor, name: str) -> None:
+        self.plan, self.job, self.name = plan, job, name
+        self.errors: list[str] = []  # the executor's own failures (not the runs')
+        self.done = threading.Event()
+        self._heartbeat = _Heartbeat(job)
+        self._runner = threading.Thread(target=self._drive, args=(executor,), name="dsl-batch-driver")
+        self._heartbeat.start()
+        self._runner.start()
+
+    def _drive(self, executor: Executor) -> None:
         try:
-            job.cancel(stopped)
-            done.wait()
+            executor.run(self.job)
+        except DslError as exc:
+            self.errors.append(exc.message)
+            self.job.cancel("interrupted")
+        except Exception as exc:  # the executor broke (a lost cluster, a bug): say so, stop the batch
+            self.errors.append(f"the {self.name} executor failed: {type(exc).__name__}: {exc}")
+            self.job.cancel("interrupted")
         finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-    return stopped or job.cancelled
+            self.done.set()
+
+    def finish(self, stopped: str | None) -> BatchOutcome:
+        """After ``done`` (or to end it: the heartbeat stops, the executor is joined): the batch's
+        final state. ``stopped``: the signal that cancelled it in the foreground, if one did."""
+        self._heartbeat.halt.set()
+        self._heartbeat.join()
+        self._runner.join()
+        cancelled = self.job.cancelled is not None or bool(self.errors)
+        with RunStore(self.job.database) as runs:
+            batches = BatchStore(runs)
+            batches.finish(self.plan.batch_id, self.job.token, "cancelled" if cancelled else "finished")
+            state = batches.state(self.plan.batch_id)
+        warnings = list(self.job.context.warnings)
+        return BatchOutcome(state, stopped or self.job.cancelled, [*self.errors, *self.job.errors], warnings)
 
 
-def run_batch(
+def begin_batch(
     plan: BatchPlan, options: BatchOptions | None = None, *, observer: Observer | None = None
-) -> BatchOutcome:
-    """Run the plan's parameter sets (those without a succeeded run) and return the batch's state."""
-    refuse_inside_run("start batches")
-    from ..runs.execute import capture_context
-
+) -> StartedBatch:
+    """Record the batch in the store and start its executor; returns at once. Everything that can
+    fail on bad options fails before anything is written. Only the run service calls this."""
     project = plan.base.project
-    name, executor_options = _executor_options(project, options or BatchOptions())
+    options = options or BatchOptions()
+    name, executor_options = _executor_options(project, options)
     executor = open_executor(name, project, executor_options)  # fails before anything is written
-    context = capture_context(plan.base)
+    context = plan.context if plan.context is not None else read_context(plan.base)
+    context = keep_runs_out_of_git(plan.base, context)  # the batch's first write
     token = secrets.token_hex(8)
     todo = plan.to_run
     sets = [NewSet(identity, s.values, s.sources) for _, s, identity in todo]
@@ -242,64 +262,28 @@ def run_batch(
                 notebook_hash=plan.notebook_hash,
                 kernel=plan.base.kernel,
                 grid=plan.grid,
-                options={
-                    "executor": name,
-                    "workers": executor_options.workers,
-                    "timeout": (options or BatchOptions()).timeout,
-                },
+                options={"executor": name, "workers": executor_options.workers, "timeout": options.timeout},
                 sets=sets,
                 token=token,
             )
-        tasks = [
-            RunTask(
-                i,
-                identity,
-                replace(plan.base, parameters=s.values, sources=s.sources, batch_id=plan.batch_id),
-            )
-            for i, s, identity in todo
-        ]
-        job = BatchJob(
-            batch_id=plan.batch_id,
-            token=token,
-            database=project.database_path,
-            kernel=plan.base.kernel,
-            notebook=plan.base.notebook,
-            context=context,
-            tasks=tasks,
-            timeout=(options or BatchOptions()).timeout,
-            observer=observer,
+    tasks = [
+        RunTask(
+            i, identity, replace(plan.base, parameters=s.values, sources=s.sources, batch_id=plan.batch_id)
         )
-        errors: list[str] = []
-
-        done = threading.Event()
-
-        def drive() -> None:
-            try:
-                executor.run(job)
-            except DslError as exc:
-                errors.append(exc.message)
-                job.cancel("interrupted")
-            except Exception as exc:  # the executor broke (a lost cluster, a bug): say so, stop the batch
-                errors.append(f"the {name} executor failed: {type(exc).__name__}: {exc}")
-                job.cancel("interrupted")
-            finally:
-                done.set()
-
-        heartbeat = _Heartbeat(job)
-        runner = threading.Thread(target=drive, name="dsl-batch-driver")
-        heartbeat.start()
-        runner.start()
-        try:
-            stopped = _wait(done, job)
-        finally:
-            heartbeat.halt.set()
-            heartbeat.join()
-            runner.join()
-            cancelled = job.cancelled is not None or bool(errors)
-            batches.finish(plan.batch_id, token, "cancelled" if cancelled else "finished")
-        return BatchOutcome(
-            batches.state(plan.batch_id), stopped, [*errors, *job.errors], list(context.warnings)
-        )
+        for i, s, identity in todo
+    ]
+    job = BatchJob(
+        batch_id=plan.batch_id,
+        token=token,
+        database=project.database_path,
+        kernel=plan.base.kernel,
+        notebook=plan.base.notebook,
+        context=context,
+        tasks=tasks,
+        timeout=options.timeout,
+        observer=observer,
+    )
+    return StartedBatch(plan, job, executor, name)
 
 
 def find_batch_id(project: Project, text: str) -> str:

@@ -22,11 +22,12 @@ from ..batch.driver import (
     cancel_batch,
     find_batch_id,
     plan_batch,
-    run_batch,
 )
 from ..batch.executors import BatchProgress, names
 from ..batch.plot import batch_figure, save_figure
 from ..batch.state import BatchState, BatchStore
+from ..runs.jobs import Observer
+from ..runs.service import RunService
 from ..runs.store import RunStore
 from ..runs.table import format_value, shown_values, varying
 from .base import cli, config_options, console, emit, error_console, json_option, open_project, resolve_path
@@ -50,14 +51,14 @@ def _print_plan(plan: BatchPlan) -> None:
         )
 
 
-class _Lines:
+class _Lines(Observer):
     """Progress as plain lines (not a terminal): one line per finished run."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.seen = 0
 
-    def __call__(self, progress: BatchProgress) -> None:
+    def on_progress(self, progress: BatchProgress) -> None:
         if progress.done <= self.seen or progress.last is None:
             return
         self.seen = progress.done
@@ -71,14 +72,14 @@ class _Lines:
         )
 
 
-class _Bar:
+class _Bar(Observer):
     """A live rich bar: done of total, failed, running, ETA and the parameters of a running run."""
 
     def __init__(self, bar: Progress, total: int) -> None:
         self.bar = bar
         self.task = bar.add_task("batch", total=total, failed=0, running=0, current="")
 
-    def __call__(self, progress: BatchProgress) -> None:
+    def on_progress(self, progress: BatchProgress) -> None:
         current = shown_values(next(iter(progress.running.values()))) if progress.running else ""
         self.bar.update(
             self.task,
@@ -91,7 +92,7 @@ class _Bar:
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Any]:
+def _progress(total: int, quiet: bool) -> Iterator[Observer | None]:
     if quiet:
         yield None
     elif error_console.is_terminal:
@@ -191,7 +192,9 @@ def batch(
     options = BatchOptions(jobs, timeout, executor or "", scheduler or "")
     started = time.monotonic()
     with _progress(len(plan.to_run), as_json) as observer:
-        outcome = run_batch(plan, options, observer=observer)
+        job = RunService().start_batch(plan, options, foreground=True, observer=observer)
+    outcome = job.result
+    assert isinstance(outcome, BatchOutcome)  # a foreground batch that returned has its outcome
     emit(as_json, outcome.to_json(), lambda: print_state(outcome.state, time.monotonic() - started))
     for warning in outcome.warnings:
         error_console.print(f"[yellow]warning:[/] {escape(warning)}")

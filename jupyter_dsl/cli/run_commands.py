@@ -12,10 +12,10 @@ import click
 from rich.markup import escape
 
 from ..errors import RunFailed
-from ..runs.execute import Terminated, plan_run, stopped_record, terminate_raises
-from ..runs.execute import execute as execute_plan
+from ..runs.execute import Terminated, plan_run, stopped_record
 from ..runs.records import RunRecord
-from ..runs.rerun import rerun as rerun_run
+from ..runs.rerun import RerunReport
+from ..runs.service import RunService
 from ..runs.table import format_value
 from . import runs_view  # noqa: F401  (registers `runs`)
 from .base import cli, config_options, console, emit, error_console, json_option, open_project, resolve_path
@@ -36,10 +36,10 @@ def _finish(record: RunRecord, as_json: bool, payload: dict[str, Any] | None = N
 
 @contextlib.contextmanager
 def _stopped_runs(as_json: bool) -> Iterator[None]:
-    """SIGTERM stops a run like Ctrl-C does; either way the stored record is reported, exit 143 / 130."""
+    """SIGTERM stops a run like Ctrl-C does (the run service's foreground); either way the stored
+    record is reported, exit 143 / 130."""
     try:
-        with terminate_raises():
-            yield
+        yield
     except (KeyboardInterrupt, Terminated) as exc:
         record = stopped_record(exc)
         if record is None:
@@ -66,12 +66,15 @@ def run(
     """
     path = resolve_path(notebook)
     project = open_project(path.parent if path.parent.exists() else None)
-    plan = plan_run(
-        project, path, config_files=[resolve_path(c) for c in configs], overrides=overrides, kernel=kernel
-    )
+    configs_given = [resolve_path(c) for c in configs]
     with _stopped_runs(as_json):
-        record = execute_plan(plan, progress=sys.stderr.isatty() and not as_json)
-    _finish(record, as_json)
+        job = RunService().start_run(
+            lambda: plan_run(project, path, config_files=configs_given, overrides=overrides, kernel=kernel),
+            foreground=True,
+            progress=sys.stderr.isatty() and not as_json,
+        )
+    assert isinstance(job.result, RunRecord)  # a foreground run that returned is recorded
+    _finish(job.result, as_json)
 
 
 @cli.command()
@@ -85,7 +88,11 @@ def rerun(run_id: str, as_json: bool) -> None:
     """
     project = open_project()
     with _stopped_runs(as_json):
-        report = rerun_run(project, run_id, progress=sys.stderr.isatty() and not as_json)
+        job = RunService().start_rerun(
+            project, run_id, foreground=True, progress=sys.stderr.isatty() and not as_json
+        )
+    report = job.result
+    assert isinstance(report, RerunReport)  # a foreground rerun that returned is recorded
     if not as_json:
         _print_changes(report.original.id, report.changes)
         _print_original(report.original)

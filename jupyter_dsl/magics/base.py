@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from ..dslp.issue_numbers import parse_issue_number
 from ..errors import DslError, InvalidInput, NotFound
 from ..project.settings import Project, find_project
+from ..runs.service import RunService
 from ..trackers import Tracker, open_tracker
 from .kernel_notebook import KernelNotebook, connection_file, notebook_of_kernel, server_root
 
@@ -60,6 +61,17 @@ def subcommand(
         return handler
 
     return decorate
+
+
+_SERVICE: list[RunService] = []
+
+
+def run_service() -> RunService:
+    """This kernel's one run service. A foreground job leaves SIGINT / SIGTERM to the kernel: a
+    KeyboardInterrupt still stops a `%dsl run` (recorded as interrupted)."""
+    if not _SERVICE:
+        _SERVICE.append(RunService(signals=False))
+    return _SERVICE[0]
 
 
 def split_line(line: str) -> list[str]:

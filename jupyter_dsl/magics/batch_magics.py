@@ -1,8 +1,8 @@
 """`%dsl batch | plot`: a batch in the background with a live widget, and a batch's metric as a chart.
 
-The batch runs in a thread of this kernel, which only drives it: every run is in a fresh kernel
-process of its own. The display is an ipywidgets box (counts, a bar, failed runs with their error)
-whose plain-text form is the same summary, for front ends without widgets.
+The batch runs in the background of this kernel's run service, which only drives it: every run is
+in a fresh kernel process of its own. The display is an ipywidgets box (counts, a bar, failed runs
+with their error) whose plain-text form is the same summary, for front ends without widgets.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..batch.driver import BatchOptions, BatchOutcome, batch_state, cancel_batch, plan_batch, run_batch
+from ..batch.driver import BatchOptions, BatchOutcome, batch_state, plan_batch
 from ..batch.executors import BatchProgress
 from ..batch.plot import batch_figure, figure_png
 from ..errors import DslError
-from ..runs.inside_run import refuse_inside_run
+from ..runs.jobs import Job, Observer
 from ..runs.table import shown_values
 from .base import (
     MagicArgumentParser,
@@ -26,12 +26,11 @@ from .base import (
     add_config_arguments,
     add_json_argument,
     add_notebook_argument,
+    run_service,
     subcommand,
 )
 from .hints import magic_error
 from .views import TableView
-
-RUNNING: dict[str, threading.Thread] = {}  # batch id -> its driver thread, while it runs
 
 
 def summary(batch_id: str, progress: BatchProgress) -> str:
@@ -99,6 +98,44 @@ class BatchDisplay:
             self.handle.update(self.widget)
 
 
+class _Follow(Observer):
+    """Shows a job's progress in the display it is given once the batch started (what came before is
+    shown then); the display is closed when the job ends, with its error if it had one."""
+
+    def __init__(self, notebook: Path) -> None:
+        self.notebook = notebook
+        self._lock = threading.Lock()
+        self._display: BatchDisplay | None = None
+        self._progress: BatchProgress | None = None
+        self._ended: Job | None = None
+
+    def on_progress(self, progress: BatchProgress) -> None:
+        with self._lock:
+            self._progress, display = progress, self._display
+        if display is not None:
+            display.update(progress)
+
+    def on_finish(self, job: Job) -> None:
+        with self._lock:
+            self._ended, display = job, self._display
+        if display is not None:
+            self._close(display, job)
+
+    def show(self, display: BatchDisplay) -> None:
+        with self._lock:
+            self._display, progress, ended = display, self._progress, self._ended
+        if progress is not None:
+            display.update(progress)
+        if ended is not None:
+            self._close(display, ended)
+
+    def _close(self, display: BatchDisplay, job: Job) -> None:
+        if job.error is not None:
+            error = job.error
+            display.error = magic_error(error, self.notebook) if isinstance(error, DslError) else str(error)
+        display.close()
+
+
 class _Text(str):
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -151,7 +188,6 @@ def _batch_args(parser: MagicArgumentParser) -> None:
     _batch_args,
 )
 def batch(session: MagicSession, args: argparse.Namespace) -> Any:
-    refuse_inside_run("start batches")  # before the widget: its thread would only show the refusal
     notebook = session.notebook_or(args.notebook)
     project = session.project(notebook.parent)
     base = Path.cwd()
@@ -159,43 +195,33 @@ def batch(session: MagicSession, args: argparse.Namespace) -> Any:
     def path(text: str) -> Path:
         return Path(text) if Path(text).is_absolute() else base / text
 
-    plan = plan_batch(
-        project,
-        notebook,
-        session.user_file(args.grid, "grid file") if args.grid else None,  # found where --notebook is
-        config_files=[path(c) for c in args.config],
-        overrides=[(p[0], p[1]) for p in args.parameter],
-        resume=args.resume,
-    )
+    def plan() -> Any:
+        return plan_batch(
+            project,
+            notebook,
+            session.user_file(args.grid, "grid file") if args.grid else None,  # found where --notebook is
+            config_files=[path(c) for c in args.config],
+            overrides=[(p[0], p[1]) for p in args.parameter],
+            resume=args.resume,
+        )
+
     options = BatchOptions(args.jobs, args.timeout, args.executor, args.scheduler)
-    display = BatchDisplay(plan.batch_id, len(plan.to_run))
-    outcome: list[BatchOutcome] = []
-    errors: list[BaseException] = []
-
-    def drive() -> None:
-        try:
-            outcome.append(run_batch(plan, options, observer=display.update))
-        except Exception as exc:  # raised by --wait; shown in the display either way
-            errors.append(exc)
-            display.error = magic_error(exc, notebook) if isinstance(exc, DslError) else str(exc)
-        finally:
-            display.close()
-            RUNNING.pop(plan.batch_id, None)
-
-    thread = threading.Thread(target=drive, name=f"dsl-batch-{plan.batch_id}", daemon=True)
-    RUNNING[plan.batch_id] = thread
-    thread.start()
+    follow = _Follow(notebook)
+    service = run_service()
+    job = service.start_batch(plan, options, observer=follow)  # refused inside a run, before the widget
+    follow.show(BatchDisplay(str(job.batch_id), job.total))
     if not args.wait:
         return None
     try:
-        while thread.is_alive():
-            thread.join(0.2)
+        while not job.wait(0.2):
+            pass
     except KeyboardInterrupt:
-        cancel_batch(project, plan.batch_id)  # the driver sees it at its next heartbeat
-        thread.join()
-    if errors:
-        raise errors[0]
-    state = outcome[0].state if outcome else batch_state(project, plan.batch_id)
+        service.cancel(job.id)  # through the store: the driver sees it at its next heartbeat
+        job.wait()
+    if job.error is not None:
+        raise job.error
+    result = job.result
+    state = result.state if isinstance(result, BatchOutcome) else batch_state(project, str(job.batch_id))
     if args.json:
         return state.to_json()
     rows = [[str(r.position + 1), r.state, shown_values(r.parameters), r.error or ""] for r in state.runs]

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..notebook import parameters
 from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, recording
-from ..runs.execute import run_notebook
+from ..runs.execute import plan_run
 from ..runs.inside_run import current_run
 from ..runs.listing import list_runs
 from ..runs.store import notebook_key
@@ -20,6 +20,7 @@ from .base import (
     add_json_argument,
     add_notebook_argument,
     issue_number,
+    run_service,
     subcommand,
 )
 from .views import TableView
@@ -103,11 +104,12 @@ def run(session: MagicSession, args: argparse.Namespace) -> Any:
     project = session.project(notebook.parent)
     base = Path.cwd()
     configs = [Path(c) if Path(c).is_absolute() else base / c for c in args.config]
-    record = run_notebook(
-        project,
-        notebook,
-        config_files=configs,
-        overrides=[(p[0], p[1]) for p in args.parameter],
-        kernel=args.kernel,
-    )
+    overrides = [(p[0], p[1]) for p in args.parameter]
+
+    def plan() -> Any:
+        return plan_run(project, notebook, config_files=configs, overrides=overrides, kernel=args.kernel)
+
+    job = run_service().start_run(plan, foreground=True)  # synchronous, as a cell is
+    record = job.result
+    assert isinstance(record, RunRecord)  # a foreground run that returned is recorded
     return record.to_json(packages=False) if args.json else record_view(record)

@@ -243,9 +243,9 @@ def _complete_exploration(report: DemoReport) -> None:
 
 def _record_runs(report: DemoReport) -> None:
     """Two recorded runs of the notebook: the baseline config, and the west region on top of it."""
-    from ..runs.execute import (
-        run_notebook,
-    )  # lazy: the demo drives the upper layers; project/ imports none of them at load
+    from ..runs.service import (
+        run_notebook,  # lazy: the demo drives the upper layers; project/ imports none of them at load
+    )
 
     project = find_project(report.root)
     notebook = report.root / NOTEBOOK
@@ -267,11 +267,8 @@ def _record_runs(report: DemoReport) -> None:
 
 def _record_batch(report: DemoReport) -> None:
     """A small batch: min_tenure 0, 6 and 12 for the baseline config, two runs at a time."""
-    from ..batch.driver import (
-        BatchOptions,
-        plan_batch,
-        run_batch,
-    )  # lazy: the demo drives the upper layers; project/ imports none of them at load
+    from ..batch.driver import BatchOptions, plan_batch  # lazy: the demo drives the upper layers
+    from ..runs.service import run_batch  # lazy: the demo drives the upper layers
 
     grid = report.root / "configs" / "tenure_grid.yaml"
     grid.write_text("grid:\n  min_tenure: [0, 6, 12]\n", encoding="utf-8")

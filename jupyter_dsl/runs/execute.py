@@ -1,8 +1,9 @@
 """One recorded run: validate, execute through papermill in a fresh kernel, record, keep the artifacts.
 
 ``plan_run`` does everything that can fail on bad input (missing notebook, unknown parameter, wrong
-type, bad YAML, unknown kernel) before any kernel starts. ``capture_context`` reads what a batch
-shares (notebook bytes, git state, environment) once; ``prepare_run`` allocates a run;
+type, bad YAML, unknown kernel) before any kernel starts and reads the notebook's bytes once (the plan
+carries them and their hash); ``capture_context`` captures what a batch shares (git state,
+environment, the link in those bytes) once; ``prepare_run`` allocates a run;
 ``execute`` stores a ``running`` record first, so a run that is interrupted or killed still leaves a
 record saying so.
 """
@@ -10,6 +11,7 @@ record saying so.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import threading
 import time
@@ -28,10 +30,9 @@ from ..project.settings import Project
 from . import recording
 from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
-from .inside_run import refuse_inside_run
-from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record, terminate_raises
+from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record
 from .outcome import input_indexes, read_outcome, strip_ansi
-from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run
+from .prepare import DIRTY_WARNING, PreparedRun, RunContext, capture_context, prepare_run, read_context
 from .records import RunError, RunRecord, now_iso
 from .store import RunStore
 
@@ -46,10 +47,9 @@ __all__ = [
     "execute",
     "plan_run",
     "prepare_run",
-    "run_notebook",
+    "read_context",
     "signals_deferred",
     "stopped_record",
-    "terminate_raises",
 ]
 
 KERNEL_DIED = "the kernel died (os._exit, a fatal signal or a crash in native code)"
@@ -69,6 +69,8 @@ class RunPlan:
     rerun_of: str | None = None
     config_files: tuple[Path, ...] = ()  # the -f files read (their values are in ``parameters``)
     defaults: dict[str, Any] = field(default_factory=dict)  # the parameters cell's default values
+    notebook_bytes: bytes = b""  # the notebook as planning read it: what the run executes
+    notebook_hash: str = ""  # sha256 of notebook_bytes (a run's identity, its record, a batch's claims)
 
     @property
     def unset(self) -> dict[str, Any]:
@@ -111,7 +113,8 @@ def plan_run(
     rerun_of: str | None = None,
 ) -> RunPlan:
     path = notebook.expanduser().resolve()
-    node = document.read(path)  # NotFound / InvalidInput for a missing or malformed notebook
+    content = document.read_text(path).encode("utf-8")  # NotFound / InvalidInput; read once
+    node = document.parse(content.decode("utf-8"), str(path))  # InvalidInput for a malformed notebook
     try:
         relative = project.relative(path)
     except ValueError:
@@ -131,6 +134,8 @@ def plan_run(
         rerun_of,
         tuple(c.expanduser().resolve() for c in config_files),
         defaults=cell.defaults,
+        notebook_bytes=content,
+        notebook_hash=hashlib.sha256(content).hexdigest(),
     )
 
 
@@ -278,7 +283,6 @@ def execute(
     keep its artifacts. The kernel is always killed at the end, never shut down gracefully. A failed,
     timed-out or stopped run is recorded, not raised; KeyboardInterrupt and :class:`Terminated` in
     the calling thread are re-raised after the record (``interrupted`` / ``killed``) is stored."""
-    refuse_inside_run("start runs")
     prepared = plan if isinstance(plan, PreparedRun) else prepare_run(plan)
     run_plan, record = prepared.plan, prepared.record
     own_store = store is None
@@ -368,21 +372,3 @@ def _record_text(record: RunRecord) -> str:
     import json
 
     return json.dumps(record.to_json(), indent=2, ensure_ascii=False, default=str)
-
-
-def run_notebook(
-    project: Project,
-    notebook: Path,
-    *,
-    config_files: Iterable[Path] = (),
-    overrides: Iterable[tuple[str, str]] = (),
-    values: dict[str, Any] | None = None,
-    kernel: str | None = None,
-    progress: bool = False,
-) -> RunRecord:
-    """Plan and execute one run (the core of ``jupyter dsl run`` and ``%dsl run``)."""
-    refuse_inside_run("start runs")  # before the plan's checks: a run says "skipped", not what is wrong
-    plan = plan_run(
-        project, notebook, config_files=config_files, overrides=overrides, values=values, kernel=kernel
-    )
-    return execute(plan, progress=progress)

@@ -7,9 +7,10 @@ process the kernel starts inherits it (a ``!jupyter dsl ...`` line). Without the
 ``%dsl run`` cell reruns itself without end, a batch-run notebook with a ``%dsl batch`` cell starts a batch
 in every run, and replaying a run would change the tracker, the notebook or git again.
 
-Every core use case that starts runs or changes the tracker, a notebook file or git calls
-:func:`refuse_inside_run` before its first write; what only reads (status, params, runs, findings,
-record) does not. Whoever starts runs (one day: the run service) calls it before anything else.
+Every core use case that changes the tracker, a notebook file or git calls :func:`refuse_inside_run`
+before its first write; what only reads (status, params, runs, findings, record) does not. Runs,
+reruns and batches are started by the run service only (``runs.service``), which calls it once,
+before anything else (before planning: a run inside a run says "skipped", not what else is wrong).
 """
 
 from __future__ import annotations

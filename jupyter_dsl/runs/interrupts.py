@@ -1,5 +1,6 @@
 """A run and the signals of the process that records it: SIGINT and SIGTERM stop the run, then the
-record is written whatever arrives meanwhile, then the signal is re-raised with the record attached."""
+record is written whatever arrives meanwhile, then the signal is re-raised with the record attached.
+(Which signals stop what is the run service's business, in the foreground only: ``runs.foreground``.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
-from typing import Any
 
 from .records import RunRecord
 
@@ -43,20 +43,3 @@ def signals_deferred() -> Iterator[None]:
             raise Terminated()
         if signal.SIGINT in pending:
             raise KeyboardInterrupt()
-
-
-@contextlib.contextmanager
-def terminate_raises() -> Iterator[None]:
-    """While a run executes, SIGTERM raises :class:`Terminated` (as SIGINT raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

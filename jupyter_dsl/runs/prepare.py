@@ -3,10 +3,9 @@ state, environment, issue link) and, per run, its id, staging folder and kernel 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,9 +47,11 @@ def _shown(plan: RunPlan, path: Path) -> str:
         return str(path)
 
 
-def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
+def _issue(plan: RunPlan) -> tuple[IssueInfo | None, str | None]:
+    """The link in the notebook's bytes as the plan read them (not the file as it is now)."""
     try:
-        link = document.get_link(path)
+        node = document.parse(plan.notebook_bytes.decode("utf-8"), str(plan.notebook))
+        link = document.link_from_metadata(node.metadata, str(plan.notebook))
     except DslError as exc:
         return None, f"the notebook's issue link cannot be read: {exc.message}"
     if link is None:
@@ -63,8 +64,8 @@ def _issue(path: Path) -> tuple[IssueInfo | None, str | None]:
 class RunContext:
     """What a batch captures ONCE and shares by all its runs."""
 
-    notebook_bytes: bytes  # the notebook read once: every run executes these bytes
-    notebook_hash: str  # sha256 of notebook_bytes
+    notebook_bytes: bytes  # the notebook as its plan read it: every run executes these bytes
+    notebook_hash: str  # sha256 of notebook_bytes (the plan's hash: claims, identities, records)
     git: GitInfo | None
     environment: Environment | None  # the kernel's environment fingerprint
     issue: IssueInfo | None  # the notebook's link
@@ -72,10 +73,10 @@ class RunContext:
     unreproducible: tuple[Unreproducible, ...] = ()  # the run's files the commit does not hold
 
 
-def capture_context(plan: RunPlan) -> RunContext:
-    """Read the notebook, git state, issue link and environment once (also git-ignores the run index)."""
-    warnings = keep_out_of_git(plan.project, open_artifacts(plan.project))
-    content = plan.notebook.read_bytes()
+def read_context(plan: RunPlan) -> RunContext:
+    """The plan's notebook bytes and hash with git state, issue link and environment, read once;
+    writes nothing (a batch's plan carries it; :func:`keep_runs_out_of_git` adds its writes' notes)."""
+    warnings: list[str] = []
     state = gitrepo.state(plan.project.root)
     git = GitInfo(state.commit, state.branch, state.dirty, state.diff_hash) if state else None
     unreproducible = _not_committed(plan)
@@ -85,18 +86,36 @@ def capture_context(plan: RunPlan) -> RunContext:
         warnings.append(unreproducible_warning(git, unreproducible))
     elif git.dirty:
         warnings.append(DIRTY_WARNING)
-    issue, problem = _issue(plan.notebook)
+    issue, problem = _issue(plan)
     if problem:
         warnings.append(problem)
     return RunContext(
-        notebook_bytes=content,
-        notebook_hash=hashlib.sha256(content).hexdigest(),
+        notebook_bytes=plan.notebook_bytes,
+        notebook_hash=plan.notebook_hash,
         git=git,
         environment=environment.for_kernel(plan.kernel),
         issue=issue,
         warnings=tuple(warnings),
         unreproducible=tuple(unreproducible),
     )
+
+
+def keep_runs_out_of_git(plan: RunPlan, context: RunContext) -> RunContext:
+    """Git-ignore the run index and artifacts (the first write of a run or batch). When that changed
+    ``.gitignore`` the git state is read again (the notebook is not: its bytes are the plan's), and
+    what it said comes first among the warnings."""
+    added = keep_out_of_git(plan.project, open_artifacts(plan.project))
+    if not added:
+        return context
+    context = read_context(plan)
+    return replace(context, warnings=(*added, *context.warnings))
+
+
+def capture_context(plan: RunPlan) -> RunContext:
+    """The context of one run: the run index git-ignored, then :func:`read_context`."""
+    added = keep_out_of_git(plan.project, open_artifacts(plan.project))
+    context = read_context(plan)
+    return replace(context, warnings=(*added, *context.warnings)) if added else context
 
 
 @dataclass

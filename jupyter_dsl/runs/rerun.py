@@ -8,8 +8,7 @@ from typing import Any
 from ..errors import NotFound
 from ..project.settings import Project
 from .environment import compare
-from .execute import execute, plan_run
-from .inside_run import refuse_inside_run
+from .execute import RunPlan, plan_run
 from .records import RunRecord
 from .store import RunStore
 
@@ -81,19 +80,22 @@ def _missing_hint(original: RunRecord) -> str:
     return "Check out the commit it ran at" + (f" ({commit})" if commit else "") + " and try again."
 
 
-def rerun(project: Project, run_id: str, *, progress: bool = False) -> RerunReport:
-    """Execute the notebook of run ``run_id`` again with its recorded parameters and kernel."""
-    refuse_inside_run("start runs")
+def plan_rerun(project: Project, run_id: str) -> tuple[RunRecord, RunPlan]:
+    """The run ``run_id`` names (any unique part of its id) and the plan that executes its notebook
+    again with its recorded parameters and kernel; nothing is written. The run service executes it."""
     with RunStore(project.database_path) as store:
         original = store.get(run_id)
-        notebook = project.root / original.notebook
-        if not notebook.exists():
-            raise NotFound(
-                f"the notebook of run {original.id}, {original.notebook}, is not in the working tree",
-                hint=_missing_hint(original),
-            )
-        plan = plan_run(
-            project, notebook, values=original.parameters, kernel=original.kernel, rerun_of=original.id
+    notebook = project.root / original.notebook
+    if not notebook.exists():
+        raise NotFound(
+            f"the notebook of run {original.id}, {original.notebook}, is not in the working tree",
+            hint=_missing_hint(original),
         )
-        new = execute(plan, store=store, progress=progress)
+    plan = plan_run(
+        project, notebook, values=original.parameters, kernel=original.kernel, rerun_of=original.id
+    )
+    return original, plan
+
+
+def rerun_report(original: RunRecord, new: RunRecord) -> RerunReport:
     return RerunReport(original, new, changes_between(original, new))

@@ -12,11 +12,11 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Integer, TraitError, validate
 
 from ..project import gitrepo
+from ..runs.service import RunService
 from .handlers import routes
 from .handlers.jobs import SETTING as JOBS
 from .limits import SETTING as LIMITS
 from .limits import Limits
-from .run_jobs import RunJobs
 from .trackers import SETTING as TRACKERS
 from .trackers import ProjectTrackers
 
@@ -28,7 +28,7 @@ class JupyterDSL(ExtensionApp):
 
     name = "jupyter_dsl"
     load_other_extensions = True
-    run_jobs: RunJobs | None = None  # made with the settings, below
+    run_service: RunService | None = None  # made with the settings, below
     project_trackers: ProjectTrackers | None = None
 
     workers = Integer(
@@ -65,7 +65,7 @@ class JupyterDSL(ExtensionApp):
 
     def initialize_settings(self) -> None:
         gitrepo.INTERACTIVE = False  # a git prompt would hang a request on the server's terminal
-        self.run_jobs = self.settings[JOBS] = RunJobs(self.workers, keep=self.jobs_kept)
+        self.run_service = self.settings[JOBS] = RunService(self.workers, keep=self.jobs_kept, signals=False)
         self.project_trackers = self.settings[TRACKERS] = ProjectTrackers()
         self.settings[LIMITS] = Limits(
             max_workers=self.max_workers,
@@ -75,9 +75,9 @@ class JupyterDSL(ExtensionApp):
         )
 
     async def stop_extension(self) -> None:
-        """Stop the executor of sidebar runs (runs under way finish their records, queued ones never
-        start) and close the projects' trackers (their HTTP clients and database connections)."""
-        if self.run_jobs is not None:
-            self.run_jobs.shutdown()
+        """Shut the run service down (runs under way finish their records, queued ones never start)
+        and close the projects' trackers (their HTTP clients and database connections)."""
+        if self.run_service is not None:
+            self.run_service.shutdown()
         if self.project_trackers is not None:
             self.project_trackers.close()

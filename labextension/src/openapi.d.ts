@@ -387,7 +387,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rerun with the recorded parameters and kernel, answered once it finished (`jupyter dsl runs rerun ID --json`). */
+        /** Rerun with the recorded parameters and kernel in the server's run service, answered at once with the job; follow it with GET `/jobs` until it is done, when it holds the rerun's answer (`jupyter dsl rerun ID --json`). */
         post: operations["rerun"];
         delete?: never;
         options?: never;
@@ -919,9 +919,11 @@ export interface components {
             /** @description Config files' API paths. */
             config?: string[];
         };
-        /** @description A run the server started for the sidebar (the run record is the truth). */
+        /** @description A run or rerun the server started for the sidebar (the run record is the truth). */
         Job: {
             id: string;
+            /** @enum {string} */
+            kind: "run" | "rerun" | "batch";
             path: string;
             parameters: {
                 [key: string]: unknown;
@@ -934,6 +936,10 @@ export interface components {
                 id: string;
                 status: components["schemas"]["RunStatus"];
             } | null;
+            /** @description The batch's id (a batch job). */
+            batch: string | null;
+            /** @description A rerun that is done, the new run and what changed since the original. */
+            rerun: components["schemas"]["RerunReply"] | null;
             error: components["schemas"]["Error"] | null;
         };
         JobReply: {
@@ -2201,13 +2207,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The new run and what changed since the original. */
-            201: {
+            /** @description The rerun was validated and started; the job says how it goes. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RerunReply"];
+                    "application/json": components["schemas"]["JobReply"];
                 };
             };
             400: components["responses"]["BadRequest"];

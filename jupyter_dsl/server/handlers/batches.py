@@ -1,7 +1,7 @@
 """``/jupyter-dsl/batches...``: preview a grid, start a batch, follow it, list a notebook's, cancel;
 ``/jupyter-dsl/grids/{path}``: a grid file as the sidebar's grid editor holds it.
 
-A batch started here runs in a background thread of the server process (``batch.background``);
+A batch started here runs in the background of the server's run service (``runs.service``);
 its state lives in the run store, so a reloaded browser, a second tab and ``jupyter dsl batches`` all
 read the same truth, and a cancel goes through the store to the driver's heartbeat.
 """
@@ -15,16 +15,17 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...batch.background import start_batch
 from ...batch.driver import BatchOptions, BatchOutcome, BatchPlan, batch_state, cancel_batch, plan_batch
 from ...batch.grid import GridProblems, editor_form, editor_grid, load_grid
 from ...batch.state import BatchStore
 from ...errors import InvalidInput
 from ...project.settings import find_project
+from ...runs.jobs import Job, Observer
 from ...runs.store import RunStore, notebook_key
 from ...runs.table import varying
 from .. import payload
 from .base import DslHandler
+from .jobs import run_service
 from .runs import json_safe
 
 FIELDS = ("path", "grid", "parameters", "matrix", "workers", "timeout")
@@ -63,6 +64,20 @@ def _options(data: dict[str, Any], max_workers: int) -> BatchOptions:
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))):
         raise InvalidInput("field 'timeout' must be a number of seconds")
     return BatchOptions(workers=workers, timeout=float(timeout) if timeout is not None else None)
+
+
+class _Logged(Observer):
+    """A batch the sidebar started: what went wrong in its driver goes to the server's log."""
+
+    def __init__(self, log: Any) -> None:
+        self.log = log
+
+    def on_finish(self, job: Job) -> None:
+        outcome = job.result
+        if job.error is not None:
+            self.log.error("jupyter-dsl batch driver failed: %s", job.error, exc_info=job.error)
+        elif isinstance(outcome, BatchOutcome) and outcome.errors:
+            self.log.warning("jupyter-dsl batch %s: %s", outcome.state.id, "; ".join(outcome.errors))
 
 
 class BatchHandlerBase(DslHandler):
@@ -123,18 +138,11 @@ class BatchesHandler(BatchHandlerBase):
     async def post(self) -> None:
         notebook, data = self.body()
         options = _options(data, self.limits.max_workers)
-        log = self.log
-
-        def finished(outcome: BatchOutcome | None, error: BaseException | None) -> None:
-            if error is not None:
-                log.error("jupyter-dsl batch driver failed: %s", error, exc_info=error)
-            elif outcome is not None and outcome.errors:
-                log.warning("jupyter-dsl batch %s: %s", outcome.state.id, "; ".join(outcome.errors))
+        service, logged = run_service(self.settings), _Logged(self.log)
 
         def work() -> dict[str, Any]:
-            plan = self.plan(notebook, data)
-            start_batch(plan, options, finished=finished)
-            return batch_state(plan.base.project, plan.batch_id).to_json()
+            job = service.start_batch(lambda: self.plan(notebook, data), options, observer=logged)
+            return batch_state(find_project(notebook), str(job.batch_id)).to_json()
 
         self.reply(json_safe(await self.blocking(work)), status=202)
 

@@ -1,9 +1,10 @@
-"""``/jupyter-dsl/jobs``: start a recorded run of a notebook in the server's executor (POST), and
-list the runs the server started with their state (GET).
+"""``/jupyter-dsl/jobs``: start a recorded run of a notebook in the server's run service (POST), and
+list the runs and reruns the server started with their state (GET).
 
 POST validates everything first (``plan_run``: the notebook, its parameters cell, the values typed
 in the sidebar's form, the config files, the kernel): bad input is an error and nothing runs. The
-run then executes in a worker thread; its record is in the run index from the start.
+run then executes in the background of the server's one run service (``runs.service``, kept for the
+server's life); its record is in the run index from the start.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ from tornado import web
 from ...errors import InvalidInput
 from ...project.settings import find_project
 from ...runs.execute import plan_run
+from ...runs.jobs import Job
+from ...runs.service import RunService
 from .. import payload
-from ..run_jobs import RunJobs
 from .base import DslHandler
+from .runs import json_safe
 
-SETTING = "jupyter_dsl_run_jobs"
+SETTING = "jupyter_dsl_run_service"
 FIELDS = ("path", "set", "config")
+LISTED_KINDS = ("run", "rerun")  # a batch is followed through /jupyter-dsl/batches
 
 
-def run_jobs(settings: dict[str, Any]) -> RunJobs:
-    """The server's one job registry (the extension makes it with its settings)."""
-    return cast(RunJobs, settings[SETTING])
+def run_service(settings: dict[str, Any]) -> RunService:
+    """The server's one run service (the extension makes it with its settings, shuts it down on stop)."""
+    return cast(RunService, settings[SETTING])
 
 
 def _texts(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -43,6 +47,11 @@ def _paths(data: dict[str, Any]) -> list[str]:
     return value
 
 
+def job_json(handler: DslHandler, job: Job) -> Any:
+    """A job as the sidebar reads it (an error as the server words errors)."""
+    return json_safe(job.to_json(handler.error_body))
+
+
 class JobsHandler(DslHandler):
     @web.authenticated
     @authorized
@@ -51,7 +60,8 @@ class JobsHandler(DslHandler):
         shown = self.normalized(api_path) if api_path else None
         if api_path:
             self.resolve(api_path)  # confined like every path
-        self.reply({"jobs": run_jobs(self.settings).list(shown)})
+        jobs = run_service(self.settings).jobs(shown, LISTED_KINDS)
+        self.reply({"jobs": [job_json(self, job) for job in jobs]})
 
     @web.authenticated
     @authorized
@@ -61,10 +71,13 @@ class JobsHandler(DslHandler):
         notebook = self.resolve(api_path)
         overrides = _texts(data)
         configs = [self.resolve(p) for p in _paths(data)]
+        service = run_service(self.settings)
 
-        def plan() -> Any:
-            return plan_run(find_project(notebook), notebook, config_files=configs, overrides=overrides)
+        def start() -> Job:
+            def plan() -> Any:
+                return plan_run(find_project(notebook), notebook, config_files=configs, overrides=overrides)
 
-        planned = await self.blocking(plan)
-        job = run_jobs(self.settings).start(planned, self.normalized(api_path), self.error_body)
-        self.reply({"job": job.to_json()}, status=202)
+            return service.start_run(plan, path=self.normalized(api_path))
+
+        job = await self.blocking(start)
+        self.reply({"job": job_json(self, job)}, status=202)

@@ -1,4 +1,5 @@
-"""``/jupyter-dsl/runs/{id}/rerun``, ``/jupyter-dsl/run-stamp`` and ``/jupyter-dsl/chart``.
+"""``/jupyter-dsl/runs/{id}/rerun`` (a job of the server's run service), ``/jupyter-dsl/run-stamp`` and
+``/jupyter-dsl/chart``.
 
 The stamp is what the sidebar polls to learn that runs were recorded elsewhere (the CLI, a batch, a
 magic) without fetching the list; the chart is a metric against a parameter as data (the sidebar
@@ -7,11 +8,8 @@ draws it in the theme's colours) or as the PNG of ``jupyter dsl plot``.
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
@@ -19,51 +17,29 @@ from tornado import web
 from ...batch.plot import chart_data, chart_figure, figure_png
 from ...errors import InvalidInput
 from ...project.settings import find_project
-from ...runs.rerun import rerun
+from ...runs.jobs import Job
 from ...runs.store import RunQuery, RunStore, notebook_key
 from .base import DslHandler
+from .jobs import job_json, run_service
 from .runs import json_safe
 
 FORMATS = ("json", "png")
-T = TypeVar("T")
-
-
-async def in_own_thread(func: Callable[[], T]) -> T:
-    """``func()`` in a new plain thread. A run starts a kernel through jupyter_client's sync API,
-    which fails in an ``asyncio.to_thread`` worker ("This event loop is already running")."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def settle(result: T | None, error: BaseException | None) -> None:
-        if future.cancelled():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
-
-    def target() -> None:
-        try:
-            result = func()
-        except BaseException as exc:  # handed to the awaiting handler, which maps it to a reply
-            loop.call_soon_threadsafe(settle, None, exc)
-        else:
-            loop.call_soon_threadsafe(settle, result, None)
-
-    threading.Thread(target=target, name="dsl-rerun", daemon=True).start()
-    return await future
 
 
 class RerunHandler(DslHandler):
     @web.authenticated
     @authorized
     async def post(self, run_id: str) -> None:
+        """A rerun is a job like a run: validated here, then executed in the server's run service;
+        the answer comes at once, and the sidebar follows the job (GET /jupyter-dsl/jobs)."""
         start = self.query_path()  # optional ?path=: where to look for the project (default: the root)
+        service = run_service(self.settings)
 
-        def work() -> dict[str, Any]:
-            return rerun(find_project(start), run_id).to_json()
+        def work() -> Job:
+            return service.start_rerun(find_project(start), run_id, path=self.api_path)
 
-        self.reply(json_safe(await in_own_thread(work)), status=201)
+        job = await self.blocking(work)
+        self.reply({"job": job_json(self, job)}, status=202)
 
 
 class RunStampHandler(DslHandler):

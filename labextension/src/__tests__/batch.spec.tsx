@@ -17,6 +17,7 @@ import { ProgressView } from '../panel/BatchProgress';
 import { GridEditor, gridOf, PreviewView, useGridPreview } from '../panel/BatchSection';
 import { typeInto as type, until } from './fakes';
 import { Loopback } from './loopback';
+import { Job } from '../wire';
 
 const server = new Loopback();
 const widgets: Widget[] = [];
@@ -84,6 +85,22 @@ function batchState(states: BatchState['runs'][number]['state'][]): BatchState {
   };
 }
 
+function rerunJob(state: Job['state']): Job {
+  return {
+    id: 'j1',
+    kind: 'rerun',
+    path: 'nb/a.ipynb',
+    parameters: {},
+    state,
+    started_at: '2026-01-01T12:00:00',
+    finished_at: state === 'running' ? null : '2026-01-01T12:00:02',
+    run: state === 'running' ? null : { id: 'r2', status: 'succeeded' },
+    batch: null,
+    rerun: null,
+    error: null
+  };
+}
+
 describe('batch client methods', () => {
   it('POSTs a preview and a start with the grid as typed', async () => {
     server.answer('POST', 'batches/preview', 200, PREVIEW);
@@ -117,11 +134,7 @@ describe('batch client methods', () => {
       200,
       batchState(['interrupted'])
     );
-    server.answer('POST', 'runs/r1/rerun', 201, {
-      original: 'r1',
-      run: { id: 'r2' },
-      changes: {}
-    });
+    server.answer('POST', 'runs/r1/rerun', 202, { job: rerunJob('running') });
     server.answer('GET', 'run-stamp', 200, { stamp: '3-9-x-0' });
     server.answer('GET', 'chart', 200, { x: 'n', y: 's', title: 't', series: [] });
     expect(
@@ -131,7 +144,7 @@ describe('batch client methods', () => {
     expect((await api.cancelBatch('20260101-120000-abcdef')).runs[0].state).toBe(
       'interrupted'
     );
-    expect((await api.rerunRun('r1', 'nb/a.ipynb')).run.id).toBe('r2');
+    expect((await api.rerunRun('r1', 'nb/a.ipynb')).id).toBe('j1');
     expect(await api.runStamp('nb/a.ipynb')).toBe('3-9-x-0');
     expect((await api.chartData({ path: 'nb/a.ipynb', x: 'n', y: 's' })).title).toBe(
       't'
@@ -156,6 +169,30 @@ describe('batch client methods', () => {
         ]
       ]
     ]);
+  });
+
+  it('follows a rerun job until it is done', async () => {
+    const api = server.api();
+    server.answer('GET', 'jobs', 200, { jobs: [rerunJob('done')] });
+    const done = await api.waitForJob(rerunJob('running'), 0);
+    expect(done.run?.id).toBe('r2');
+    expect(server.recorded.map(r => [r.method, r.path, r.query])).toEqual([
+      ['GET', '/base/jupyter-dsl/jobs', [['path', 'nb/a.ipynb']]]
+    ]);
+  });
+
+  it('throws the error of a rerun job that failed, as the server worded it', async () => {
+    const api = server.api();
+    const failed = {
+      ...rerunJob('failed'),
+      run: null,
+      error: { message: 'no kernel', hint: 'install one', action: null }
+    };
+    server.answer('GET', 'jobs', 200, { jobs: [failed] });
+    await expect(api.waitForJob(rerunJob('running'), 0)).rejects.toMatchObject({
+      message: 'no kernel',
+      hint: 'install one'
+    });
   });
 
   it("refuses an id that is no run or batch id without asking, and keeps the server's error", async () => {

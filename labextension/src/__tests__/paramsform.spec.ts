@@ -48,6 +48,7 @@ const VALID: ValuesReply = {
 function job(state: Job['state']): Job {
   return {
     id: 'j1',
+    kind: 'run',
     path: 'tune.ipynb',
     parameters: { alpha: 0.7 },
     state,
@@ -55,6 +56,8 @@ function job(state: Job['state']): Job {
     finished_at: state === 'running' ? null : '2026-01-01T00:00:02.000Z',
     run:
       state === 'done' ? { id: '20260101-000000-abcdef', status: 'succeeded' } : null,
+    batch: null,
+    rerun: null,
     error: null
   };
 }

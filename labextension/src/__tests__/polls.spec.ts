@@ -105,12 +105,15 @@ describe("a running batch's poll", () => {
 function job(state: Job['state']): Job {
   return {
     id: 'j1',
+    kind: 'run',
     path: 'tune.ipynb',
     parameters: {},
     state,
     started_at: '2026-01-01T00:00:00.000Z',
     finished_at: null,
     run: null,
+    batch: null,
+    rerun: null,
     error: null
   };
 }

@@ -25,9 +25,11 @@ export function RunsPanel(props: {
   }, [model, interval]);
   const rerun = React.useCallback(
     async (id: string): Promise<void> => {
-      const reply = await model.api.rerunRun(id, path);
+      const job = await model.api.waitForJob(await model.api.rerunRun(id, path));
       await model.refreshRuns();
-      await model.selection.select(reply.run.id);
+      if (job.run) {
+        await model.selection.select(job.run.id);
+      }
     },
     [model, path]
   );
