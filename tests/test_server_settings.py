@@ -14,7 +14,7 @@ from traitlets import TraitError
 from traitlets.config import Config
 
 from jupyter_dsl.server import JupyterDSL
-from jupyter_dsl.server.handlers.jobs import run_jobs
+from jupyter_dsl.server.handlers.jobs import run_service
 
 __all__ = ["api"]  # the fixture, imported for pytest
 
@@ -91,7 +91,7 @@ class TestInTheServersConfig:
         preview_lists(api, 2)
         refuses_workers_above(api, 4)
         assert extension(jp_serverapp).workers == 3
-        assert run_jobs(jp_serverapp.web_app.settings).workers == 3
+        assert run_service(jp_serverapp.web_app.settings).workers == 3
         for name in ("a.yaml", "b.yaml"):
             (jp_root_dir / name).write_text("alpha: 1\n", encoding="utf-8")
         found = api.get("configs")
@@ -124,4 +124,4 @@ class TestOnTheCommandLine:
         preview_lists(api, 2)
         refuses_workers_above(api, 64)  # the default stays
         assert extension(jp_serverapp).workers == 5
-        assert run_jobs(jp_serverapp.web_app.settings).workers == 5
+        assert run_service(jp_serverapp.web_app.settings).workers == 5

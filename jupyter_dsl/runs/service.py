@@ -50,6 +50,11 @@ class RunService:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
+    @property
+    def workers(self) -> int:
+        """How many background jobs run at once."""
+        return self._workers
+
     # --- starting ---------------------------------------------------------------------------------
 
     def start_run(
