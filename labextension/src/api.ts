@@ -8,8 +8,6 @@
 import { INotebookContent } from '@jupyterlab/nbformat';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { serverPoll, startPoll } from './polls';
-
 import {
   DslApiError,
   encodeApiPath,
@@ -59,9 +57,6 @@ import {
 
 /** The version of this labextension; the server extension must answer the same (`GET version`). */
 export const EXTENSION_VERSION = '0.1.0';
-/** How often a job the server runs is asked after while it runs, in ms. */
-export const JOB_POLL_MS = 1000;
-
 export * from './apierror';
 export * from './issuewire';
 export * from './runwire';
@@ -305,32 +300,6 @@ export class DslApi {
       { path }
     );
     return reply.job;
-  }
-
-  /** Follow a job the server started until it is no longer running; a job that failed is thrown as
-   * the server worded its error. */
-  async waitForJob(job: Job, pollMs = JOB_POLL_MS): Promise<Job> {
-    let current = job;
-    if (current.state === 'running') {
-      // a Poll as the sidebar's others (polls.ts): it backs off while the server fails
-      const poll = serverPoll('rerun', pollMs, async () => {
-        const jobs = await this.listJobs(current.path);
-        current = jobs.find(j => j.id === job.id) ?? { ...current, state: 'done' };
-        if (current.state !== 'running') {
-          poll.dispose();
-        }
-      });
-      const ended = new Promise<void>(resolve =>
-        poll.disposed.connect(() => resolve())
-      );
-      void startPoll(poll);
-      await ended;
-    }
-    if (current.state === 'failed' && current.error) {
-      const { message, hint, action } = current.error;
-      throw new DslApiError(500, message, hint ?? null, action ?? null);
-    }
-    return current;
   }
 
   /** A stamp that changes whenever a run of the notebook is added or finishes (cheap to poll). */

@@ -17,6 +17,7 @@ import { ProgressView } from '../panel/BatchProgress';
 import { GridEditor, gridOf, PreviewView, useGridPreview } from '../panel/BatchSection';
 import { typeInto as type, until } from './fakes';
 import { Loopback } from './loopback';
+import { waitForJob } from '../jobwait';
 import { Job } from '../wire';
 
 const server = new Loopback();
@@ -174,7 +175,7 @@ describe('batch client methods', () => {
   it('follows a rerun job until it is done', async () => {
     const api = server.api();
     server.answer('GET', 'jobs', 200, { jobs: [rerunJob('done')] });
-    const done = await api.waitForJob(rerunJob('running'), 0);
+    const done = await waitForJob(api, rerunJob('running'), 0);
     expect(done.run?.id).toBe('r2');
     expect(server.recorded.map(r => [r.method, r.path, r.query])).toEqual([
       ['GET', '/base/jupyter-dsl/jobs', [['path', 'nb/a.ipynb']]]
@@ -189,7 +190,7 @@ describe('batch client methods', () => {
       error: { message: 'no kernel', hint: 'install one', action: null }
     };
     server.answer('GET', 'jobs', 200, { jobs: [failed] });
-    await expect(api.waitForJob(rerunJob('running'), 0)).rejects.toMatchObject({
+    await expect(waitForJob(api, rerunJob('running'), 0)).rejects.toMatchObject({
       message: 'no kernel',
       hint: 'install one'
     });

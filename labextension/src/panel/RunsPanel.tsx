@@ -6,6 +6,7 @@ import React from 'react';
 
 import { ChartData } from '../api';
 import { DslModel } from '../model';
+import { waitForJob } from '../jobwait';
 import { RunsWatcher, RUNS_POLL_MS } from '../runswatch';
 import { RunsChart } from './RunsChart';
 import { RunsSection } from './RunsView';
@@ -25,7 +26,7 @@ export function RunsPanel(props: {
   }, [model, interval]);
   const rerun = React.useCallback(
     async (id: string): Promise<void> => {
-      const job = await model.api.waitForJob(await model.api.rerunRun(id, path));
+      const job = await waitForJob(model.api, await model.api.rerunRun(id, path));
       await model.refreshRuns();
       if (job.run) {
         await model.selection.select(job.run.id);
