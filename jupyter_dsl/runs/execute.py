@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import threading
 import time
@@ -79,6 +80,7 @@ class RunPlan:
 
 
 def _kernel_name(project: Project, notebook: Path, node: Any, given: str | None) -> str:
+    # lazy: jupyter_client loads zmq and tornado, only to check a kernel
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     name = (
@@ -192,8 +194,8 @@ def _raised_error(raised: BaseException, cell: int | None) -> RunError:
     if isinstance(raised, DslError):
         return RunError(cell, type(raised).__name__, raised.message)
     # papermill loads only when a run executes (start-up time); a run that raised has usually loaded it
-    from nbclient.exceptions import DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
+    from nbclient.exceptions import DeadKernelError  # lazy: only when a run failed
+    from papermill.exceptions import PapermillExecutionError  # lazy: only when a run failed
 
     if isinstance(raised, PapermillExecutionError):  # a cell raised: the kernel's ename and evalue
         traceback = [strip_ansi(str(line)) for line in raised.traceback or []]
@@ -222,7 +224,7 @@ def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) 
 def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
     if not plan.project.settings.runs.mlflow_tracking_uri:
         return
-    from .mlflow import mirror_run
+    from .mlflow import mirror_run  # lazy: only when [runs] mlflow_tracking_uri is set
 
     try:
         record.mlflow_run_id = mirror_run(plan.project, record, output)
@@ -233,7 +235,10 @@ def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
 def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progress: bool) -> list[str]:
     """Execute the captured notebook bytes on ``kernel``; returns what papermill warned about (its
     parameter-parsing notes left out)."""
-    from ..kernels.papermill_engine import papermill_notes, run_papermill
+    from ..kernels.papermill_engine import (  # lazy: papermill's stack loads when a run executes
+        papermill_notes,
+        run_papermill,
+    )
 
     plan = prepared.plan
     # The bytes were validated when the run was planned; an older nbformat is converted here again.
@@ -369,6 +374,4 @@ def _finish(
 
 
 def _record_text(record: RunRecord) -> str:
-    import json
-
     return json.dumps(record.to_json(), indent=2, ensure_ascii=False, default=str)

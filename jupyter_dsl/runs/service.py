@@ -103,7 +103,7 @@ class RunService:
     ) -> Job:
         """Record the batch and run its parameter sets; returns (in the background) once the batch is
         in the store. ``job.result`` is the :class:`BatchOutcome`."""
-        from ..batch.driver import begin_batch, cancel_batch
+        from ..batch.driver import begin_batch, cancel_batch  # lazy: batch/ sits above runs/ and imports it
 
         refuse_inside_run("start batches")
         plan = plan() if callable(plan) else plan

@@ -30,7 +30,7 @@ INSTALL_HINT = "pip install jupyter-dsl[dask]"
 
 def _distributed() -> Any:
     try:
-        import distributed
+        import distributed  # lazy: optional extra (jupyter-dsl[dask])
     except ImportError:
         raise ConfigError("the dask executor needs dask.distributed", hint=INSTALL_HINT) from None
     return distributed
@@ -41,9 +41,9 @@ def run_on_worker(
 ) -> dict[str, Any]:
     """One run, on a Dask worker: a fresh kernel, artifacts to the artifact store, the record returned.
     The record's environment is the worker's kernel's (cached per worker process), not the driver's."""
-    from ...runs.control import RunControl
-    from ...runs.environment import for_kernel
-    from ...runs.execute import execute, prepare_run
+    from ...runs.control import RunControl  # lazy: imported on the worker, when the task runs
+    from ...runs.environment import for_kernel  # lazy: imported on the worker, when the task runs
+    from ...runs.execute import execute, prepare_run  # lazy: imported on the worker, when the task runs
 
     distributed = _distributed()
     control = RunControl()

@@ -45,9 +45,12 @@ class LocalExecutor:
         self.workers = max(1, workers)
 
     def run(self, job: BatchJob) -> None:
-        import nbformat
+        import nbformat  # lazy: its JSON-schema stack loads when a batch runs
 
-        from ...kernels.ahead import KernelLauncher, notebook_imports
+        from ...kernels.ahead import (  # lazy: the kernel stack loads when a batch runs
+            KernelLauncher,
+            notebook_imports,
+        )
 
         node = nbformat.reads(job.context.notebook_bytes.decode("utf-8"), as_version=4)
         launcher = KernelLauncher(job.kernel, preload=notebook_imports(node), local_dir=job.notebook.parent)
@@ -69,7 +72,7 @@ class LocalExecutor:
     def _prefetch(
         self, job: BatchJob, launcher: KernelLauncher, starter: ThreadPoolExecutor
     ) -> _Pending | None:
-        from ...runs.execute import prepare_run
+        from ...runs.execute import prepare_run  # lazy: the run stack loads when a batch runs
 
         task = job.take()
         if task is None:
@@ -98,8 +101,8 @@ class LocalExecutor:
         shutil.rmtree(pending.prepared.staging, ignore_errors=True)
 
     def _run_one(self, job: BatchJob, batches: BatchStore, pending: _Pending) -> None:
-        from ...runs.control import RunControl
-        from ...runs.execute import execute
+        from ...runs.control import RunControl  # lazy: the run stack loads when a batch runs
+        from ...runs.execute import execute  # lazy: the run stack loads when a batch runs
 
         control = RunControl()
         if not job.on_cancel(control.stop):
