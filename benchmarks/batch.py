@@ -79,8 +79,9 @@ class PeakMemory(threading.Thread):
 
 
 def run_dsl(root: Path, notebook: str, runs: int, jobs: int) -> tuple[float, int, dict[str, int]]:
-    from jupyter_dsl.batch.driver import BatchOptions, plan_batch, run_batch
+    from jupyter_dsl.batch.driver import BatchOptions, plan_batch
     from jupyter_dsl.project.settings import find_project
+    from jupyter_dsl.runs.service import run_batch
 
     grid = root / f"grid-{runs}.yaml"
     grid.write_text(json.dumps({"grid": {"n": list(range(runs))}}))

@@ -24,7 +24,7 @@ from jupyter_dsl.notebook.links import link
 from jupyter_dsl.notebook.document import get_link
 from jupyter_dsl.project.settings import Project, find_project
 from jupyter_dsl.runs import RunRecord, RunStore
-from jupyter_dsl.runs.execute import run_notebook
+from jupyter_dsl.runs.service import run_notebook
 from jupyter_dsl.project.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
 
