@@ -117,6 +117,17 @@ def local_tracker(start: Path) -> LocalTracker:
     return LocalTracker(find_project(start).database_path)
 
 
+def project_with_an_ask(root: Path) -> Path:
+    """A project in ``root`` whose tracker holds Ask #1 "Why churn?"; returns its notebook."""
+    path = make_project(root)
+    tracker = local_tracker(path)
+    try:
+        tracker.create("Why churn?", "", ["Ask"])
+    finally:
+        tracker.close_connection()
+    return path
+
+
 def issue_numbers(start: Path) -> list[int]:
     tracker = local_tracker(start)
     try:

@@ -14,7 +14,7 @@ from typing import Any
 import nbformat
 import pytest
 from runs_support import ENV, dsl
-from server_support import Api, api, local_tracker, make_project, server_config
+from server_support import Api, api, project_with_an_ask, server_config
 from test_magics import Kernel
 from traitlets.config import Config
 
@@ -103,13 +103,7 @@ def jp_server_config() -> Config:
 
 @pytest.fixture
 def notebook(jp_root_dir: Path) -> Path:
-    path = make_project(jp_root_dir)
-    tracker = local_tracker(path)
-    try:
-        tracker.create("Why churn?", "", ["Ask"])
-    finally:
-        tracker.close_connection()
-    return path
+    return project_with_an_ask(jp_root_dir)
 
 
 def neutral(error: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from server_support import (
     api,
     issue_numbers,
     local_tracker,
-    make_project,
+    project_with_an_ask,
     project_with_tracker,
     server_config,
 )
@@ -60,13 +60,7 @@ def jp_server_config() -> Config:
 
 @pytest.fixture
 def notebook(jp_root_dir: Path) -> Path:
-    path = make_project(jp_root_dir)
-    tracker = local_tracker(path)
-    try:
-        tracker.create("Why churn?", "", ["Ask"])
-    finally:
-        tracker.close_connection()
-    return path
+    return project_with_an_ask(jp_root_dir)
 
 
 def test_unknown_issue_is_404(api: Api, notebook: Path) -> None:
