@@ -266,18 +266,34 @@ test('switching between two linked notebooks shows what was kept at once, then t
 
   // A notebook opened in the background is fetched when the browser is idle: the first switch to
   // it shows its issue (with the tracker's state), parameters and runs in the first frame too.
-  const prefetched = page.waitForResponse(
-    response =>
-      response.url().includes('/jupyter-dsl/runs?') &&
-      response.url().includes(encodeURIComponent(background))
-  );
+  // The prefetch asks three things (the issue, the parameters, the runs) and keeps them once all
+  // three are in: wait for every body to arrive, then for the page to be idle twice, so the
+  // snapshot is kept before the switch however slowly a loaded machine answers.
+  const forBackground = (route: string) =>
+    page.waitForResponse(
+      response =>
+        response.url().includes(`/jupyter-dsl/${route}`) &&
+        response.url().includes(encodeURIComponent(background))
+    );
+  const prefetched = Promise.all([
+    forBackground(`issues/${PROJECT.explore.number}?`),
+    forBackground('params/'),
+    forBackground('runs?')
+  ]);
   await execute(page, 'docmanager:open', {
     path: background,
     options: { activate: false }
   });
   await expect(tab(background)).toBeVisible();
   await expect(tab(b)).toHaveClass(/jp-mod-current/);
-  await prefetched;
+  for (const response of await prefetched) {
+    await response.finished();
+  }
+  for (let i = 0; i < 2; i++) {
+    await page.evaluate(
+      () => new Promise(resolve => window.requestIdleCallback(() => resolve(null)))
+    );
+  }
   const first = await timeSwitch(page, background, numberOf(background));
   expect(first.firstState).toBe('open');
 });
