@@ -28,7 +28,7 @@ def export_lines(result: ExportResult) -> list[str]:
             extra.append(f"closed: {move.local.state_reason or 'completed'}")
         tail = f" ({', '.join(extra)})" if extra else ""
         lines.append(f"#{move.local.number} {verb} {where}: {move.local.title}{tail}")
-    lines += [f"{would}relink {path}" for path in result.notebooks]
+    lines += [f"{'would relink' if result.dry_run else 'relinked'} {path}" for path in result.notebooks]
     if result.switched:
         lines.append(f'{result.config}: [tracker] kind = "{result.to}"')
     elif result.dry_run:

@@ -107,7 +107,7 @@ def forge_comment(comment: Comment) -> str:
     """A comment as the forge gets it: marker, who wrote it when (the forge names the token's user), text."""
     marker = f"<!-- jupyter-dsl export: comment {comment.id} created {_said(comment.created_at)} -->"
     who = f"**{comment.author or 'someone'}** wrote on {comment.created_at or 'an unknown date'}"
-    return f"{marker}\n*{who} (moved from the local tracker):*\n\n{comment.body}"
+    return f"{marker}\n{who} (moved from the local tracker):\n\n{comment.body}"
 
 
 def _issue_key(body: str) -> tuple[int, str] | None:
