@@ -6,9 +6,11 @@ changes; the Ask's lines, the references and the notebook's link follow; dsl.tom
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from runs_support import ENV, git
+from runs_support import ENV, ctrl_c_as_in_a_terminal, git
 
 from jupyter_dsl.dslp import checklists
 from jupyter_dsl.dslp.issue_types import IssueType
@@ -88,6 +90,14 @@ class Forge:
         else:
             assert self.gitlab is not None
             self.gitlab.fail(Fault(502, method="PUT", path=f"/issues/{number}", times=4))
+
+    def hold_comment(self, number: int, seconds: float) -> None:
+        """The first comment on issue ``number`` is made ``seconds`` late (its answer too)."""
+        if self.github is not None:
+            self.github.inject(None, delay=seconds, method="POST", path=f"/issues/{number}/comments")
+        else:
+            assert self.gitlab is not None
+            self.gitlab.fail(Fault(None, delay=seconds, method="POST", path=f"/issues/{number}/notes"))
 
     def clear_faults(self) -> None:
         server = self.github or self.gitlab
@@ -264,6 +274,50 @@ def test_an_export_interrupted_by_a_5xx_resumes_without_duplicates(
     assert checklists.issue_line(issues[3]["body"], UNDERSTANDING, 4) == "- [x] #4 Churn by region"
     assert get_link(root / "nb" / "churn.ipynb").issue.number == 4  # type: ignore[union-attr]
     assert (root / "dsl.toml").read_text() != config_before
+
+
+def test_an_export_stopped_by_ctrl_c_while_the_forge_answers_resumes_without_duplicates(
+    tmp_path: Path, forge: Forge
+) -> None:
+    """Ctrl-C while the forge is still making the Explore's first comment: the comment is made, its
+    answer never read. Run again, the comment is recognised by its marker and not posted twice."""
+    root = local_project(tmp_path, forge)
+    config_before = (root / "dsl.toml").read_text()
+    server = forge.github or forge.gitlab
+    assert server is not None
+    forge.hold_comment(4, seconds=5)
+    running = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_dsl", "tracker", "export", "--to", forge.kind],
+        cwd=root,
+        env=forge.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )
+    try:
+        wait_for(lambda: not [f for f in server.faults if f.times > 0])  # the comment is being made
+        running.send_signal(signal.SIGINT)
+        _, stderr = running.communicate(timeout=120)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+    assert running.returncode == 130, stderr
+    wait_for(lambda: len(forge.comments(4)) == 1)  # the forge made it after the client had gone
+    assert (root / "dsl.toml").read_text() == config_before
+
+    result = export(root, forge)
+
+    assert result["numbers"] == {"1": 3, "2": 4, "3": 5}
+    assert len(forge.comments(4)) == 2 and sorted(forge.issues()) == [*forge.before, 3, 4, 5]
+
+
+def wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, "waited two minutes"
+        time.sleep(0.05)
 
 
 def _refuse(forge: Forge, root: Path, status: int) -> None:
