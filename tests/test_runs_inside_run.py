@@ -156,6 +156,7 @@ MUTATING = {
     "%dsl complete": "complete issues",
     "%dsl branch": "switch git branches",
     "%dsl labels sync": "change the tracker's labels",
+    "%dsl tracker export --to github": "move the tracker's issues",
     "%dsl pr": "push branches or open pull requests",
     "%dsl init": "create projects",
 }

@@ -417,3 +417,43 @@ def test_the_tracker_kind_changes_on_its_own_line() -> None:
     assert with_setting('[tracker]\nrepo = "a/b"\n', "tracker", "kind", "gitlab") == (
         '[tracker]\nkind = "gitlab"\nrepo = "a/b"\n'
     )
+
+
+def test_the_magic_exports_from_a_notebook_and_asks_before_rewriting_notebook_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ast
+
+    from kernel_support import Kernel, plain
+
+    with checked_server("octo/demo", token=GITHUB_TOKEN) as server:
+        toml = f'repo = "octo/demo"\napi_url = "{server.base_url}"\ntimeout = 5\n'
+        forge = Forge("github", toml, ENV, github=server, before=())
+        root = local_project(tmp_path, forge)
+        notebook = root / "nb" / "churn.ipynb"
+        monkeypatch.setitem(ENV, "GITHUB_TOKEN", GITHUB_TOKEN)  # the kernel's environment
+        kernel = Kernel(root / "nb", str(notebook))
+        try:
+
+            def run(line: str) -> Any:
+                status, outputs, text = kernel.run(line)
+                assert status == "ok", text
+                return ast.literal_eval(plain(outputs)) if "--json" in line else plain(outputs)
+
+            assert run("%load_ext jupyter_dsl") == ""
+            assert "#2 would go to a new issue: Churn by region" in run(
+                "%dsl tracker export --to github --dry-run"
+            )
+            before = notebook.read_bytes()
+            status, _, text = kernel.run("%dsl tracker export --to github")
+            assert status == "error" and "nb/churn.ipynb" in text and "nothing was exported" in text
+            assert not forge.issues() and notebook.read_bytes() == before
+
+            done = run("%dsl tracker export --to github --write --json")
+
+            assert done["switched"] is True and done["numbers"] == {"1": 1, "2": 2, "3": 3}
+            assert get_link(notebook).issue.tracker == "github"  # type: ignore[union-attr]
+            shown = run("%dsl show 2 --json")  # the session now reads the forge
+            assert shown["tracker"] == "github" and shown["url"].endswith("/issues/2")
+        finally:
+            kernel.close()

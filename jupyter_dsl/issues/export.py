@@ -36,6 +36,7 @@ from ..trackers import CloseReason, Comment, Issue, IssueQuery, Label, Tracker, 
 from .labels_sync import plan_labels
 
 FORGES = ("github", "gitlab")
+EXPORT_ACTION = "move the tracker's issues"
 RESUME_HINT = "Run the export again once that is fixed: it resumes where it stopped, without duplicates."
 _ISSUE_MARK = re.compile(r"<!-- jupyter-dsl export: local #(?P<number>\d+) created (?P<created>\S+)")
 _COMMENT_MARK = re.compile(r"<!-- jupyter-dsl export: comment (?P<id>\d+) created (?P<created>\S+)")
@@ -49,9 +50,12 @@ def target_name(project: Project, to: str) -> str:
     return settings.repo if to == "github" else (settings.project or settings.repo)
 
 
-def open_target(project: Project, to: str) -> Tracker:
+def open_target(project: Project, to: str, *, dry_run: bool = False) -> Tracker:
     """The forge tracker ``[tracker]`` describes for ``to`` (its kind still "local"); refuses a project
-    that is not on the local tracker, missing settings and a missing token, before any request."""
+    that is not on the local tracker, missing settings and a missing token, before any request (and
+    inside a recorded run, unless this is a dry run)."""
+    if not dry_run:
+        refuse_inside_run(EXPORT_ACTION)
     if to not in FORGES:
         raise InvalidInput(f"cannot export to {to!r}", hint=f"Export to one of: {', '.join(FORGES)}.")
     current = project.settings.tracker.kind
@@ -169,6 +173,30 @@ class ExportResult:
     def numbers(self) -> dict[int, int]:
         return {m.local.number: m.number for m in self.issues if m.number is not None}
 
+    def report(self) -> list[str]:
+        """The export's report, one line each: what went (or would go) where."""
+        would = "would " if self.dry_run else ""
+        lines: list[str] = []
+        if self.labels:
+            lines.append(f"{would}create label(s): {', '.join(label.name for label in self.labels)}")
+        for move in self.issues:
+            where = f"#{move.number}" if move.number is not None else "a new issue"
+            verb = "would go to" if self.dry_run else "went to"
+            verb = "already on the forge as" if move.found else verb
+            extra = [f"{len(move.comments)} comment(s)"] if move.comments else []
+            if move.local.state == "closed":
+                extra.append(f"closed: {move.local.state_reason or 'completed'}")
+            tail = f" ({', '.join(extra)})" if extra else ""
+            lines.append(f"#{move.local.number} {verb} {where}: {move.local.title}{tail}")
+        lines += [f"{'would relink' if self.dry_run else 'relinked'} {path}" for path in self.notebooks]
+        if self.switched:
+            lines.append(f'{self.config}: [tracker] kind = "{self.to}"')
+        elif self.dry_run:
+            lines.append(
+                f'would set [tracker] kind = "{self.to}" in {self.config} when every issue went over'
+            )
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         return {
             "to": self.to,
@@ -282,7 +310,7 @@ def export_tracker(
     result = plan_export(project, source, target, to)
     if dry_run:
         return result
-    refuse_inside_run("move the tracker's issues")
+    refuse_inside_run(EXPORT_ACTION)
     result.dry_run = False
     try:
         _write(project, target, to, result)

@@ -179,6 +179,14 @@ class MagicSession:
             self._tracker = (project.root, open_tracker(project))
         return self._tracker[1]
 
+    def forget_tracker(self) -> None:
+        """Open the tracker anew next time (dsl.toml changed which one it is)."""
+        if self._tracker is not None:
+            close = getattr(self._tracker[1], "close_connection", None)
+            if close is not None:
+                close()
+        self._tracker = None
+
 
 def dispatch(session: MagicSession, line: str) -> Any:
     """Run one ``%dsl`` line; raises DslError for the caller to show."""
