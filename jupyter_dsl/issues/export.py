@@ -212,6 +212,11 @@ class ExportResult:
         }
 
 
+def _target_key(project: Project, to: str) -> str:
+    """Which forge a mapping file's numbers are on: kind, API address and repository."""
+    return f"{to} {project.settings.tracker.api_url or 'public'} {target_name(project, to)}"
+
+
 def mapping_path(project: Project, to: str) -> Path:
     return project.state_dir / f"export-{to}.json"
 
@@ -261,7 +266,7 @@ def plan_export(project: Project, source: Tracker, target: Tracker, to: str) -> 
     local = sorted(source.list(IssueQuery(state="all")), key=lambda issue: issue.number)
     on_forge = {key: issue for issue in forge_issues if (key := _issue_key(issue.body)) is not None}
     by_number = {issue.number: issue for issue in forge_issues}
-    earlier = _read_mapping(mapping_path(project, to), f"{to} {name}")
+    earlier = _read_mapping(mapping_path(project, to), _target_key(project, to))
     moves: list[IssueMove] = []
     for issue in local:
         found = on_forge.get((issue.number, _said(issue.created_at)))
@@ -329,11 +334,11 @@ def export_tracker(
 def _write(project: Project, target: Tracker, to: str, result: ExportResult) -> None:
     for label in result.labels:
         target.save_label(label, exists=False)
-    mapping = mapping_path(project, to)
+    mapping, key = mapping_path(project, to), _target_key(project, to)
     numbers = result.numbers
     for move in result.issues:
-        _move_issue(target, move, numbers, lambda: _write_mapping(mapping, f"{to} {result.target}", numbers))
-    _write_mapping(mapping, f"{to} {result.target}", numbers)
+        _move_issue(target, move, numbers, lambda: _write_mapping(mapping, key, numbers))
+    _write_mapping(mapping, key, numbers)
     for move in result.issues:
         _renumber(target, move, numbers)
     for path in result.notebooks:
