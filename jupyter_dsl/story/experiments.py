@@ -1,0 +1,141 @@
+"""An Experiment in the story: its outcome, its best runs by its metric (with the parameters that
+differ between its runs) and a chart of that metric against the parameter that varied most."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from ..batch.plot import Chart, chart_figure, figure_png
+from ..dslp.checklists import section_text
+from ..runs.records import RunRecord, canonical_json
+from ..runs.store import RunSummary
+from ..runs.table import format_value, metric_names, sort_by_metric, varying_parameters
+from ..trackers import Issue
+from .model import Experiment, Figure, Link, RunView
+
+BEST = 5  # runs shown per experiment
+_LOWER_IS_BETTER = re.compile(r"loss|err|rmse|mse|mae|mape|time|duration|latency|cost", re.IGNORECASE)
+_TLDR = re.compile(r"^\W*TL;?DR\W*[ \t]*(?P<text>.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+def chosen_metric(issue: Issue, runs: list[RunSummary]) -> str | None:
+    """The metric the issue's ``## Metrics`` names (the first of its runs' metrics it mentions), else
+    the first metric its runs recorded."""
+    names = metric_names(runs)
+    said = section_text(issue.body, "Metrics")
+    mentioned = [n for n in names if re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", said)]
+    found = mentioned or names
+    return found[0] if found else None
+
+
+def higher_is_better(metric: str, said: str) -> bool:
+    if re.search(r"lower is better|minimi[sz]e", said, re.IGNORECASE):
+        return False
+    if re.search(r"higher is better|maximi[sz]e", said, re.IGNORECASE):
+        return True
+    return _LOWER_IS_BETTER.search(metric) is None
+
+
+def varied_most(runs: list[RunSummary], names: list[str]) -> str | None:
+    """Of ``names``, the parameter with the most distinct values (numbers only: a chart's x axis)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        values = [run.used_parameters.get(name) for run in runs]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            counts[name] = len({canonical_json(v) for v in values})
+    return max(counts, key=lambda n: (counts[n], -names.index(n))) if counts else None
+
+
+def chart_points(runs: list[RunSummary], x: str, y: str) -> Chart:
+    """Metric ``y`` against parameter ``x``: one line per combination of the other varying parameters."""
+    others = [n for n in varying_parameters(runs, used=True) if n != x]
+    lines: dict[str, list[tuple[object, float]]] = {}
+    for run in runs:
+        used = run.used_parameters
+        if y in run.metrics and x in used:
+            label = ", ".join(f"{n}={format_value(used.get(n))}" for n in others)
+            lines.setdefault(label, []).append((used[x], run.metrics[y]))
+    for points in lines.values():
+        points.sort(key=lambda p: float(p[0]))  # type: ignore[arg-type]  # numbers: see varied_most
+    return Chart(x, y, f"{y} by {x}", {label: lines[label] for label in sorted(lines)})
+
+
+def chart_png(chart: Chart, cache: Path | None) -> bytes:
+    """The chart as PNG; drawn once per distinct chart when ``cache`` (a folder) is given."""
+    key = hashlib.sha256(json.dumps(chart.to_json(), sort_keys=True, default=str).encode()).hexdigest()
+    cached = cache / f"chart-{key[:32]}.png" if cache is not None else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    data = figure_png(chart_figure(chart))
+    if cached is not None:
+        from ..findings.render import _write_bytes_atomic  # the findings export's atomic write
+
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        _write_bytes_atomic(cached, data)
+    return data
+
+
+def outcome_of(issue: Issue) -> str | None:
+    return next((label for label in ("succeeded", "failed") if label in issue.labels), None)
+
+
+def build_experiment(
+    issue: Issue,
+    runs: list[RunSummary],
+    record_of: Callable[[str], RunRecord],
+    run_links: Callable[[RunRecord], list[Link]],
+    cache: Path | None,
+) -> Experiment:
+    """``runs``: every run of the issue; ``record_of`` reads a run's full record (for its links)."""
+    results = section_text(issue.body, "Results")
+    tldr = _TLDR.search(results)
+    done = [run for run in runs if run.status == "succeeded"]
+    metric = chosen_metric(issue, done)
+    better = higher_is_better(metric, section_text(issue.body, "Metrics")) if metric else True
+    varying = varying_parameters(done, used=True) if len(done) > 1 else []
+    best: list[RunView] = []
+    chart: Figure | None = None
+    x = None
+    if metric is not None:
+        ranked = [r for r in sort_by_metric(done, f"-{metric}" if better else metric) if metric in r.metrics]
+        for run in ranked[:BEST]:
+            record = record_of(run.id)
+            best.append(
+                RunView(
+                    run.id,
+                    run.status,
+                    run.started_at[:19].replace("T", " "),
+                    {n: format_value(run.used_parameters[n]) for n in varying if n in run.used_parameters},
+                    {n: format_value(v) for n, v in run.metrics.items()},
+                    run_links(record),
+                )
+            )
+        x = varied_most(done, varying)
+        if x is not None:
+            points = chart_points(done, x, metric)
+            if any(len(p) > 1 for p in points.lines.values()):
+                points.title = f"#{issue.number}: {points.title}"
+                sources = [Link(f"#{issue.number}", "issue")] + [
+                    link for link in (best[0].links if best else []) if link.kind == "notebook"
+                ]
+                alt = f"{metric} against {x} over the {len(done)} succeeded runs of #{issue.number}"
+                chart = Figure(
+                    f"issue-{issue.number}-chart.png", "image/png", chart_png(points, cache), alt, sources
+                )
+    failed = sum(1 for run in runs if run.status == "failed")
+    return Experiment(
+        outcome_of(issue),
+        tldr["text"].strip() if tldr else "",
+        metric,
+        better,
+        varying,
+        best,
+        len(runs),
+        failed,
+        chart,
+        x,
+    )
