@@ -189,4 +189,5 @@ def build_story(view: ProjectView, number: int) -> Story:
         {kind: items for kind, items in grouped.items() if items},
         timeline,
         version_source(DATA_MODULE) is not None,
+        max(issue.updated_at for issue in [ask, *work]),
     )

@@ -109,7 +109,8 @@ def read_findings(project: Project, found: SummaryFile, number: int) -> Findings
     text = found.text
     provenance = {m["key"]: m["value"] for m in _PROVENANCE.finditer(_section(text, "Provenance"))}
     commit = found.commit or provenance.get("Commit")
-    sources = [Link(found.path, "findings", path=found.path)]
+    on_branch = f"{found.path} (on {found.ref})" if found.ref else found.path
+    sources = [Link(on_branch, "findings", path=None if found.ref else found.path)]
     if provenance.get("Notebook"):
         sources.append(Link(provenance["Notebook"], "notebook", path=provenance["Notebook"]))
     if commit:

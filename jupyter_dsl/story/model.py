@@ -186,6 +186,7 @@ class Story:
     issues: dict[str, list[IssueStory]]  # by type, in DSLP order
     timeline: list[Event]
     data_feature: bool  # whether the project records data and model versions
+    updated: str = ""  # the latest change of the Ask or its work on the tracker
 
     @property
     def work(self) -> list[IssueStory]:
@@ -193,7 +194,7 @@ class Story:
 
     @property
     def last_activity(self) -> str:
-        return max((event.when for event in self.timeline), default="")
+        return max([self.updated, *(event.when for event in self.timeline)])
 
     @property
     def figures(self) -> list[Figure]:
@@ -217,4 +218,5 @@ class Story:
             "timeline": [event.to_json() for event in self.timeline],
             "last_activity": self.last_activity,
             "data_feature": self.data_feature,
+            "updated": self.updated,
         }
