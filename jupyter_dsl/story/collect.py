@@ -21,7 +21,7 @@ from ..runs.records import RunRecord
 from ..runs.store import RunQuery, RunStore, RunSummary
 from ..trackers import Issue, IssueQuery, Tracker, web_links_of
 from .experiments import build_experiment
-from .findings_file import find_summary, read_findings
+from .findings_file import find_summary, last_commits, read_findings
 from .model import Goal, IssueStory, Link, Story
 from .timeline import build_timeline
 from .versions import DATA_MODULE, MODEL_MODULE, version_source, versions_of
@@ -42,6 +42,22 @@ class ProjectView:
     store: RunStore | None
     batches: dict[str, dict[str, object]] = field(default_factory=dict)
     _runs: dict[int, list[RunSummary]] = field(default_factory=dict)
+    _refs: dict[int, tuple[int | None, set[int]]] = field(default_factory=dict)
+    _commits: dict[str, str] | None = None
+    _commits_read: bool = False
+
+    def findings_commits(self) -> dict[str, str] | None:
+        """``findings_file.last_commits`` of the project, read once."""
+        if not self._commits_read:
+            self._commits, self._commits_read = last_commits(self.project), True
+        return self._commits
+
+    def references(self, number: int) -> tuple[int | None, set[int]]:
+        """(the Ask issue ``number`` names, every issue its reference lines name), read once."""
+        if not self._refs:
+            for n, issue in self.issues.items():
+                self._refs[n] = (issue.ask, set(references_in(issue.body).values()))
+        return self._refs[number]
 
     @property
     def cache(self) -> Path:
@@ -81,14 +97,13 @@ def project_view(project: Project, tracker: Tracker) -> Iterator[ProjectView]:
 def members(view: ProjectView, ask: Issue) -> list[Issue]:
     """The Ask's work: issues whose Ask Reference (or Prompted by) is the Ask, those the Ask lists, and
     those prompted by or based on one of them."""
-    listed = {item_number for item_number in _listed(ask.body)}
-    found = {n for n, i in view.issues.items() if i.ask == ask.number or n in listed}
+    listed = set(_listed(ask.body))
+    found = {n for n in view.issues if view.references(n)[0] == ask.number or n in listed}
     changed = True
     while changed:
         changed = False
-        for number, issue in view.issues.items():
-            refs = set(references_in(issue.body).values())
-            if number not in found and refs & found:
+        for number in view.issues:
+            if number not in found and view.references(number)[1] & found:
                 found.add(number)
                 changed = True
     found.discard(ask.number)
@@ -146,7 +161,7 @@ def _issue_story(view: ProjectView, issue: Issue, notebooks: list[str]) -> Issue
     )
     if issue.type is IssueType.EXPLORE:
         branches = [f"explore/{issue.number}-{slugify(issue.title)}"]
-        found = find_summary(view.project, issue.number, branches)
+        found = find_summary(view.project, issue.number, branches, view.findings_commits())
         story.findings = read_findings(view.project, found, issue.number) if found is not None else None
         story.goals = [Goal(item.text, item.done) for item in checklist(issue.body, "Goals")]
     elif issue.type is IssueType.EXPERIMENT:

@@ -60,24 +60,47 @@ def _findings_dir(project: Project) -> str:
         return ""
 
 
-def _last_commit(root: Path, path: str, ref: str | None) -> str | None:
-    args = ["log", "-1", "--format=%H", *([ref] if ref else []), "--", path]
+def _last_commit(root: Path, path: str, ref: str) -> str | None:
+    args = ["log", "-1", "--format=%H", ref, "--", path]
     result = gitrepo.git(root, *args, check=False)
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
-def find_summary(project: Project, number: int, branches: list[str]) -> SummaryFile | None:
-    """Issue ``number``'s committed summary: in the working tree, else on one of ``branches``."""
+def last_commits(project: Project) -> dict[str, str] | None:
+    """The commit that last changed each file of ``[findings] dir`` in HEAD's history (one ``git log``
+    for every summary of the project); None outside a git repository."""
+    if not gitrepo.is_repo(project.root):
+        return None
+    folder = _findings_dir(project)
+    if not folder:
+        return {}
+    listed = gitrepo.git(
+        project.root, "log", "--format=%x00%H", "--name-only", "--", f"{folder}/", check=False
+    )
+    found: dict[str, str] = {}
+    commit = ""
+    for line in listed.stdout.splitlines():
+        if line.startswith("\0"):
+            commit = line[1:]
+        elif line.strip():
+            found.setdefault(line.strip(), commit)
+    return found
+
+
+def find_summary(
+    project: Project, number: int, branches: list[str], commits: dict[str, str] | None
+) -> SummaryFile | None:
+    """Issue ``number``'s committed summary: in the working tree, else on one of ``branches``.
+    ``commits``: ``last_commits`` of the project (None: it is in no git repository)."""
     folder = _findings_dir(project)
     if not folder:
         return None
     on_disk = sorted((project.root / folder).glob(f"{number}-*.md"))
-    is_repo = gitrepo.is_repo(project.root)
     if on_disk:
         path = f"{folder}/{on_disk[0].name}"
-        commit = _last_commit(project.root, path, None) if is_repo else None
+        commit = commits.get(path) if commits is not None else None
         return SummaryFile(path, on_disk[0].read_text(encoding="utf-8"), None, commit)
-    if not is_repo:
+    if commits is None:
         return None
     for branch in branches:
         listed = gitrepo.git(project.root, "ls-tree", "--name-only", branch, f"{folder}/", check=False)
