@@ -3,6 +3,7 @@ the run index and its batches. No rendering here (see ``render``), and no surfac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,7 +122,25 @@ def _listed(body: str) -> list[int]:
 
 
 def issue_link(view: ProjectView, issue: Issue) -> Link:
-    return Link(f"#{issue.number} {issue.title}", "issue", url=issue.url or None)
+    return Link(f"#{issue.number}", "issue", url=issue.url or None, title=issue.title)
+
+
+def _level(line: str) -> int:
+    heading = re.match(r"^(#{1,6})\s", line)
+    return len(heading.group(1)) if heading else 0
+
+
+def without_empty_headings(text: str) -> str:
+    """A section's Markdown without the sub-headings nobody wrote anything under (the template's)."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if _level(line):
+            following = next((later for later in lines[index + 1 :] if later.strip()), None)
+            if following is None or 0 < _level(following) <= _level(line):
+                continue
+        kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def _output_path(url: str | None) -> str | None:
@@ -199,8 +218,8 @@ def build_story(view: ProjectView, number: int) -> Story:
         ask.title,
         ask.state,
         issue_link(view, ask),
-        section_text(ask.body, "Problem Statement"),
-        section_text(ask.body, "Success Criteria"),
+        without_empty_headings(section_text(ask.body, "Problem Statement")),
+        without_empty_headings(section_text(ask.body, "Success Criteria")),
         {kind: items for kind, items in grouped.items() if items},
         timeline,
         version_source(DATA_MODULE) is not None,

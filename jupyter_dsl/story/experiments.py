@@ -75,7 +75,8 @@ def chart_figure(chart: Chart) -> _Figure:
     """Each run a dot, the best at each value a line (one line, however many parameters vary)."""
     from matplotlib.figure import Figure  # lazy: matplotlib costs ~0.3 s, only when charting
 
-    figure = Figure(figsize=(6.4, 3.6), layout="constrained")
+    figure = Figure(figsize=(6.4, 3.6))
+    figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.14)  # a fixed layout: a third faster
     axes = figure.add_subplot()
     runs = chart.lines["runs"]
     axes.scatter([p[0] for p in runs], [p[1] for p in runs], s=12, alpha=0.35, label="a run")
