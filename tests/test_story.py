@@ -217,3 +217,16 @@ def test_story_json_for_scripts(gen: Generated, tmp_path: Path) -> None:
     assert result["story"]["number"] == 1 and result["story"]["state"] == "open"
     assert [i["number"] for i in result["story"]["issues"]["Model"]] == [gen.numbers["model"]]
     assert ENV.get("NO_COLOR") == "1"
+
+
+def test_a_chart_is_drawn_once_and_kept_under_dsl(gen: Generated) -> None:
+    first = story_of(gen, gen.numbers["ask"])
+    cache = gen.project.database_path.parent / "story-cache"
+    charts = {p: p.stat().st_mtime_ns for p in cache.glob("chart-*.png")}
+    assert charts  # the succeeded experiment's (the failed one has nothing to draw), maybe others'
+    again = story_of(gen, gen.numbers["ask"])
+    assert {p: p.stat().st_mtime_ns for p in cache.glob("chart-*.png")} == charts
+    chart, same = (s.issues["Experiment"][0].experiment for s in (first, again))
+    assert chart is not None and same is not None and chart.chart is not None and same.chart is not None
+    assert same.chart.data == chart.chart.data
+    assert chart.chart.data in [p.read_bytes() for p in charts]

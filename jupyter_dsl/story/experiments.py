@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure as _Figure
 
 BEST = 5  # runs shown per experiment
+KEPT_CHARTS = 512  # charts kept drawn under .dsl/story-cache/
 _LOWER_IS_BETTER = re.compile(r"loss|err|rmse|mse|mae|mape|time|duration|latency|cost", re.IGNORECASE)
 _TLDR = re.compile(r"^\W*TL;?DR\W*[ \t]*(?P<text>.+)$", re.IGNORECASE | re.MULTILINE)
 
@@ -102,7 +103,22 @@ def chart_png(chart: Chart, cache: Path | None) -> bytes:
 
         cached.parent.mkdir(parents=True, exist_ok=True)
         _write_bytes_atomic(cached, data)
+        _prune(cached.parent)
     return data
+
+
+def _modified(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:  # pruned by another story being written at the same time
+        return 0
+
+
+def _prune(cache: Path) -> None:
+    """Keep the ``KEPT_CHARTS`` newest charts: one is drawn again for every new run of an experiment."""
+    charts = sorted(cache.glob("chart-*.png"), key=_modified)
+    for old in charts[:-KEPT_CHARTS]:
+        old.unlink(missing_ok=True)
 
 
 def outcome_of(issue: Issue) -> str | None:
