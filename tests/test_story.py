@@ -4,6 +4,7 @@ committed summary, experiments ranked and charted, sources linked, hostile text 
 from __future__ import annotations
 
 import base64
+import json
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -167,6 +168,7 @@ def test_secrets_are_scrubbed_from_the_story(gen: Generated, tmp_path: Path, mon
             written = export_story(gen.project, gen.tracker, number, to=to, out=tmp_path / "s")
             text = written.written[0].read_text()
             assert secret not in text and REDACTED in text
+            assert secret not in json.dumps(written.to_json())  # what --json prints
     finally:
         gen.tracker.edit(number, body=body)
 

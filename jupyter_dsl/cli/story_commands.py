@@ -33,7 +33,7 @@ def story(ask: int, to: str, out: Path | None, as_json: bool) -> None:
         for extra in written.written[1:]:
             console.print(f"  {extra}", markup=False, style="dim")
 
-    emit(as_json, {"written": [str(p) for p in written.written], "story": written.story.to_json()}, human)
+    emit(as_json, written.to_json(), human)
 
 
 @cli.command("site")

@@ -23,6 +23,6 @@ def story(session: MagicSession, args: argparse.Namespace) -> Any:
     out = Path(args.out).expanduser().resolve() if args.out else None
     written = export_story(project, session.tracker(project), args.ask, to=args.to, out=out)
     if args.json:
-        return {"written": [str(p) for p in written.written], "story": written.story.to_json()}
+        return written.to_json()
     work = len(written.story.work)
     return HelpText(f"wrote {written.written[0]} (Ask #{args.ask}, {work} linked issue(s))")

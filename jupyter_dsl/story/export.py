@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import InvalidInput
 from ..findings.redact import Redactor
@@ -19,6 +20,12 @@ from .render import FORMATS, render_story, story_stem
 class WrittenStory:
     story: Story
     written: list[Path]  # the story first, then its figures (Markdown)
+    redactor: Redactor
+
+    def to_json(self) -> dict[str, Any]:
+        """What was written and the story as data, scrubbed of secrets as the files are."""
+        story = self.redactor.scrub_all(self.story.to_json())
+        return {"written": [str(path) for path in self.written], "story": story}
 
 
 def default_story_dir(project: Project) -> Path:
@@ -47,12 +54,6 @@ def export_story(
     with project_view(project, tracker) as view:
         story = build_story(view, ask)
     stem = story_stem(story)
-    rendered = render_story(
-        story,
-        to,
-        root=project.root,
-        directory=directory,
-        redactor=redactor or project_redactor(project),
-        stem=stem,
-    )
-    return WrittenStory(story, rendered.write(directory, f"{stem}.{to}"))
+    redactor = redactor or project_redactor(project)
+    rendered = render_story(story, to, root=project.root, directory=directory, redactor=redactor, stem=stem)
+    return WrittenStory(story, rendered.write(directory, f"{stem}.{to}"), redactor)
