@@ -15,6 +15,7 @@ from . import (  # noqa: E402, F401  (they register their commands)
     notebook_commands,
     project_commands,
     run_commands,
+    story_commands,
     tracker_commands,
 )
 from .base import cli, run  # noqa: E402

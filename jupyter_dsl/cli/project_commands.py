@@ -91,6 +91,8 @@ def demo(directory: Path, force: bool, lab: bool, no_runs: bool, as_json: bool) 
         console.print(f"  cd {report.root} && jupyter dsl status {report.notebook}", markup=False)
         if report.runs:
             console.print(f"  cd {report.root} && jupyter dsl runs", markup=False)
+        console.print("The story of the Ask, in one page:", style="bold")
+        console.print(f"  cd {report.root} && jupyter dsl story {report.ask}", markup=False)
 
     emit(as_json, report.to_json(), human)
     if program is not None:

@@ -102,6 +102,11 @@ def _markdown_to_html() -> Any:
     return mistune.create_markdown(escape=True, plugins=["table", "strikethrough", "task_lists"])
 
 
+def markdown_html(text: str) -> str:
+    """Markdown as HTML with any raw HTML in it escaped (never passed through) and no javascript: links."""
+    return str(_markdown_to_html()(text)).strip()
+
+
 def clean_html(text: str) -> str:
     """An output's HTML (a DataFrame's table) reduced to harmless table markup: no scripts,
     styles, links or images, so nothing in it can run or fetch."""

@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (they register their subcommands)
     notebook_magics,
     project_magics,
     run_magics,
+    story_magics,
     tracker_magics,
 )
 from .base import MagicSession, dispatch
