@@ -36,7 +36,7 @@ export function addRunsTableCommand(
   });
   app.commands.addCommand(OPEN_RUNS_TABLE, {
     label: args =>
-      typeof args.batch === 'string'
+      typeof args.batch === 'string' && args.batch !== ''
         ? 'Open the Batch in the Main Area'
         : 'Open the Runs Table in the Main Area',
     caption:

@@ -3,7 +3,8 @@
  * notebook's runs as a full table with every parameter (even one that never varies, which the
  * sidebar leaves out) and metric; it sorts by a column, filters with the `--where` syntax of
  * `jupyter dsl runs`, compares two runs side by side, charts a metric, keeps hostile text inert,
- * opens a run's output notebook read-only, and gains a row when a run is recorded elsewhere.
+ * opens a run's output notebook read-only, gains a row when a run is recorded elsewhere, and comes
+ * back with the layout after a reload.
  */
 import { execFileSync } from 'child_process';
 import path from 'path';
@@ -154,4 +155,13 @@ test('Open in main area: every parameter, sort, --where, compare, chart, and new
   await execute(page, 'jupyter-dsl:open-runs-table', { path: TABLE.notebook });
   await expect(page.locator('.jp-dsl-rtable-widget')).toHaveCount(1);
   await expect(page.locator('.jp-dsl-rtable-widget:visible')).toHaveCount(1);
+
+  // the tab is part of the layout: a reload brings it back, listing the runs again
+  await page.reload();
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0);
+  await page.locator('.lm-TabBar-tab', { hasText: 'Runs: runs-table.ipynb' }).click();
+  const restored = page
+    .locator('.jp-dsl-rtable-widget:visible')
+    .getByTestId('dsl-rtable');
+  await expect(restored.getByTestId('dsl-rtable-total')).toHaveText('7 runs');
 });
