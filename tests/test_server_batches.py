@@ -123,6 +123,9 @@ def test_a_batch_of_four_runs_to_the_end_and_its_runs_appear(api: Api, root: Pat
     assert api.get("run-stamp", path=HOLD)["stamp"] != before  # what the sidebar polls
     listed = api.get("runs", path=HOLD, limit=0)
     assert sorted(r["id"] for r in listed["runs"]) == sorted(r["run_id"] for r in state["runs"])
+    of_batch = api.get("runs", path=HOLD, limit=0, batch=batch_id[-6:], where="square>=1")
+    assert sorted(r["parameters"]["n"] for r in of_batch["runs"]) == [1, 2, 3]
+    assert all(r["batch_id"] == batch_id for r in of_batch["runs"])
     chart = api.get("chart", path=HOLD, x="n", y="square", batch=batch_id)
     assert chart["series"] == [{"label": "", "points": [[0, 0.0], [1, 1.0], [2, 4.0], [3, 9.0]]}]
     png = api.call("GET", "chart", params={"path": HOLD, "x": "n", "y": "square", "format": "png"})

@@ -154,6 +154,20 @@ def test_runs_status_filter_and_limit(api: Api, served: dict[str, Any]) -> None:
     assert ids(api.get("runs", path=PARAMETERIZED, limit=0)) == [failed, succeeded]
 
 
+def test_runs_where_filters_metrics_as_the_cli_does(api: Api, served: dict[str, Any]) -> None:
+    succeeded = served["succeeded"]["id"]  # score 3.3; the failed run recorded no metric
+    assert ids(api.get("runs", path=PARAMETERIZED, where="score>3")) == [succeeded]
+    assert ids(api.get("runs", path=PARAMETERIZED, where=["score > 3", "score<=3.3"])) == [succeeded]
+    none = api.get("runs", path=PARAMETERIZED, where=["score>3", "score<3"])  # every one must hold
+    assert none["runs"] == [] and none["total"] == 0
+    assert ids(api.get("runs", path=PARAMETERIZED, where="score!=1", status="failed")) == []
+    unreadable = api.call("GET", "runs", params={"path": PARAMETERIZED, "where": "score>high"})
+    assert unreadable.code == 400 and "score>high" in unreadable.error["message"]
+    assert "NAME>VALUE" in (unreadable.error["hint"] or "")
+    unknown_batch = api.call("GET", "runs", params={"path": PARAMETERIZED, "batch": "nosuchbatch"})
+    assert unknown_batch.code == 404, unknown_batch.body
+
+
 def test_runs_of_a_notebook_or_project_without_runs(api: Api, jp_root_dir: Path) -> None:
     assert api.get("runs", path=PLAIN) == {"runs": [], "varying_parameters": [], "metrics": [], "total": 0}
     make_project(jp_root_dir / "fresh", "nb.ipynb")

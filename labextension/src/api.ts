@@ -143,7 +143,8 @@ export class DslApi {
     return this.request('GET', `params/${encodeApiPath(path)}`);
   }
 
-  /** The recorded runs of a notebook, newest first. */
+  /** The recorded runs of a notebook (or of one of its batches), newest first; `where`: the metric
+   * filters of `jupyter dsl runs --where`. */
   listRuns(query: RunQuery): Promise<RunsReply> {
     const { limit } = query;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
@@ -158,7 +159,9 @@ export class DslApi {
     return this.request('GET', 'runs', {
       path: query.path,
       status: query.status,
-      limit
+      limit,
+      where: query.where,
+      batch: query.batch
     });
   }
 

@@ -29,6 +29,7 @@ export namespace CommandIDs {
   export const run = 'jupyter-dsl:run';
   export const addGoal = 'jupyter-dsl:add-goal';
   export const complete = 'jupyter-dsl:complete';
+  export const openRunsTable = 'jupyter-dsl:open-runs-table'; // runstable/plugin.ts
 }
 
 export function showError(title: string, error: unknown): void {

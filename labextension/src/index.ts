@@ -38,6 +38,7 @@ import {
 } from './panel/RunNotebook';
 import { LifecycleSidebar, SIDEBAR_ID } from './panel/Sidebar';
 import { RunsRefresher } from './runswatch';
+import { addRunsTableCommand } from './runstable/plugin';
 import { readSettings, SidebarSettings } from './settings';
 import { LinkStatusItem } from './statusbar';
 
@@ -145,6 +146,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
           path: model.path ?? undefined
         }),
       openFile: path => void app.commands.execute('docmanager:open', { path }),
+      openRunsTable: (path, batch) =>
+        void app.commands.execute(CommandIDs.openRunsTable, {
+          path,
+          batch: batch ?? ''
+        }),
       confirm,
       makeParametersCell: () =>
         void app.commands.execute(CommandIDs.makeParametersCell),
@@ -167,6 +173,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     watchKernelLinks(tracker);
     addCommands(app, tracker, { model, form, findings, actions });
     addRunNotebookCommand(app, model, rendermime, editorServices);
+    addRunsTableCommand(app, model, restorer, (id, path) => {
+      void app.commands.execute(OPEN_RUN_NOTEBOOK, { id, path });
+    });
     tracker.widgetAdded.connect((_, panel) => {
       panel.toolbar.insertAfter(
         'cellType',

@@ -2107,6 +2107,10 @@ export interface operations {
                 status?: components["schemas"]["RunStatus"];
                 /** @description At most this many; 0: all. */
                 limit?: number;
+                /** @description A metric filter as `jupyter dsl runs --where` takes it (`auc>0.9`, `loss<=0.2`, `n=3`); repeat it: every one must hold. Unreadable, 400. */
+                where?: string[];
+                /** @description Only this batch's runs (its id or a unique part of it; none has it, 404). */
+                batch?: string;
             };
             header?: never;
             path?: never;

@@ -43,6 +43,10 @@ SWITCH = ("switch-a.ipynb", "switch-b.ipynb", "switch-background.ipynb")
 BATCH = "batch.ipynb"  # the Batch section's tests: square = n * n; n >= 2 waits while `hold` exists
 MANY_RUNS = "many-runs.ipynb"  # 5,000 recorded runs (records written straight to the run index)
 MANY = 5000
+# runs-table.spec.ts: the main-area runs table over six runs written straight to the run index; region
+# never varies (the sidebar hides it, the table shows it), one value is hostile markup (shown as text).
+TABLE = "runs-table.ipynb"
+HOSTILE = '<img src=x onerror="document.body.dataset.hostile=1">'
 # sidebar-actions.spec.ts: a notebook whose run fails for alpha 0, a config file and a grid file; a
 # notebook to create issues from without linking it; and one linked to the Explore whose DSLP branch
 # holds another version of it (Switch must show that version).
@@ -160,6 +164,24 @@ def many_runs(project: Project, notebook: str) -> None:
         store.insert_many(records)
 
 
+def table_runs(project: Project, notebook: str) -> list[str]:
+    """Six succeeded runs (alpha, sampling_strategy vary; region does not) with two metrics; their ids."""
+    records = []
+    for i, alpha in enumerate((0.1, 0.2, 0.3, 0.4, 0.5, 0.6)):
+        started = datetime(2026, 2, 1, tzinfo=timezone.utc) + timedelta(minutes=i)
+        strategy = HOSTILE if i == 2 else ("uniform", "stratified")[i % 2]
+        parameters = {"alpha": alpha, "region": "north", "sampling_strategy": strategy}
+        record = RunRecord(f"{started:%Y%m%d-%H%M%S}-t{i:05x}", notebook, "0" * 64, parameters, "python3")
+        record.status, record.started_at = "succeeded", started.isoformat()
+        record.finished_at = (started + timedelta(seconds=1)).isoformat()
+        record.duration_s = 1.0
+        record.metrics = {"score": round(alpha * 2, 3), "loss": round(1 - alpha, 3)}
+        records.append(record)
+    with RunStore(project.database_path) as store:
+        store.insert_many(records)
+    return [record.id for record in records]
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=ui-test", "-c", "user.email=ui-test@localhost", *args],
@@ -192,6 +214,7 @@ def main(directory: str) -> None:
         link(tracker, root / name, number)
     nbformat.write(batch_notebook(), root / BATCH)
     nbformat.write(notebook_with_runs(), root / MANY_RUNS)
+    nbformat.write(notebook_with_runs(), root / TABLE)
     nbformat.write(actions_notebook(), root / ACTIONS)
     (root / "configs").mkdir()
     (root / CONFIG).write_text("alpha: 0.25\n", encoding="utf-8")
@@ -205,6 +228,7 @@ def main(directory: str) -> None:
     project = find_project(root)
     runs = [run_notebook(project, root / WITH_RUNS, overrides=list(values)) for values in RUN_PARAMETERS]
     many_runs(project, MANY_RUNS)
+    table_ids = table_runs(project, TABLE)
     json.dump(
         {
             "root": str(root.resolve()),
@@ -222,6 +246,7 @@ def main(directory: str) -> None:
             },
             "batch": {"notebook": BATCH, "hold": str(root.resolve().parent / "hold.flag")},
             "many_runs": {"notebook": MANY_RUNS, "count": MANY},
+            "runs_table": {"notebook": TABLE, "runs": table_ids, "hostile": HOSTILE},
             "actions": {
                 "notebook": ACTIONS,
                 "config": CONFIG,

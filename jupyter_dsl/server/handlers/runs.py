@@ -18,7 +18,7 @@ from ...notebook import parameters
 from ...project.settings import find_project
 from ...runs import STATUSES, RunQuery, RunRecord
 from ...runs.listing import list_runs, show_run
-from ...runs.store import notebook_key
+from ...runs.store import MetricFilter, notebook_key
 from .base import DslHandler
 
 DEFAULT_LIMIT = 20
@@ -76,10 +76,19 @@ class RunsHandler(DslHandler):
         notebook = self.notebook_query("the run list")
         status = parse_status(self.get_query_argument("status", None))
         limit = parse_limit(self.get_query_argument("limit", str(DEFAULT_LIMIT)))
+        # ?where=auc>0.9 (repeatable, all must hold): the metric filters of `jupyter dsl runs --where`
+        metrics = [MetricFilter.parse(text) for text in self.get_query_arguments("where")]
+        batch = self.get_query_argument("batch", None) or None  # a batch's id or a unique part of it
 
         def work() -> dict[str, Any]:
             project = find_project(notebook)
-            query = RunQuery(notebook=notebook_key(project, notebook), status=status, limit=limit)
+            query = RunQuery(
+                notebook=notebook_key(project, notebook),
+                status=status,
+                batch_id=batch,
+                metrics=metrics,
+                limit=limit,
+            )
             return list_runs(project.database_path, query).to_json()
 
         self.reply(json_safe(await self.blocking(work)))

@@ -361,4 +361,20 @@ describe('batch progress', () => {
       'Output'
     ]);
   });
+
+  it("opens the batch's runs in the main area, running or ended", async () => {
+    for (const states of [['running'], ['succeeded']] as const) {
+      const opened: string[] = [];
+      const node = await render(
+        <ProgressView
+          batch={batchState([...states])}
+          onCancel={() => 0}
+          onOpenRun={() => 0}
+          onOpenTable={id => opened.push(id)}
+        />
+      );
+      byTestId(node, 'dsl-batch-open-main')[0].click();
+      expect(opened).toEqual(['20260101-120000-abcdef']);
+    }
+  });
 });

@@ -87,6 +87,7 @@ function actions(answer: boolean): ISidebarActions & { asked: string[] } {
   return {
     asked,
     openRunNotebook: () => undefined,
+    openRunsTable: () => undefined,
     openFile: () => undefined,
     makeParametersCell: () => undefined,
     notify: () => undefined,

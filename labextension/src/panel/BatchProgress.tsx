@@ -45,8 +45,10 @@ export function ProgressView(props: {
   batch: BatchState;
   onCancel: () => void;
   onOpenRun: (id: string) => void;
+  /** Open the batch's runs as a full table in the main area; none: no button. */
+  onOpenTable?: (batchId: string) => void;
 }): JSX.Element {
-  const { batch, onCancel, onOpenRun } = props;
+  const { batch, onCancel, onOpenRun, onOpenTable } = props;
   const varying = batch.varying;
   const counts = BATCH_RUN_STATES.filter(state => batch.counts[state])
     .map(state => `${batch.counts[state]} ${state}`)
@@ -137,8 +139,8 @@ export function ProgressView(props: {
         renderRow={row}
       />
       <ErrorList runs={batch.runs} />
-      {running ? (
-        <div className="jp-dsl-actions">
+      <div className="jp-dsl-actions">
+        {running ? (
           <button
             className="jp-mod-styled jp-mod-warn"
             onClick={onCancel}
@@ -147,8 +149,18 @@ export function ProgressView(props: {
           >
             Cancel batch
           </button>
-        </div>
-      ) : null}
+        ) : null}
+        {onOpenTable ? (
+          <button
+            className="jp-mod-styled"
+            onClick={() => onOpenTable(batch.id)}
+            title="The batch's runs with every parameter and metric: sort, filter, compare, chart"
+            data-testid="dsl-batch-open-main"
+          >
+            Open in main area
+          </button>
+        ) : null}
+      </div>
     </div>
   );
 }

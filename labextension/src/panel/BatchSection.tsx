@@ -235,6 +235,8 @@ export function BatchSection(props: {
   path: string;
   params: IFetched<ParamsReply>;
   onOpenRun: (id: string) => void;
+  /** Open a batch's runs as a full table in the main area. */
+  onOpenTable?: (batchId: string) => void;
   /** The project's grid files (loaded into the editor, or opened to edit). */
   gridFiles?: IFetched<string[]>;
   onEditFile?: (path: string) => void;
@@ -358,6 +360,7 @@ export function BatchSection(props: {
           batch={batch}
           onCancel={() => void cancel()}
           onOpenRun={props.onOpenRun}
+          onOpenTable={props.onOpenTable}
         />
       ) : null}
     </section>

@@ -15,6 +15,8 @@ export function RunsPanel(props: {
   model: DslModel;
   path: string;
   onOpenRunNotebook: (id: string) => void;
+  /** Open the notebook's runs as a full table in the main area. */
+  onOpenInMainArea?: () => void;
   /** How often to look for runs recorded elsewhere, in ms. */
   pollInterval?: number;
 }): JSX.Element {
@@ -46,6 +48,7 @@ export function RunsPanel(props: {
       loading={model.runsLoading}
       onRefresh={() => void model.refreshRuns()}
       onRerun={rerun}
+      onOpenInMainArea={props.onOpenInMainArea}
       selection={{
         selected: model.selection.selected,
         run: model.selection.run,

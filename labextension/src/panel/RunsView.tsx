@@ -182,7 +182,7 @@ export interface IRunSelection {
 }
 
 /** A sortable column header: a button that announces the order it sorts by. */
-function SortHeader(props: {
+export function SortHeader(props: {
   sortKey: string;
   sort: IRunSort;
   onSort: (key: string) => void;
@@ -257,6 +257,8 @@ export function RunsSection(props: {
   selection: IRunSelection;
   /** Rerun a run (the selected one's button); none: no button. */
   onRerun?: (id: string) => Promise<unknown>;
+  /** Open the runs as a full table in the main area; none: no button. */
+  onOpenInMainArea?: () => void;
   /** Shown under the table (the chart). */
   children?: React.ReactNode;
 }): JSX.Element {
@@ -358,6 +360,16 @@ export function RunsSection(props: {
         >
           Refresh runs
         </button>
+        {props.onOpenInMainArea ? (
+          <button
+            className="jp-mod-styled"
+            onClick={props.onOpenInMainArea}
+            title="Every parameter and metric, sort, filter, compare, chart"
+            data-testid="dsl-runs-open-main"
+          >
+            Open in main area
+          </button>
+        ) : null}
         {props.onRerun && selection.selected !== null ? (
           <RerunAction
             key={selection.selected}

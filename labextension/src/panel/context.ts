@@ -22,6 +22,8 @@ export interface IConfirmOptions {
 /** What the sections ask of the application (commands, dialogs, documents). */
 export interface ISidebarActions {
   openRunNotebook(id: string): void;
+  /** Open a notebook's runs (or one of its batches) as a full table in the main area. */
+  openRunsTable(path: string, batch?: string): void;
   /** Open a file of the server root in JupyterLab's editor. */
   openFile(path: string): void;
   /** Ask the user (JupyterLab's showDialog); true when they accepted. */

@@ -21,7 +21,12 @@ function RunsOfNotebook(props: { context: ISidebarContext }): JSX.Element | null
     return null;
   }
   return (
-    <RunsPanel model={model} path={path} onOpenRunNotebook={actions.openRunNotebook} />
+    <RunsPanel
+      model={model}
+      path={path}
+      onOpenRunNotebook={actions.openRunNotebook}
+      onOpenInMainArea={() => actions.openRunsTable(path)}
+    />
   );
 }
 
@@ -41,6 +46,7 @@ function BatchOfNotebook(props: { context: ISidebarContext }): JSX.Element | nul
       path={path}
       params={model.params}
       onOpenRun={actions.openRunNotebook}
+      onOpenTable={batch => actions.openRunsTable(path, batch)}
       gridFiles={form.gridFiles}
       onEditFile={actions.openFile}
       confirm={actions.confirm}
