@@ -118,12 +118,13 @@ def _record(root: Path, run_id: str) -> Any:
 
 @pytest.fixture()
 def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    pytest.importorskip("s3fs", reason="pip install jupyter-dsl[test] (s3fs)")
-    server_module = pytest.importorskip("moto.server", reason="pip install jupyter-dsl[test] (moto[server])")
+    import s3fs  # noqa: F401  (the test extras install it: a missing one fails, never skips)
+    from moto.server import ThreadedMotoServer
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     settings = {

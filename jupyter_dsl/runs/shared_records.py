@@ -123,7 +123,6 @@ def parse_shared_record(store: ArtifactStore, run_id: str, data: dict[str, Any],
         for value in record.values.values():
             if isinstance(value, dict) and value.get("artifact") is not None:
                 value["artifact"] = _rebased(store, run_id, value["artifact"], what)
-        record.to_json()  # every nested part is what the dataclasses expect
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise InvalidInput(f"{what} is not a run record: {exc}") from None
     return record
