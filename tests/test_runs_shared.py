@@ -5,7 +5,11 @@ every run and opens its output notebook, through the CLI, the core and the serve
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +46,7 @@ def _alices_runs(alice: Path) -> dict[str, Any]:
 def folder_clones(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, dict[str, Any]]:
     base = tmp_path_factory.mktemp("travel")
     shared = base / "shared-store"
-    names = ("parameterized.ipynb", "sysexit1.ipynb")
+    names = ("parameterized.ipynb", "sysexit1.ipynb", "sleeper.ipynb")
     alice = make_project(base / "alice", *names, runs=f'artifacts = "{shared}"')
     git(base, "clone", "--quiet", str(alice), str(base / "bob"))
     return alice, base / "bob", shared, _alices_runs(alice)
@@ -62,6 +66,31 @@ def test_every_outcome_writes_its_record_and_the_batch_its_state_to_the_store(
     assert sorted(s["run_id"] for s in state["sets"]) == sorted(r["run_id"] for r in ran["batch"]["runs"])
 
 
+def test_a_run_killed_by_sigterm_leaves_its_record_in_the_store(
+    folder_clones: tuple[Path, Path, Path, dict[str, Any]],
+) -> None:
+    alice, _, shared, _ = folder_clones
+    before = set(shared.glob("*/files/sleeping.txt"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_dsl", "run", "nb/sleeper.ipynb", "--json"],
+        cwd=alice,
+        env=runs_support.ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240  # a guard against a hang: the run only needs to get there
+    while not set(shared.glob("*/files/sleeping.txt")) - before:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143, stderr
+    run_id = json.loads(stdout)["id"]
+    record = json.loads((shared / run_id / RECORD_NAME).read_text())
+    assert record["status"] == "killed" and record["error"]["ename"] == "Terminated"
+
+
 def test_a_teammate_lists_shows_charts_and_reruns_every_run(
     folder_clones: tuple[Path, Path, Path, dict[str, Any]],
 ) -> None:
@@ -69,9 +98,13 @@ def test_a_teammate_lists_shows_charts_and_reruns_every_run(
     assert dsl_json(bob, "runs")["runs"] == []  # Bob's own index starts empty
     batch_runs = [r["run_id"] for r in ran["batch"]["runs"]]
     ids = {ran["succeeded"]["id"], ran["failed"]["id"], *batch_runs}
-    synced = dsl_json(bob, "runs", "--sync")
-    assert set(synced["sync"]["runs"]) == ids and synced["sync"]["batches"] == [ran["batch"]["id"]]
-    assert {r["id"] for r in synced["runs"]} == ids
+    synced = dsl_json(bob, "runs", "--sync", "--limit", "0")
+    # every run of Alice's (and the one killed above), each as she recorded it
+    assert ids <= set(synced["sync"]["runs"]) and synced["sync"]["batches"] == [ran["batch"]["id"]]
+    assert {r["id"]: r["status"] for r in synced["runs"]} == {
+        run_id: json.loads((shared / run_id / RECORD_NAME).read_text())["status"]
+        for run_id in synced["sync"]["runs"]
+    }
     assert dsl_json(bob, "runs", "--sync")["sync"]["runs"] == []  # nothing new the second time
     shown = dsl_json(bob, "runs", "show", ran["succeeded"]["id"][-6:])
     for key in ("parameters", "metrics", "status", "notebook_hash", "git", "environment"):

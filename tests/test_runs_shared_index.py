@@ -161,3 +161,15 @@ def test_this_clones_records_the_store_lacks_are_written_to_it_once(project: Pro
     written = json.loads((shared / record.id / RECORD_NAME).read_text())
     assert written["status"] == "killed" and written["id"] == record.id
     assert index_shared_runs(project).published == []
+
+
+def test_a_run_folder_that_is_a_symbolic_link_out_of_the_store_is_refused(
+    project: Project, shared: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    run_id = teammate_record(outside, 7)
+    shared.mkdir(parents=True, exist_ok=True)
+    (shared / run_id).symlink_to(outside / run_id, target_is_directory=True)
+    result = index_shared_runs(project)
+    assert result.runs == [] and [s.name for s in result.skipped] == [run_id]
+    assert "symbolic link" in result.skipped[0].reason

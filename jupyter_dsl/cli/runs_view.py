@@ -141,7 +141,9 @@ def runs(
 
     `jupyter dsl runs show ID` shows one run in full.
     """
-    if ctx.invoked_subcommand is not None:
+    if ctx.invoked_subcommand is not None:  # `runs --sync show ID`: sync, then the subcommand
+        if sync:
+            print_sync(index_shared_runs(open_project()), error_console)
         return
     if as_csv and as_json:
         raise InvalidInput("--csv and --json exclude each other")

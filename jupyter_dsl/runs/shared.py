@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..batch.state import BatchStore
-from ..errors import DslError
+from ..errors import ConfigError, DslError
 from ..project.database import ensure_schema, transaction
 from ..project.settings import Project
 from .artifacts import RECORD_NAME, ArtifactStore, open_artifacts
@@ -101,6 +101,11 @@ def _list_names(store: ArtifactStore, path: str) -> dict[str, dict[str, Any]]:
         entries = store.fs.ls(path, detail=True)
     except (FileNotFoundError, NotADirectoryError):
         return {}
+    except (OSError, ValueError) as exc:  # no access, no such bucket, the endpoint unreachable...
+        raise ConfigError(
+            f"cannot list the artifact store {store.url_of(path)}: {exc}",
+            hint="Check [runs] artifacts in dsl.toml and your access to it.",
+        ) from exc
     return {str(entry["name"]).rstrip("/").rsplit("/", 1)[-1]: entry for entry in entries}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InvalidInput
@@ -59,6 +59,8 @@ def read_shared_record(store: ArtifactStore, run_id: str) -> RunRecord | None:
     still going, or its folder holds only files). ``InvalidInput`` names a record that is refused."""
     path = store.path(run_id, RECORD_NAME)
     what = f"the run record {store.url_of(path)}"
+    if store.is_local and any(Path(p).is_symlink() for p in (store.path(run_id), path)):
+        raise InvalidInput(f"{what} is refused: a symbolic link in the store leads out of it")
     try:
         data = read_limited(store, path, what)
     except FileNotFoundError:
