@@ -173,3 +173,25 @@ def test_a_run_folder_that_is_a_symbolic_link_out_of_the_store_is_refused(
     result = index_shared_runs(project)
     assert result.runs == [] and [s.name for s in result.skipped] == [run_id]
     assert "symbolic link" in result.skipped[0].reason
+
+
+def test_this_clones_batch_that_ended_without_its_driver_is_written_to_the_store(
+    project: Project, shared: Path
+) -> None:
+    from jupyter_dsl.batch.state import BatchStore, NewSet
+
+    batch_id = "20260101-000000-10571e"
+    with RunStore(project.database_path) as runs:
+        batches = BatchStore(runs)
+        batches.create(
+            batch_id, notebook="nb/parameterized.ipynb", notebook_hash="0" * 64, kernel="python3", grid={},
+            options={}, sets=[NewSet("i" * 32, {"alpha": 0.1}, {})], token="t",
+        )  # fmt: skip
+        batches.finish(batch_id, "t", "lost")  # as a reader marks a batch whose driver died
+    index_shared_runs(project)
+    path = shared / "batches" / f"{batch_id}.json"
+    state = json.loads(path.read_text())
+    assert state["batch"]["status"] == "lost" and state["sets"][0]["parameters"] == {"alpha": 0.1}
+    written = path.stat().st_mtime_ns
+    assert index_shared_runs(project).batches == []  # its own batch is never read back as a teammate's
+    assert path.stat().st_mtime_ns == written  # nor written again while its status is the same

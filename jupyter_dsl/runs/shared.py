@@ -26,7 +26,7 @@ from ..project.database import ensure_schema, transaction
 from ..project.settings import Project
 from .artifacts import RECORD_NAME, ArtifactStore, open_artifacts
 from .records import FINISHED, RunRecord
-from .shared_batches import BATCHES_DIR, import_batch, read_batch
+from .shared_batches import BATCHES_DIR, import_batch, read_batch, write_batch_state
 from .shared_records import is_safe_id, read_shared_record
 from .store import RunStore
 
@@ -185,6 +185,7 @@ def _index_batches(store: ArtifactStore, runs: RunStore, result: SharedRunsResul
         for row in runs.conn.execute("SELECT id FROM batches").fetchall()
         if str(row[0]) not in seen
     }
+    _publish_own_batches(store, runs, own, result)
     stamps: dict[str, str] = {}
     for name, entry in sorted(entries.items()):
         batch_id = name.removesuffix(".json")
@@ -208,3 +209,21 @@ def _index_batches(store: ArtifactStore, runs: RunStore, result: SharedRunsResul
         stamps[batch_id] = "" if data["batch"]["status"] == "running" else stamp
     if stamps:
         _remember(runs, store, "batch", stamps)
+
+
+def _publish_own_batches(
+    store: ArtifactStore, runs: RunStore, own: set[str], result: SharedRunsResult
+) -> None:
+    """Write again the state of this clone's batches that ended since the store last got it: one whose
+    driver died is marked lost here, by a reader, never by its driver (once per batch and status)."""
+    told = _seen(runs, store, "own-batch")
+    statuses = {str(r["id"]): str(r["status"]) for r in runs.conn.execute("SELECT id, status FROM batches")}
+    changed = {i: s for i, s in statuses.items() if i in own and s != "running" and told.get(i) != s}
+    for batch_id in sorted(changed):
+        try:
+            write_batch_state(store, runs, batch_id)
+        except OSError as exc:
+            result.skipped.append(SkippedEntry(batch_id, f"cannot write its state to {store.url}: {exc}"))
+            del changed[batch_id]
+    if changed:
+        _remember(runs, store, "own-batch", changed)

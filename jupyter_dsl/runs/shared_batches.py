@@ -51,6 +51,11 @@ def export_batch(runs: RunStore, batch_id: str) -> dict[str, Any]:
     return {"format": FORMAT, "batch": batch, "sets": sets}
 
 
+def write_batch_state(store: ArtifactStore, runs: RunStore, batch_id: str) -> None:
+    data = export_batch(runs, batch_id)
+    store.write_file(batch_state_path(store, batch_id), json.dumps(data, indent=1, ensure_ascii=False))
+
+
 def share_batch_state(project: Project, batch_id: str) -> str | None:
     """Write the batch's state to the artifact store; a warning when the store cannot be written
     (the batch itself goes on: its runs' records are written by each run)."""
@@ -58,8 +63,7 @@ def share_batch_state(project: Project, batch_id: str) -> str | None:
         store = open_artifacts(project)
         with RunStore(project.database_path) as runs:
             BatchStore(runs)  # the batch tables exist
-            data = export_batch(runs, batch_id)
-        store.write_file(batch_state_path(store, batch_id), json.dumps(data, indent=1, ensure_ascii=False))
+            write_batch_state(store, runs, batch_id)
     except (DslError, OSError) as exc:
         why = exc.message if isinstance(exc, DslError) else f"{type(exc).__name__}: {exc}"
         return f"the state of batch {batch_id} was not written to the artifact store: {why}"
