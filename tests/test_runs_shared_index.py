@@ -195,3 +195,33 @@ def test_this_clones_batch_that_ended_without_its_driver_is_written_to_the_store
     written = path.stat().st_mtime_ns
     assert index_shared_runs(project).batches == []  # its own batch is never read back as a teammate's
     assert path.stat().st_mtime_ns == written  # nor written again while its status is the same
+
+
+def test_a_teammates_running_batch_is_read_at_every_sync_until_it_ends(
+    project: Project, shared: Path
+) -> None:
+    batch_id = "20260101-000000-4a11ed"
+    state = {
+        "format": FORMAT,
+        "batch": {
+            "id": batch_id, "notebook": "nb/parameterized.ipynb", "notebook_hash": "0" * 64,
+            "kernel": "python3", "grid": {}, "options": {}, "status": "running", "total": 1,
+            "created_at": "2026-01-01T00:00:00.000Z", "finished_at": None,
+        },
+        "sets": [
+            {"identity": "i" * 32, "position": 0, "parameters": {"alpha": 0.1}, "sources": {},
+             "state": "running", "run_id": None},
+        ],
+    }  # fmt: skip
+    (shared / "batches").mkdir(parents=True)
+    path = shared / "batches" / f"{batch_id}.json"
+    path.write_text(json.dumps(state))
+    assert index_shared_runs(project).batches == [batch_id]
+    assert json.loads(dsl(project.root, "batches", batch_id, "--json").stdout)["status"] == "running"
+    assert index_shared_runs(project).batches == [batch_id]  # still running: read again
+    state["batch"].update(status="cancelled", finished_at="2026-01-01T00:05:00.000Z")
+    state["sets"][0]["state"] = "queued"
+    path.write_text(json.dumps(state))
+    assert index_shared_runs(project).batches == [batch_id]
+    assert json.loads(dsl(project.root, "batches", batch_id, "--json").stdout)["status"] == "cancelled"
+    assert index_shared_runs(project).batches == []  # ended: not read again
