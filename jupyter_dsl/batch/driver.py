@@ -27,6 +27,7 @@ from ..project.settings import Project
 from ..runs.execute import RunPlan, plan_run
 from ..runs.prepare import RunContext, keep_runs_out_of_git, read_context
 from ..runs.records import new_run_id, run_identity
+from ..runs.shared_batches import share_batch_state
 from ..runs.store import RunStore
 from .executors import BatchJob, ExecutorOptions, RunTask, open_executor
 from .executors.base import Executor, Observer
@@ -234,6 +235,8 @@ class StartedBatch:
             batches.finish(self.plan.batch_id, self.job.token, "cancelled" if cancelled else "finished")
             state = batches.state(self.plan.batch_id)
         warnings = list(self.job.context.warnings)
+        shared = share_batch_state(self.plan.base.project, self.plan.batch_id)  # and end
+        warnings += [shared] if shared is not None else []
         return BatchOutcome(state, stopped or self.job.cancelled, [*self.errors, *self.job.errors], warnings)
 
 
@@ -266,6 +269,9 @@ def begin_batch(
                 sets=sets,
                 token=token,
             )
+    shared = share_batch_state(project, plan.batch_id)  # a teammate's sync sees it start
+    if shared is not None:
+        context = replace(context, warnings=(*context.warnings, shared))
     tasks = [
         RunTask(
             i, identity, replace(plan.base, parameters=s.values, sources=s.sources, batch_id=plan.batch_id)

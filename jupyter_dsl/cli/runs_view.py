@@ -13,6 +13,7 @@ from rich.table import Table
 from ..errors import InvalidInput
 from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord
 from ..runs.listing import list_runs, show_run
+from ..runs.shared import SharedRunsResult, index_shared_runs, sync_words
 from ..runs.store import notebook_key
 from ..runs.table import format_value, sort_by_metric
 from .base import ISSUE_NUMBER, cli, console, emit, error_console, json_option, open_project, resolve_path
@@ -118,6 +119,9 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
     "--sort", "sort_key", metavar="METRIC", help="Order by a metric, lowest first; -METRIC: highest."
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option(
+    "--sync", is_flag=True, help="First index the runs and batches of the artifact store this index lacks."
+)
 @json_option
 @click.pass_context
 def runs(
@@ -130,13 +134,16 @@ def runs(
     limit: int | None,
     sort_key: str | None,
     as_csv: bool,
+    sync: bool,
     as_json: bool,
 ) -> None:
     """Recorded runs, newest first: the parameters that differ between them and their metrics.
 
     `jupyter dsl runs show ID` shows one run in full.
     """
-    if ctx.invoked_subcommand is not None:
+    if ctx.invoked_subcommand is not None:  # `runs --sync show ID`: sync, then the subcommand
+        if sync:
+            print_sync(index_shared_runs(open_project()), error_console)
         return
     if as_csv and as_json:
         raise InvalidInput("--csv and --json exclude each other")
@@ -149,6 +156,9 @@ def runs(
         metrics=[MetricFilter.parse(c) for c in conditions],
         limit=(limit if limit is not None else (0 if batch_id else 50)) or None,
     )
+    synced = index_shared_runs(project) if sync else None
+    if synced is not None and not as_json:
+        print_sync(synced, console if not as_csv else error_console)
     listing = list_runs(project.database_path, query)
     if sort_key:
         listing.table.runs = sort_by_metric(listing.table.runs, sort_key)
@@ -171,7 +181,16 @@ def runs(
         if total > len(table.runs):
             console.print(f"[dim]{len(table.runs)} of {total} runs; --limit 0 lists all[/]")
 
-    emit(as_json, listing.to_json(), human)
+    payload = listing.to_json()
+    emit(as_json, payload if synced is None else {**payload, "sync": synced.to_json()}, human)
+
+
+def print_sync(result: SharedRunsResult, out: Console) -> None:
+    """What a sync with the artifact store did, in one line, then each file it refused."""
+    lines = sync_words(result).splitlines()
+    out.print(lines[0], markup=False, highlight=False)
+    for line in lines[1:]:
+        error_console.print(line, markup=False, highlight=False)
 
 
 @runs.command("show")

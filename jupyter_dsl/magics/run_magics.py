@@ -11,6 +11,7 @@ from ..runs import STATUSES, MetricFilter, RunQuery, RunRecord, recording
 from ..runs.execute import plan_run
 from ..runs.inside_run import current_run
 from ..runs.listing import list_runs
+from ..runs.shared import index_shared_runs, sync_words
 from ..runs.store import notebook_key
 from ..runs.table import format_value
 from .base import (
@@ -52,6 +53,9 @@ def _runs_args(parser: MagicArgumentParser) -> None:
     parser.add_argument("--issue", type=issue_number("--issue"), help="Only runs linked to this issue.")
     parser.add_argument("--where", action="append", default=[], metavar="METRIC>VALUE", help="Metric filter.")
     parser.add_argument("--limit", type=int, default=20, help="Newest N runs (default 20; 0: all).")
+    parser.add_argument(
+        "--sync", action="store_true", help="First index the runs of the artifact store this index lacks."
+    )
     add_json_argument(parser)
 
 
@@ -66,9 +70,12 @@ def runs(session: MagicSession, args: argparse.Namespace) -> Any:
         metrics=[MetricFilter.parse(w) for w in args.where],
         limit=args.limit or None,
     )
+    synced = index_shared_runs(project) if args.sync else None
     listing = list_runs(project.database_path, query)
     if args.json:
-        return listing.to_json()
+        return listing.to_json() if synced is None else {**listing.to_json(), "sync": synced.to_json()}
+    if synced is not None:
+        print(sync_words(synced))
     table, total = listing.table, listing.total
     title = f"runs of {query.notebook}" if query.notebook else f"runs of {project.root.name}"
     footer = f"{len(table.runs)} of {total} runs" if total > len(table.runs) else ""

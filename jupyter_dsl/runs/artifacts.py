@@ -7,6 +7,7 @@ A remote store (``s3://``, ``gs://``, ``memory://`` ...) gets the files uploaded
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,7 +15,9 @@ from typing import Any
 
 from ..errors import ConfigError, Conflict
 from ..project import gitrepo
+from ..project.atomic_write import write_text_atomic
 from ..project.settings import Project
+from .records import RunRecord
 
 FILES_DIR = "files"  # the run directory, inside a run's folder
 VALUES_DIR = "values"  # recorded images
@@ -68,11 +71,22 @@ class ArtifactStore:
         return [self.url_of(self.path(run_id, name)) for name in ordered]
 
     def write_text(self, run_id: str, name: str, text: str) -> str:
-        target = self.path(run_id, name)
+        return self.write_file(self.path(run_id, name), text)
+
+    def write_file(self, target: str, text: str) -> str:
+        """Write ``text`` at the store path ``target``, whole: a teammate reading the store sees the
+        old file or the new one (a local folder is written atomically; an object store's put is)."""
         self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
-        with self.fs.open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        if self.is_local:
+            write_text_atomic(Path(target), text)
+        else:
+            with self.fs.open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
         return self.url_of(target)
+
+    def write_record(self, record: RunRecord) -> str:
+        """The run's record as JSON beside its artifacts (``<run id>/record.json``), packages included."""
+        return self.write_text(record.id, RECORD_NAME, record_text(record))
 
     def read_bytes(self, url: str) -> bytes:
         data: Any = self.fs.cat_file(self.fs._strip_protocol(url))
@@ -81,6 +95,10 @@ class ArtifactStore:
     def discard(self, staging: Path) -> None:
         if not self.is_local:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def record_text(record: RunRecord) -> str:
+    return json.dumps(record.to_json(), indent=2, ensure_ascii=False, default=str)
 
 
 def open_artifacts(project: Project) -> ArtifactStore:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import threading
 import time
@@ -29,7 +28,7 @@ from ..kernels.ahead import StartedKernel, start_kernel
 from ..notebook import document, parameters
 from ..project.settings import Project
 from . import recording
-from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
+from .artifacts import VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record
 from .outcome import input_indexes, read_outcome, strip_ansi
@@ -369,9 +368,5 @@ def _finish(
     runs.update(record)
     _mirror(plan, record, output if output.exists() else None)
     runs.update(record)
-    artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
+    artifacts.write_record(record)
     artifacts.discard(staging)
-
-
-def _record_text(record: RunRecord) -> str:
-    return json.dumps(record.to_json(), indent=2, ensure_ascii=False, default=str)
