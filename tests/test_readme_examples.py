@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from runs_support import ENV, git
 
 from jupyter_dsl.project.demo import demo_notebook
@@ -103,6 +104,10 @@ def latest_run(root: Path) -> str:
     return str(max(runs, key=lambda r: r["started_at"])["id"])
 
 
+# Every example is its own `jupyter dsl` process (about 45 of them, three of them runs and a batch), in
+# order in one project: on a loaded 2-core machine the whole takes over ten minutes, so the test's
+# budget is the sum of theirs, not one command's.
+@pytest.mark.timeout(2400)
 def test_readme_examples_run_as_written(tmp_path: Path) -> None:
     text = README.read_text(encoding="utf-8")
     examples = readme_examples(text)
