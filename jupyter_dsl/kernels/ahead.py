@@ -24,6 +24,7 @@ from queue import Empty
 from typing import Any
 
 from ..errors import ExecutionError
+from ..runs import timings
 
 START_TIMEOUT = 60.0
 _IOPUB_GRACE = 0.5  # after a kernel_info reply, how long to wait for its IOPub status before asking again
@@ -47,14 +48,18 @@ class StartedKernel:
         belong to the event loop of the thread that made them (used from another loop, replies can
         wait for the next poll timeout). A new client costs a subscription and one message."""
         if self._thread != threading.get_ident():
-            with contextlib.suppress(Exception):
-                self.client.stop_channels()
-            self.client = self.manager.client()
-            self.client.allow_stdin = False
-            self._thread = threading.get_ident()
-            self.client.start_channels()
-            _run(_until_ready(self.manager, self.client, timeout))
+            with timings.phase("driver: kernel hand-over (reconnect in the run's thread)"):
+                self._reconnect(timeout)
         return self.client
+
+    def _reconnect(self, timeout: float) -> None:
+        with contextlib.suppress(Exception):
+            self.client.stop_channels()
+        self.client = self.manager.client()
+        self.client.allow_stdin = False
+        self._thread = threading.get_ident()
+        self.client.start_channels()
+        _run(_until_ready(self.manager, self.client, timeout))
 
     def terminate(self) -> None:
         """SIGKILL the kernel's process group now. Safe from any thread; idempotent."""
@@ -86,6 +91,14 @@ class StartedKernel:
         """Kill the kernel at once, release it, close the client's channels and the manager's ZMQ
         context (its control socket with it). Idempotent; call it from the thread that uses the
         client (zmq sockets are not thread-safe)."""
+        if not timings.on() or self._killed:
+            self._kill()
+            return
+        timings.add("kernel: process CPU (fork to kill)", 0.0, timings.process_cpu(self.pid) or 0.0)
+        with timings.phase("kernel: shutdown (kill, reap, close)"):
+            self._kill()
+
+    def _kill(self) -> None:
         self.release()
         with contextlib.suppress(Exception):
             if self.client.channels_running:
@@ -167,7 +180,8 @@ def start_kernel(
     if manager._kernel_supports_curve_encryption():  # encrypted when the kernel can do it
         launch["transport_encryption"] = "auto"
     try:
-        _run(manager.start_kernel(**launch))
+        with timings.phase("driver: kernel launch (manager, ports, fork request)"):
+            _run(manager.start_kernel(**launch))
     except Exception as exc:
         _discard(manager)
         raise ExecutionError(f"the kernel {kernel_name!r} did not start: {exc}") from exc
@@ -176,8 +190,9 @@ def start_kernel(
     client.allow_stdin = False
     started = StartedKernel(manager, client, pid, forked=provisioner is not None)
     try:
-        client.start_channels()
-        _run(_until_ready(manager, client, timeout))
+        with timings.phase("kernel: ready (connect, kernel_info)"):
+            client.start_channels()
+            _run(_until_ready(manager, client, timeout))
     except BaseException:
         started.kill()
         raise

@@ -18,6 +18,7 @@ from typing import Any
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 from ..errors import ExecutionError
+from ..runs import timings
 from . import zygote
 
 READY_TIMEOUT = 120.0  # the zygote imports ipykernel and the preload list before it says ready
@@ -189,7 +190,8 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        pid = self._server.fork(list(cmd[3:]), env, cwd)  # cmd: python -m ipykernel_launcher ARGS
+        with timings.phase("kernel: fork (request to pid)"):
+            pid = self._server.fork(list(cmd[3:]), env, cwd)  # cmd: python -m ipykernel_launcher ARGS
         self.process = ForkedProcess(pid)  # type: ignore[assignment]  # what LocalProvisioner uses of a Popen
         self.pid = pid
         self.pgid = pid

@@ -28,7 +28,7 @@ from ..errors import ConfigError, DslError, InvalidInput
 from ..kernels.ahead import StartedKernel, start_kernel
 from ..notebook import document, parameters
 from ..project.settings import Project
-from . import recording
+from . import recording, timings
 from .artifacts import RECORD_NAME, VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record
@@ -242,9 +242,10 @@ def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progr
 
     plan = prepared.plan
     # The bytes were validated when the run was planned; an older nbformat is converted here again.
-    node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
-    if not isinstance(node, nbformat.NotebookNode):  # the v3 converter answers its own node class
-        node = nbformat.from_dict(node)
+    with timings.phase("driver: parse the notebook's bytes"):
+        node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
+        if not isinstance(node, nbformat.NotebookNode):  # the v3 converter answers its own node class
+            node = nbformat.from_dict(node)
     with papermill_notes() as messages:
         run_papermill(
             node,
@@ -295,7 +296,8 @@ def execute(
     control = control if control is not None else RunControl()
     try:
         record.status, record.started_at = "running", now_iso()
-        runs.insert(record)
+        with timings.phase("driver: record (insert running)"):
+            runs.insert(record)
         if on_start is not None:
             on_start(record)
         started = time.monotonic()
@@ -357,20 +359,28 @@ def _finish(
 ) -> None:
     """Read what happened from the output notebook, store the record, publish the artifacts."""
     plan, record, staging = prepared.plan, prepared.record, prepared.staging
-    artifacts = open_artifacts(plan.project)
+    with timings.phase("driver: artifacts (open store, publish, record.json)"):
+        artifacts = open_artifacts(plan.project)
     output = staging / plan.notebook.name
-    node, unreadable = _read_output(output)
-    _apply_outcome(record, node, raised, None if stopped is not None else unreadable)
-    if stopped is not None:
-        _apply_stop(record, node, stopped, timeout)
-    if node is not None:
-        _harvest(record, node, staging, artifacts)
-    record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
-    runs.update(record)
-    _mirror(plan, record, output if output.exists() else None)
-    runs.update(record)
-    artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
-    artifacts.discard(staging)
+    with timings.phase("driver: output notebook read back"):
+        node, unreadable = _read_output(output)
+    with timings.phase("driver: outcome and recorded values"):
+        _apply_outcome(record, node, raised, None if stopped is not None else unreadable)
+        if stopped is not None:
+            _apply_stop(record, node, stopped, timeout)
+        if node is not None:
+            _harvest(record, node, staging, artifacts)
+    with timings.phase("driver: artifacts (open store, publish, record.json)"):
+        record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
+    with timings.phase("driver: record (update)"):
+        runs.update(record)
+    with timings.phase("driver: MLflow mirror"):
+        _mirror(plan, record, output if output.exists() else None)
+    with timings.phase("driver: record (update)"):
+        runs.update(record)
+    with timings.phase("driver: artifacts (open store, publish, record.json)"):
+        artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
+        artifacts.discard(staging)
 
 
 def _record_text(record: RunRecord) -> str:

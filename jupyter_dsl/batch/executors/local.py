@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...runs import timings
 from ...runs.store import RunStore
 from ..state import BatchStore
 from .base import BatchJob, RunTask
@@ -77,7 +78,8 @@ class LocalExecutor:
         task = job.take()
         if task is None:
             return None
-        prepared = prepare_run(task.plan, job.context)
+        with timings.phase("driver: prepare (run id, staging folder, kernel env)"):
+            prepared = prepare_run(task.plan, job.context)
         kernel = starter.submit(launcher.start, prepared.env, task.plan.notebook.parent)
         return _Pending(task, prepared, kernel)
 
@@ -109,13 +111,16 @@ class LocalExecutor:
             self._discard(pending)
             return
         try:
-            if not job.claim(batches, pending.task, pending.prepared.record.id):
+            with timings.phase("driver: claim"):
+                claimed = job.claim(batches, pending.task, pending.prepared.record.id)
+            if not claimed:
                 self._discard(pending)
                 job.skipped(pending.task)
                 return
             job.started(pending.task)
             try:
-                kernel: StartedKernel | None = pending.kernel.result()
+                with timings.phase("driver: waiting for the kernel started ahead"):
+                    kernel: StartedKernel | None = pending.kernel.result()
             except Exception:  # the run starts its own kernel, and records why that fails too
                 kernel = None
             record = None
@@ -130,6 +135,7 @@ class LocalExecutor:
             finally:
                 if kernel is not None:
                     kernel.kill()
-                job.finished(batches, pending.task, record)
+                with timings.phase("driver: record (release the claim)"):
+                    job.finished(batches, pending.task, record)
         finally:
             job.forget(control.stop)
