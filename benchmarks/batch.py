@@ -104,6 +104,7 @@ def plain_kernelspec(folder: Path) -> str:
     forked (another interpreter, as far as the launcher can tell), so they start plainly."""
     import sys
 
+    folder.mkdir(parents=True, exist_ok=True)
     wrapper = folder / "python-wrapper"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     wrapper.chmod(0o755)

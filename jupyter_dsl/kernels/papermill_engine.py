@@ -12,11 +12,12 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
+from nbformat.v4 import writes_json
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.iorw import papermill_io
 
 from ..runs import timings
 from .ahead import StartedKernel
@@ -33,21 +34,34 @@ class _StartedKernelClient(PapermillNotebookClient):  # type: ignore[misc]
         self.kc = kernel.for_this_thread()  # connected and ready: nbclient starts and flushes nothing
 
 
-class _TimedManager(NotebookExecutionManager):  # type: ignore[misc]
-    """papermill's execution manager; its saves of the output notebook are timed (when profiling)."""
+def write_output(nb: Any, path: str) -> None:
+    """Write the output notebook as papermill's ``write_ipynb`` does, byte for byte, without
+    validating it against the schema on every save (a notebook papermill built from a validated
+    input; ``nbformat.writes`` only logs what validation finds)."""
+    papermill_io.write(writes_json(nb), path)
+
+
+class _Manager(NotebookExecutionManager):  # type: ignore[misc]
+    """papermill's execution manager; it saves the output notebook when papermill's does (each cell's
+    start and end), with :func:`write_output` (timed when profiling)."""
 
     def save(self, **kwargs: Any) -> None:
         if not timings.on():
-            super().save(**kwargs)
+            self._save()
             return
         import time
 
         wall, cpu = time.perf_counter(), time.thread_time()
-        super().save(**kwargs)
+        self._save()
         wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
         timings.add(_SAVES, wall, cpu)
         saved = getattr(_MARK, "saves", (0.0, 0.0))
         _MARK.saves = (saved[0] + wall, saved[1] + cpu)
+
+    def _save(self) -> None:
+        if self.output_path:
+            write_output(self.nb, self.output_path)
+        self.last_save_time = self.now()
 
 
 class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
@@ -64,10 +78,10 @@ class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
         autosave_cell_every: int = 30,
         **kwargs: Any,
     ) -> Any:
-        """papermill's ``Engine.execute_notebook``, with a timed manager."""
-        _mark("driver: papermill before the engine (load, infer, parameterize)")
+        """papermill's ``Engine.execute_notebook``, with :class:`_Manager`."""
+        mark("driver: papermill before the engine (load, infer, parameterize)")
         nb.metadata.papermill["input_path"] = kwargs.pop(_PATH_ARG)  # the run was given bytes, not a path
-        nb_man = _TimedManager(
+        nb_man = _Manager(
             nb,
             output_path=output_path,
             progress_bar=progress_bar,
@@ -80,7 +94,7 @@ class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
         finally:
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()
-        _mark("driver: execution round trips (nbclient: send cells, await replies and outputs)")
+        mark("driver: execution round trips (nbclient: send cells, await replies and outputs)")
         return nb_man.nb
 
     @classmethod
@@ -110,7 +124,7 @@ class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
             stderr_file=stderr_file,
             **kwargs,
         )
-        _mark("driver: papermill engine set-up")
+        mark("driver: papermill engine set-up")
         return client.execute()
 
 
@@ -159,40 +173,10 @@ def papermill_notes() -> Iterator[list[str]]:
                 logger.propagate = _NOTES.propagate
 
 
-def run_papermill(
-    node: Any,
-    input_path: Path,
-    output: Path,
-    *,
-    kernel: StartedKernel,
-    kernel_name: str,
-    language: str,
-    parameters: dict[str, Any],
-    progress: bool,
-) -> None:
-    """Execute ``node`` (the notebook as read once) with papermill on ``kernel``; writes ``output``."""
-    import papermill  # lazy: papermill loads nbclient and its IO stack, only for a run or an inspection
-
-    _MARK.last = None
-    _mark("")
-    papermill.execute_notebook(
-        node,
-        str(output),
-        parameters=parameters or None,
-        engine_name=ENGINE_NAME,
-        kernel_name=kernel_name,
-        language=language,
-        progress_bar=progress,
-        shutdown_kernel="immediate",  # nbclient's own Ctrl-C cleanup: never a graceful-shutdown wait
-        **{_KERNEL_ARG: kernel, _PATH_ARG: str(input_path)},
-    )
-    _mark("driver: papermill after the engine (error check, final write)")
-
-
 _MARK = threading.local()
 
 
-def _mark(name: str) -> None:
+def mark(name: str) -> None:
     """Profiling only: the time since the previous mark of this thread goes to phase ``name``;
     saves of the output notebook in between (timed on their own) are taken out of it."""
     if not timings.on():

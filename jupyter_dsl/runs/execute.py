@@ -221,31 +221,31 @@ def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) 
         record.values[name] = data
 
 
-def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
+def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> bool:
+    """Mirror the run to MLflow when [runs] mlflow_tracking_uri is set; whether it was (the record
+    then changed: its MLflow run id or a warning)."""
     if not plan.project.settings.runs.mlflow_tracking_uri:
-        return
+        return False
     from .mlflow import mirror_run  # lazy: only when [runs] mlflow_tracking_uri is set
 
     try:
         record.mlflow_run_id = mirror_run(plan.project, record, output)
     except DslError as exc:
         record.warnings.append(f"MLflow mirror failed: {exc.message}")
+    return True
 
 
 def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progress: bool) -> list[str]:
     """Execute the captured notebook bytes on ``kernel``; returns what papermill warned about (its
     parameter-parsing notes left out)."""
-    from ..kernels.papermill_engine import (  # lazy: papermill's stack loads when a run executes
+    from ..kernels.papermill_engine import (
         papermill_notes,
-        run_papermill,
-    )
+    )  # lazy: papermill's stack loads when a run executes
+    from ..kernels.papermill_run import papermill_node, run_papermill  # lazy: as papermill_engine
 
-    plan = prepared.plan
-    # The bytes were validated when the run was planned; an older nbformat is converted here again.
-    with timings.phase("driver: parse the notebook's bytes"):
-        node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
-        if not isinstance(node, nbformat.NotebookNode):  # the v3 converter answers its own node class
-            node = nbformat.from_dict(node)
+    plan, context = prepared.plan, prepared.context
+    with timings.phase("driver: the notebook as papermill loads it (once per content)"):
+        node = papermill_node(context.notebook_bytes, context.notebook_hash)
     with papermill_notes() as messages:
         run_papermill(
             node,
@@ -375,9 +375,10 @@ def _finish(
     with timings.phase("driver: record (update)"):
         runs.update(record)
     with timings.phase("driver: MLflow mirror"):
-        _mirror(plan, record, output if output.exists() else None)
-    with timings.phase("driver: record (update)"):
-        runs.update(record)
+        mirrored = _mirror(plan, record, output if output.exists() else None)
+    if mirrored:
+        with timings.phase("driver: record (update)"):
+            runs.update(record)
     with timings.phase("driver: artifacts (open store, publish, record.json)"):
         artifacts.write_text(record.id, RECORD_NAME, _record_text(record))
         artifacts.discard(staging)
