@@ -22,7 +22,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import nbformat
 
@@ -59,7 +58,9 @@ def make_project(root: Path) -> None:
 
 
 class PeakMemory(threading.Thread):
-    """Samples the RSS of this process and all its descendants every 50 ms; keeps the peak."""
+    """Samples the RSS of this process and all its descendants every 50 ms; keeps the peak. Reads
+    ``/proc`` directly (each process's ``task/*/children`` and ``statm``): a sampler must not cost
+    the batch it measures a scan of every process on the machine."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -67,34 +68,69 @@ class PeakMemory(threading.Thread):
         self.halt = threading.Event()
 
     def run(self) -> None:
-        import psutil
-
-        me = psutil.Process()
+        page = os.sysconf("SC_PAGE_SIZE")
         while not self.halt.wait(0.05):
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):  # a process that just ended
-                    total += proc.memory_info().rss
-            self.peak = max(self.peak, total)
+            self.peak = max(self.peak, sum(_rss_pages(pid) for pid in _tree(os.getpid())) * page)
 
 
-def run_dsl(root: Path, notebook: str, runs: int, jobs: int) -> tuple[float, int, dict[str, int]]:
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):  # a process that just ended
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo += [int(child) for child in handle.read().split()]
+    return found
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def run_dsl(
+    root: Path, notebook: str, runs: int, jobs: int, *, kernel: str | None = None, first: int = 0
+) -> tuple[float, int, dict[str, int]]:
+    """One batch of ``runs`` parameter sets (``n`` from ``first``): seconds, peak RSS, state counts."""
     from jupyter_dsl.batch.driver import BatchOptions, plan_batch
     from jupyter_dsl.project.settings import find_project
     from jupyter_dsl.runs.service import run_batch
 
-    grid = root / f"grid-{runs}.yaml"
-    grid.write_text(json.dumps({"grid": {"n": list(range(runs))}}))
+    grid = root / f"grid-{first}-{runs}.yaml"
+    grid.write_text(json.dumps({"grid": {"n": list(range(first, first + runs))}}))
     project = find_project(root)
     memory = PeakMemory()
     memory.start()
     started = time.perf_counter()
-    plan = plan_batch(project, root / notebook, grid)
+    plan = plan_batch(project, root / notebook, grid, kernel=kernel)
     outcome = run_batch(plan, BatchOptions(workers=jobs))
     took = time.perf_counter() - started
     memory.halt.set()
     memory.join()
     return took, memory.peak, outcome.state.counts
+
+
+def plain_kernelspec(folder: Path) -> str:
+    """A kernelspec that runs this interpreter through a wrapper script: kernels of it cannot be
+    forked (another interpreter, as far as the launcher can tell), so they start plainly."""
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    wrapper = folder / "python-wrapper"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    spec = folder / "kernels" / "python3-plain"
+    spec.mkdir(parents=True)
+    argv = [str(wrapper), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "Python 3 (plain start)", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder), os.environ.get("JUPYTER_PATH")]))
+    return "python3-plain"
 
 
 def papermill_one(args: tuple[str, str, int]) -> None:
@@ -119,34 +155,66 @@ def run_papermill(root: Path, notebook: str, runs: int, processes: int) -> float
         return time.perf_counter() - started
 
 
+def _rates(label: str, runs: int, dsl: float, sequential: float, pool: float) -> list[str]:
+    return [
+        f"  {label:<34} {runs / dsl:6.2f} runs/s   {sequential / dsl:5.1f}x papermill sequential,"
+        f" {pool / dsl:4.1f}x the papermill pool of 2",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", choices=["tiny", "realistic"], default=None)
+    parser.add_argument("--profile", action="store_true", help="print where a tiny run's time goes")
+    parser.add_argument("--surfaces", action="store_true", help="also the sidebar and %%dsl batch rows")
     args = parser.parse_args()
     import logging
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
         make_project(root)
+        plain = plain_kernelspec(Path(tmp) / "jupyter")
         for name in ("tiny", "realistic"):
+            if args.only not in (None, name):
+                continue
             notebook = f"nb/{name}.ipynb"
             dsl, peak, counts = run_dsl(root, notebook, args.runs, args.jobs)
             sequential = run_papermill(root, notebook, args.runs, 1)
             pool = run_papermill(root, notebook, args.runs, 2)
-            rate: dict[str, Any] = {
-                f"jupyter-dsl batch -j {args.jobs}": args.runs / dsl,
-                "papermill sequential": args.runs / sequential,
-                "papermill, pool of 2": args.runs / pool,
-            }
-            print(f"{name} notebook, {args.runs} runs (jupyter-dsl: {counts})")
-            for label, value in rate.items():
-                print(f"  {label:<26} {value:6.2f} runs/s")
-            print(
-                f"  ratio vs papermill sequential: {sequential / dsl:.1f}x; vs pool of 2: {pool / dsl:.1f}x"
-            )
+            print(f"{name} notebook, {args.runs} runs (jupyter-dsl: {counts})", flush=True)
+            print(f"  {'papermill sequential':<34} {args.runs / sequential:6.2f} runs/s")
+            print(f"  {'papermill, pool of 2':<34} {args.runs / pool:6.2f} runs/s")
+            print("\n".join(_rates(f"jupyter-dsl batch -j {args.jobs}", args.runs, dsl, sequential, pool)))
             print(f"  peak memory of the jupyter-dsl batch (driver + kernels): {peak / 2**20:.0f} MiB")
+            if name != "tiny":
+                continue
+            took, _, counts = run_dsl(root, notebook, args.runs, args.jobs, kernel=plain, first=args.runs)
+            label = f"plain start (no fork) -j {args.jobs}"
+            print("\n".join(_rates(label, args.runs, took, sequential, pool)) + f"  {counts}")
+            print(f"  scaling, -j 1 to the machine's {cores} cores:")
+            for jobs in range(1, cores + 1):
+                took, _, counts = run_dsl(root, notebook, args.runs, jobs, first=(1 + jobs) * args.runs)
+                print("  " + "\n".join(_rates(f"-j {jobs}", args.runs, took, sequential, pool)), flush=True)
+        if args.profile:
+            from batch_profile import breakdown, floor, profiled_batch
+
+            result = profiled_batch(root, "nb/tiny.ipynb", args.runs, args.jobs)
+            print(
+                "tiny notebook, "
+                + "\n".join(breakdown(result, floor(root, "nb/tiny.ipynb"), args.runs, args.jobs))
+            )
+        # --- the surfaces' rows (the sidebar's and %dsl batch's runs/s): the lead calls them here ---
+        if args.surfaces:
+            try:
+                import batch_surfaces  # benchmarks/batch_surfaces.py, when the surfaces work has landed
+            except ImportError:
+                print("surfaces: benchmarks/batch_surfaces.py is not here yet")
+            else:
+                batch_surfaces.main(root)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

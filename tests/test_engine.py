@@ -176,3 +176,27 @@ def test_prepared_runs_share_the_context_and_wait_queued(project: Path) -> None:
     assert a.env["JUPYTER_DSL_RUN_ID"] == a.record.id
     with RunStore(find_project(project).database_path) as store, pytest.raises(NotFound):
         store.get(a.record.id)
+
+
+def test_runs_of_one_notebook_read_it_once_and_each_gets_its_own_parameters(
+    project: Path, launcher: KernelLauncher
+) -> None:
+    """papermill's reading of the input is done once per notebook content (``papermill_node``);
+    each run parameterizes its own copy, so nothing of one run reaches the next one's notebook."""
+    from jupyter_dsl.kernels.papermill_run import papermill_node
+
+    first, _ = run(project, launcher, "fault_leak.ipynb", values={"label": "one"})
+    second, _ = run(project, launcher, "fault_leak.ipynb", values={"label": "two"})
+    content = (project / "nb" / "fault_leak.ipynb").read_bytes()
+    node = papermill_node(content, first.notebook_hash)
+    assert node is papermill_node(content, second.notebook_hash)  # read once, kept by content
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in node.cells)
+    for record, label in ((first, "one"), (second, "two")):
+        out = output_notebook(record.to_json())
+        injected = [c for c in out["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        assert len(injected) == 1 and f'label = "{label}"' in "".join(injected[0]["source"])
+        assert out["metadata"]["papermill"]["parameters"] == {"label": label}
+        # the output notebook is what nbformat writes for it, byte for byte
+        path = Path(record.artifacts[0].removeprefix("file://"))
+        text = path.read_text(encoding="utf-8")
+        assert text == nbformat.writes(nbformat.reads(text, as_version=4))

@@ -223,3 +223,37 @@ def test_a_thread_that_ran_a_kernel_closes_its_event_loop_when_it_ends(tmp_path:
     worker.join()
     (loop,) = loops
     assert loop.is_closed()
+
+
+def test_a_kernel_started_on_a_threads_loop_is_used_there_without_a_new_connection(tmp_path: Path) -> None:
+    """A batch worker starts its next kernels as tasks of its own event loop: the client they come
+    with is the worker's (no second connection, no second ``kernel_info`` when the run takes it)."""
+    from jupyter_core.utils import ensure_event_loop
+
+    found: dict[str, Any] = {}
+
+    def worker() -> None:
+        loop = ensure_event_loop()
+        kernel = loop.run_until_complete(loop.create_task(launcher.start_async({}, tmp_path)))
+        try:
+            client = kernel.client
+            found["same client"] = kernel.for_this_thread() is client
+            found["printed"] = run_code(kernel, "print('up')")
+        finally:
+            kernel.kill()
+        found["gone"] = gone(kernel.pid)
+
+    with KernelLauncher("python3") as launcher:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+    assert found == {"same client": True, "printed": "up\n", "gone": True}
+
+
+def test_kernels_keep_their_shell_history_in_memory_as_nbclients_do(tmp_path: Path) -> None:
+    with KernelLauncher("python3") as launcher:
+        for kernel in [start_kernel("python3", {}, tmp_path), launcher.start({}, tmp_path)]:
+            try:
+                assert run_code(kernel, "print(get_ipython().history_manager.hist_file)") == ":memory:\n"
+            finally:
+                kernel.kill()

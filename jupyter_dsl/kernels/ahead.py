@@ -9,11 +9,9 @@ when it can.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import threading
 import time
@@ -24,8 +22,13 @@ from queue import Empty
 from typing import Any
 
 from ..errors import ExecutionError
+from ..runs import timings
+from .imports import is_local_module, notebook_imports
+
+__all__ = ["KernelLauncher", "StartedKernel", "notebook_imports", "start_kernel", "start_kernel_async"]
 
 START_TIMEOUT = 60.0
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
 _IOPUB_GRACE = 0.5  # after a kernel_info reply, how long to wait for its IOPub status before asking again
 
 
@@ -47,14 +50,18 @@ class StartedKernel:
         belong to the event loop of the thread that made them (used from another loop, replies can
         wait for the next poll timeout). A new client costs a subscription and one message."""
         if self._thread != threading.get_ident():
-            with contextlib.suppress(Exception):
-                self.client.stop_channels()
-            self.client = self.manager.client()
-            self.client.allow_stdin = False
-            self._thread = threading.get_ident()
-            self.client.start_channels()
-            _run(_until_ready(self.manager, self.client, timeout))
+            with timings.phase("driver: kernel hand-over (reconnect in the run's thread)"):
+                self._reconnect(timeout)
         return self.client
+
+    def _reconnect(self, timeout: float) -> None:
+        with contextlib.suppress(Exception):
+            self.client.stop_channels()
+        self.client = self.manager.client()
+        self.client.allow_stdin = False
+        self._thread = threading.get_ident()
+        self.client.start_channels()
+        _run(_until_ready(self.manager, self.client, timeout))
 
     def terminate(self) -> None:
         """SIGKILL the kernel's process group now. Safe from any thread; idempotent."""
@@ -86,6 +93,14 @@ class StartedKernel:
         """Kill the kernel at once, release it, close the client's channels and the manager's ZMQ
         context (its control socket with it). Idempotent; call it from the thread that uses the
         client (zmq sockets are not thread-safe)."""
+        if not timings.on() or self._killed:
+            self._kill()
+            return
+        timings.add("kernel: process CPU (fork to kill)", 0.0, timings.process_cpu(self.pid) or 0.0)
+        with timings.phase("kernel: shutdown (kill, reap, close)"):
+            self._kill()
+
+    def _kill(self) -> None:
         self.release()
         with contextlib.suppress(Exception):
             if self.client.channels_running:
@@ -160,27 +175,49 @@ def start_kernel(
     timeout: float = START_TIMEOUT,
 ) -> StartedKernel:
     """Start one kernel (plain, or through ``provisioner``), connect a client and wait until ready."""
+    started: StartedKernel = _run(
+        start_kernel_async(kernel_name, env, cwd, provisioner=provisioner, timeout=timeout)
+    )
+    return started
+
+
+async def start_kernel_async(
+    kernel_name: str,
+    env: Mapping[str, str],
+    cwd: Path,
+    *,
+    provisioner: Any = None,
+    timeout: float = START_TIMEOUT,
+) -> StartedKernel:
+    """:func:`start_kernel` on the running event loop: the client belongs to this loop's thread, so
+    a run on this thread uses it as it is (no new connection, no second ``kernel_info``)."""
     manager = _manager(kernel_name)
     if provisioner is not None:
         manager.provisioner = provisioner(manager)
     launch: dict[str, Any] = {"env": {**os.environ, **env}, "cwd": str(cwd)}
     if manager._kernel_supports_curve_encryption():  # encrypted when the kernel can do it
         launch["transport_encryption"] = "auto"
+    if manager.ipykernel:  # as nbclient starts its kernels: the shell's history in memory, not on disk
+        launch["extra_arguments"] = [HISTORY_IN_MEMORY]
+    began = time.perf_counter()
     try:
-        _run(manager.start_kernel(**launch))
+        await manager.start_kernel(**launch)
     except Exception as exc:
         _discard(manager)
         raise ExecutionError(f"the kernel {kernel_name!r} did not start: {exc}") from exc
+    launched = time.perf_counter()
+    timings.add("driver: kernel launch (manager, ports, fork request; wall only)", launched - began)
     pid = int(manager.provisioner.pid)
     client = manager.client()
     client.allow_stdin = False
     started = StartedKernel(manager, client, pid, forked=provisioner is not None)
     try:
         client.start_channels()
-        _run(_until_ready(manager, client, timeout))
+        await _until_ready(manager, client, timeout)
     except BaseException:
         started.kill()
         raise
+    timings.add("kernel: ready (connect, kernel_info; wall only)", time.perf_counter() - launched)
     return started
 
 
@@ -242,7 +279,7 @@ class KernelLauncher:
     ) -> None:
         self.kernel_name = kernel_name
         # a module of the notebook's own folder must not be shadowed by an installed namesake
-        self.preload = tuple(n for n in preload if local_dir is None or not _is_local(n, local_dir))
+        self.preload = tuple(n for n in preload if local_dir is None or not is_local_module(n, local_dir))
         self.note: str | None = None
         self._lock = threading.Lock()
         self._alive: set[StartedKernel] = set()
@@ -270,13 +307,19 @@ class KernelLauncher:
 
     def start(self, env: Mapping[str, str], cwd: Path) -> StartedKernel:
         """A fresh, connected, ready kernel for one run. Blocking; call it ahead of need."""
+        started: StartedKernel = _run(self.start_async(env, cwd))
+        return started
+
+    async def start_async(self, env: Mapping[str, str], cwd: Path) -> StartedKernel:
+        """:meth:`start` as a task of the event loop of the thread that will run the kernel (see
+        :func:`start_kernel_async`): it progresses whenever that loop runs, e.g. during a run."""
         if self._closed:
             raise ExecutionError("the kernel launcher is closed")
         kernel: StartedKernel | None = None
         server = self._server
         if server is not None:
             try:
-                kernel = start_kernel(self.kernel_name, env, cwd, provisioner=server.provisioner)
+                kernel = await start_kernel_async(self.kernel_name, env, cwd, provisioner=server.provisioner)
             except ExecutionError as exc:
                 if server.alive():
                     raise
@@ -284,7 +327,7 @@ class KernelLauncher:
                 self._server = None
                 server.close()  # its pipes: the zygote is gone
         if kernel is None:
-            kernel = start_kernel(self.kernel_name, env, cwd)
+            kernel = await start_kernel_async(self.kernel_name, env, cwd)
         with self._lock:
             closed = self._closed
             if not closed:
@@ -312,38 +355,3 @@ class KernelLauncher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-_MAGIC = re.compile(r"^\s*[%!]")
-
-
-def notebook_imports(node: Any) -> list[str]:
-    """Modules imported at the top level of the notebook's code cells, dotted as written (static scan
-    with ast; cells that do not parse, magics and shell lines skipped), in order, without duplicates."""
-    names: list[str] = []
-    for cell in node.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        if text.lstrip().startswith("%%"):
-            continue  # a cell magic: the body is not Python
-        lines = ["" if _MAGIC.match(line) else line for line in text.splitlines()]
-        try:
-            tree = ast.parse("\n".join(lines))
-        except (SyntaxError, ValueError):
-            continue
-        for statement in tree.body:
-            if isinstance(statement, ast.Import):
-                found = [alias.name for alias in statement.names]
-            elif isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
-                found = [statement.module]
-            else:
-                continue
-            names += [n for n in found if n not in names and n != "__future__"]
-    return names
-
-
-def _is_local(module: str, folder: Path) -> bool:
-    top = module.split(".", maxsplit=1)[0]
-    return (folder / f"{top}.py").exists() or (folder / top).is_dir()

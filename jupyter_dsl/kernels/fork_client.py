@@ -3,7 +3,9 @@ provisioner so that a normal AsyncKernelManager and client work with a forked ke
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import json
 import os
 import select
@@ -18,6 +20,7 @@ from typing import Any
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 from ..errors import ExecutionError
+from ..runs import timings
 from . import zygote
 
 READY_TIMEOUT = 120.0  # the zygote imports ipykernel and the preload list before it says ready
@@ -189,7 +192,13 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        pid = self._server.fork(list(cmd[3:]), env, cwd)  # cmd: python -m ipykernel_launcher ARGS
+        # the zygote's answer is awaited off the event loop: the loop may be running another run
+        began = time.perf_counter()
+        fork = functools.partial(
+            self._server.fork, list(cmd[3:]), env, cwd
+        )  # cmd: python -m ipykernel_launcher ARGS
+        pid = await asyncio.get_running_loop().run_in_executor(None, fork)
+        timings.add("kernel: fork (request to pid; wall only)", time.perf_counter() - began)
         self.process = ForkedProcess(pid)  # type: ignore[assignment]  # what LocalProvisioner uses of a Popen
         self.pid = pid
         self.pgid = pid

@@ -12,16 +12,19 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
+from nbformat.v4 import writes_json
 from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.iorw import papermill_io
 
+from ..runs import timings
 from .ahead import StartedKernel
 
 ENGINE_NAME = "jupyter-dsl"
 _KERNEL_ARG = "dsl_kernel"
+_SAVES = "driver: output notebook writes (papermill, each cell)"
 _PATH_ARG = "dsl_input_path"
 
 
@@ -31,13 +34,68 @@ class _StartedKernelClient(PapermillNotebookClient):  # type: ignore[misc]
         self.kc = kernel.for_this_thread()  # connected and ready: nbclient starts and flushes nothing
 
 
+def write_output(nb: Any, path: str) -> None:
+    """Write the output notebook as papermill's ``write_ipynb`` does, byte for byte, without
+    validating it against the schema on every save (a notebook papermill built from a validated
+    input; ``nbformat.writes`` only logs what validation finds)."""
+    papermill_io.write(writes_json(nb), path)
+
+
+class _Manager(NotebookExecutionManager):  # type: ignore[misc]
+    """papermill's execution manager; it saves the output notebook when papermill's does (each cell's
+    start and end), with :func:`write_output` (timed when profiling)."""
+
+    def save(self, **kwargs: Any) -> None:
+        if not timings.on():
+            self._save()
+            return
+        import time
+
+        wall, cpu = time.perf_counter(), time.thread_time()
+        self._save()
+        wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+        timings.add(_SAVES, wall, cpu)
+        saved = getattr(_MARK, "saves", (0.0, 0.0))
+        _MARK.saves = (saved[0] + wall, saved[1] + cpu)
+
+    def _save(self) -> None:
+        if self.output_path:
+            write_output(self.nb, self.output_path)
+        self.last_save_time = self.now()
+
+
 class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
     """Runs the notebook on ``dsl_kernel``; ``dsl_input_path`` is what the output says it ran."""
 
     @classmethod
-    def execute_notebook(cls, nb: Any, kernel_name: str, **kwargs: Any) -> Any:
+    def execute_notebook(
+        cls,
+        nb: Any,
+        kernel_name: str,
+        output_path: str | None = None,
+        progress_bar: bool = True,
+        log_output: bool = False,
+        autosave_cell_every: int = 30,
+        **kwargs: Any,
+    ) -> Any:
+        """papermill's ``Engine.execute_notebook``, with :class:`_Manager`."""
+        mark("driver: papermill before the engine (load, infer, parameterize)")
         nb.metadata.papermill["input_path"] = kwargs.pop(_PATH_ARG)  # the run was given bytes, not a path
-        return super().execute_notebook(nb, kernel_name, **kwargs)
+        nb_man = _Manager(
+            nb,
+            output_path=output_path,
+            progress_bar=progress_bar,
+            log_output=log_output,
+            autosave_cell_every=autosave_cell_every,
+        )
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        mark("driver: execution round trips (nbclient: send cells, await replies and outputs)")
+        return nb_man.nb
 
     @classmethod
     def execute_managed_notebook(
@@ -66,6 +124,7 @@ class StartedKernelEngine(NBClientEngine):  # type: ignore[misc]
             stderr_file=stderr_file,
             **kwargs,
         )
+        mark("driver: papermill engine set-up")
         return client.execute()
 
 
@@ -114,28 +173,25 @@ def papermill_notes() -> Iterator[list[str]]:
                 logger.propagate = _NOTES.propagate
 
 
-def run_papermill(
-    node: Any,
-    input_path: Path,
-    output: Path,
-    *,
-    kernel: StartedKernel,
-    kernel_name: str,
-    language: str,
-    parameters: dict[str, Any],
-    progress: bool,
-) -> None:
-    """Execute ``node`` (the notebook as read once) with papermill on ``kernel``; writes ``output``."""
-    import papermill  # lazy: papermill loads nbclient and its IO stack, only for a run or an inspection
+_MARK = threading.local()
 
-    papermill.execute_notebook(
-        node,
-        str(output),
-        parameters=parameters or None,
-        engine_name=ENGINE_NAME,
-        kernel_name=kernel_name,
-        language=language,
-        progress_bar=progress,
-        shutdown_kernel="immediate",  # nbclient's own Ctrl-C cleanup: never a graceful-shutdown wait
-        **{_KERNEL_ARG: kernel, _PATH_ARG: str(input_path)},
-    )
+
+def mark(name: str) -> None:
+    """Profiling only: the time since the previous mark of this thread goes to phase ``name``;
+    saves of the output notebook in between (timed on their own) are taken out of it."""
+    if not timings.on():
+        return
+    import time
+
+    now = (time.perf_counter(), time.thread_time(), _saves())
+    last = getattr(_MARK, "last", None)
+    if last is not None and name:
+        timings.add(
+            name, now[0] - last[0] - (now[2][0] - last[2][0]), now[1] - last[1] - (now[2][1] - last[2][1])
+        )
+    _MARK.last = now
+
+
+def _saves() -> tuple[float, float]:
+    saves: tuple[float, float] = getattr(_MARK, "saves", (0.0, 0.0))
+    return saves

@@ -34,6 +34,15 @@ KERNEL_IMPORTS = (
     "tornado.locks",
     "tornado.queues",
     "tornado.platform.asyncio",
+    # what initialising a kernel's shell imports (its debugger, inspector, %store, history)
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "importlib.readers",
+    "importlib.resources.readers",
+    "pdb",
+    "sqlite3",
 )
 _children: set[int] = set()
 

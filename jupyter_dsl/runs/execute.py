@@ -27,7 +27,7 @@ from ..errors import ConfigError, DslError, InvalidInput
 from ..kernels.ahead import StartedKernel, start_kernel
 from ..notebook import document, parameters
 from ..project.settings import Project
-from . import recording
+from . import recording, timings
 from .artifacts import VALUES_DIR, ArtifactStore, open_artifacts
 from .control import RunControl
 from .interrupts import RECORD_ATTRIBUTE, Terminated, signals_deferred, stopped_record
@@ -220,30 +220,31 @@ def _harvest(record: RunRecord, node: Any, staging: Path, store: ArtifactStore) 
         record.values[name] = data
 
 
-def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> None:
+def _mirror(plan: RunPlan, record: RunRecord, output: Path | None) -> bool:
+    """Mirror the run to MLflow when [runs] mlflow_tracking_uri is set; whether it was (the record
+    then changed: its MLflow run id or a warning)."""
     if not plan.project.settings.runs.mlflow_tracking_uri:
-        return
+        return False
     from .mlflow import mirror_run  # lazy: only when [runs] mlflow_tracking_uri is set
 
     try:
         record.mlflow_run_id = mirror_run(plan.project, record, output)
     except DslError as exc:
         record.warnings.append(f"MLflow mirror failed: {exc.message}")
+    return True
 
 
 def _papermill(prepared: PreparedRun, output: Path, kernel: StartedKernel, progress: bool) -> list[str]:
     """Execute the captured notebook bytes on ``kernel``; returns what papermill warned about (its
     parameter-parsing notes left out)."""
-    from ..kernels.papermill_engine import (  # lazy: papermill's stack loads when a run executes
+    from ..kernels.papermill_engine import (
         papermill_notes,
-        run_papermill,
-    )
+    )  # lazy: papermill's stack loads when a run executes
+    from ..kernels.papermill_run import papermill_node, run_papermill  # lazy: as papermill_engine
 
-    plan = prepared.plan
-    # The bytes were validated when the run was planned; an older nbformat is converted here again.
-    node = nbformat.reads(prepared.context.notebook_bytes.decode("utf-8"), as_version=4)
-    if not isinstance(node, nbformat.NotebookNode):  # the v3 converter answers its own node class
-        node = nbformat.from_dict(node)
+    plan, context = prepared.plan, prepared.context
+    with timings.phase("driver: the notebook as papermill loads it (once per content)"):
+        node = papermill_node(context.notebook_bytes, context.notebook_hash)
     with papermill_notes() as messages:
         run_papermill(
             node,
@@ -294,7 +295,8 @@ def execute(
     control = control if control is not None else RunControl()
     try:
         record.status, record.started_at = "running", now_iso()
-        runs.insert(record)
+        with timings.phase("driver: record (insert running)"):
+            runs.insert(record)
         if on_start is not None:
             on_start(record)
         started = time.monotonic()
@@ -356,17 +358,26 @@ def _finish(
 ) -> None:
     """Read what happened from the output notebook, store the record, publish the artifacts."""
     plan, record, staging = prepared.plan, prepared.record, prepared.staging
-    artifacts = open_artifacts(plan.project)
+    with timings.phase("driver: artifacts (open store, publish, record.json)"):
+        artifacts = open_artifacts(plan.project)
     output = staging / plan.notebook.name
-    node, unreadable = _read_output(output)
-    _apply_outcome(record, node, raised, None if stopped is not None else unreadable)
-    if stopped is not None:
-        _apply_stop(record, node, stopped, timeout)
-    if node is not None:
-        _harvest(record, node, staging, artifacts)
-    record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
-    runs.update(record)
-    _mirror(plan, record, output if output.exists() else None)
-    runs.update(record)
-    artifacts.write_record(record)
-    artifacts.discard(staging)
+    with timings.phase("driver: output notebook read back"):
+        node, unreadable = _read_output(output)
+    with timings.phase("driver: outcome and recorded values"):
+        _apply_outcome(record, node, raised, None if stopped is not None else unreadable)
+        if stopped is not None:
+            _apply_stop(record, node, stopped, timeout)
+        if node is not None:
+            _harvest(record, node, staging, artifacts)
+    with timings.phase("driver: artifacts (open store, publish, record.json)"):
+        record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
+    with timings.phase("driver: record (update)"):
+        runs.update(record)
+    with timings.phase("driver: MLflow mirror"):
+        mirrored = _mirror(plan, record, output if output.exists() else None)
+    if mirrored:
+        with timings.phase("driver: record (update)"):
+            runs.update(record)
+    with timings.phase("driver: artifacts (open store, publish, record.json)"):
+        artifacts.write_record(record)
+        artifacts.discard(staging)

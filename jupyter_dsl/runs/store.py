@@ -199,6 +199,7 @@ class RunStore:
         self.path = path
         self.conn = connect(path)
         ensure_schema(self.conn, SCHEMA, SCHEMA_VERSION, _STATEMENTS)
+        self._environments: set[str] = set()  # fingerprints this connection saw committed
 
     def close(self) -> None:
         self.conn.close()
@@ -229,18 +230,23 @@ class RunStore:
             "record": json.dumps(record.to_json(packages=False), ensure_ascii=False, default=str),
         }
 
-    def _save_environment(self, record: RunRecord) -> None:
+    def _save_environment(self, record: RunRecord) -> str | None:
+        """Store the record's package list once per fingerprint (rows are never removed, so one
+        this connection saw committed is not written again); the fingerprint written, if any."""
         env = record.environment
-        if env is not None and env.packages:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO run_environments (fingerprint, data) VALUES (?, ?)",
-                (env.fingerprint, canonical_json(env.packages)),
-            )
+        if env is None or not env.packages or env.fingerprint in self._environments:
+            return None
+        self.conn.execute(
+            "INSERT OR IGNORE INTO run_environments (fingerprint, data) VALUES (?, ?)",
+            (env.fingerprint, canonical_json(env.packages)),
+        )
+        return env.fingerprint
 
     def insert_many(self, records: Iterable[RunRecord]) -> None:
+        saved: set[str | None] = set()
         with transaction(self.conn):
             for record in records:
-                self._save_environment(record)
+                saved.add(self._save_environment(record))
                 row = self._row(record)
                 columns = ", ".join(row)
                 marks = ", ".join(f":{k}" for k in row)
@@ -250,6 +256,7 @@ class RunStore:
                     "INSERT INTO run_metrics (run_pk, name, value) VALUES (?, ?, ?)",
                     _metric_rows(pk, record.metrics),
                 )
+        self._environments |= {f for f in saved if f is not None}
 
     def insert(self, record: RunRecord) -> None:
         self.insert_many([record])
@@ -258,7 +265,7 @@ class RunStore:
         row = self._row(record)
         assignments = ", ".join(f"{k} = :{k}" for k in row if k != "id")
         with transaction(self.conn):
-            self._save_environment(record)
+            saved = self._save_environment(record)
             found = self.conn.execute("SELECT pk FROM runs WHERE id = ?", (record.id,)).fetchone()
             if found is None:
                 raise NotFound(f"run {record.id} is not in the run index")
@@ -268,6 +275,8 @@ class RunStore:
                 "INSERT INTO run_metrics (run_pk, name, value) VALUES (?, ?, ?)",
                 _metric_rows(int(found["pk"]), record.metrics),
             )
+        if saved is not None:
+            self._environments.add(saved)
 
     # --- reading ---
 
