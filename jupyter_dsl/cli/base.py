@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -15,8 +15,10 @@ from rich.markup import escape
 from ..dslp.issue_numbers import parse_issue_number
 from ..errors import DslError, InsideRun, RunFailed
 from ..project.settings import Project, find_project
-from ..trackers import Tracker, open_tracker
 from .hints import cli_hint
+
+if TYPE_CHECKING:
+    from ..trackers import Tracker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,6 +102,8 @@ def open_project(near: Path | None = None) -> Project:
 
 def open_project_tracker(near: Path | None = None) -> tuple[Project, Tracker]:
     project = open_project(near)
+    from ..trackers import open_tracker  # lazy: `jupyter dsl run` starts without the trackers' stack
+
     return project, open_tracker(project)
 
 

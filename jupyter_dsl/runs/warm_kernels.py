@@ -86,7 +86,7 @@ class WarmKernels:
         try:
             try:
                 kernel: StartedKernel | None = warm.launcher.start(prepared.env, plan.notebook.parent)
-            except DslError as exc:
+            except Exception as exc:  # logged; the run starts its own kernel and records how that goes
                 _log.warning("jupyter-dsl: no kernel from the fork server (%s); the run starts its own", exc)
                 kernel = None
             yield kernel
