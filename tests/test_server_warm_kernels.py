@@ -121,3 +121,42 @@ def test_the_fork_server_stops_with_the_server(
     assert gone(value(run, "kernel"))
     left = [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
     assert not [p for p in left if "zygote" in " ".join(p.cmdline()) or "ipykernel" in " ".join(p.cmdline())]
+
+
+def test_a_package_edited_between_two_sidebar_runs_is_imported_afresh(
+    api: Api, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module the fork server preloaded and the user then changes (a package developed in place)
+    is what the next run imports, not the fork server's copy."""
+    place = tmp_path / "dev"
+    (place / "devpkg").mkdir(parents=True)
+    source = place / "devpkg" / "__init__.py"
+    source.write_text("VALUE = 1\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(place), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.syspath_prepend(str(place))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("n = 0", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import devpkg\nimport jupyter_dsl\njupyter_dsl.record('value', devpkg.VALUE)"
+        ),
+    ]
+    nbformat.write(nb, project / "notebooks" / "dev.ipynb")
+
+    def run() -> dict[str, Any]:
+        reply = api.call("POST", "jobs", {"path": "notebooks/dev.ipynb"})
+        assert reply.code == 202, reply.body
+        job = reply.json["job"]
+        deadline = time.monotonic() + GUARD_S
+        while job["state"] == "running" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            [job] = [j for j in api.get("jobs", path="notebooks/dev.ipynb")["jobs"] if j["id"] == job["id"]]
+        record: dict[str, Any] = api.get(f"runs/{job['run']['id']}")["run"]
+        assert record["status"] == "succeeded", record
+        return record
+
+    assert value(run(), "value") == 1
+    source.write_text("VALUE = 2\n")
+    later = time.time() + 5  # a coarse file system clock must still see the change
+    os.utime(source, (later, later))
+    assert value(run(), "value") == 2

@@ -13,8 +13,12 @@ when the process that started it exits, even when it is SIGKILLed (its request p
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
+import os
+import sys
+import sysconfig
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +34,9 @@ if TYPE_CHECKING:
 KEEP = 2  # zygotes kept at once (each holds ipykernel, IPython and a notebook's imports in memory)
 _log = logging.getLogger(__name__)
 
-Key = tuple[str, tuple[str, ...], str]  # kernel name, the notebook's imports, the notebook's folder
+# kernel name, the notebook's imports, the notebook's folder, and what changes when those imports could
+Key = tuple[str, tuple[str, ...], str, tuple[int, ...]]
+_INSTALLED = {sysconfig.get_path(n) for n in ("stdlib", "platstdlib", "purelib", "platlib")}
 
 
 def imports_of(notebook_bytes: bytes) -> tuple[str, ...]:
@@ -44,6 +50,30 @@ def imports_of(notebook_bytes: bytes) -> tuple[str, ...]:
     return tuple(notebook_imports(node)) if isinstance(node, dict) else ()
 
 
+def freshness(imports: tuple[str, ...]) -> tuple[int, ...]:
+    """What changes when a module a zygote preloaded may have changed, so that a run never gets a stale
+    one: the modification time of every folder on ``sys.path`` (installing, upgrading or removing a
+    package changes its folder) and of every source file of a preloaded module that is not installed
+    there (a package developed in place, an editable install)."""
+    marks = []
+    for folder in sys.path:
+        with contextlib.suppress(OSError):
+            marks.append(os.stat(folder or ".").st_mtime_ns)
+    for name in sorted({module.split(".", 1)[0] for module in imports}):
+        try:
+            spec = importlib.util.find_spec(name)  # a top-level name: imports nothing
+        except (ImportError, ValueError):
+            continue
+        if spec is None or spec.origin in (None, "built-in", "frozen"):
+            continue
+        places = list(spec.submodule_search_locations or [])
+        if any(Path(p).is_relative_to(root) for p in places or [spec.origin] for root in _INSTALLED if root):
+            continue
+        files = [Path(spec.origin)] + [f for place in places for f in Path(place).rglob("*.py")]
+        marks += sorted(f.stat().st_mtime_ns for f in files if f.is_file())
+    return tuple(marks)
+
+
 @dataclass(eq=False)
 class _Warm:
     launcher: KernelLauncher
@@ -52,8 +82,8 @@ class _Warm:
 
 
 class WarmKernels:
-    """Zygotes by (kernel, imports, folder), at most ``keep`` of them: the least recently used idle
-    one is stopped when another is needed. Thread-safe."""
+    """Zygotes by (kernel, imports, folder, :func:`freshness` of the imports), at most ``keep`` of
+    them: the least recently used idle one is stopped when another is needed. Thread-safe."""
 
     def __init__(self, keep: int = KEEP) -> None:
         self._keep = max(1, keep)
@@ -63,7 +93,8 @@ class WarmKernels:
 
     def warm(self, kernel_name: str, notebook_bytes: bytes, folder: Path) -> None:
         """Start the zygote for this notebook now (it imports in its own process; returns at once)."""
-        key = (kernel_name, imports_of(notebook_bytes), str(folder))
+        imports = imports_of(notebook_bytes)
+        key = (kernel_name, imports, str(folder), freshness(imports))
         with self._lock:
             _, retired = self._get(key)
         _stop(retired)
@@ -74,7 +105,8 @@ class WarmKernels:
         yet); None when none could start (the run then starts its own kernel, and records why that
         fails if it does). The kernel is the run's: ``execute`` kills it."""
         plan = prepared.plan
-        key = (plan.kernel, imports_of(prepared.context.notebook_bytes), str(plan.notebook.parent))
+        imports = imports_of(prepared.context.notebook_bytes)
+        key = (plan.kernel, imports, str(plan.notebook.parent), freshness(imports))
         with self._lock:
             warm, retired = self._get(key)
             if warm is not None:
@@ -107,7 +139,7 @@ class WarmKernels:
         if warm is None:
             from ..kernels.ahead import KernelLauncher  # lazy: the kernel stack loads when needed
 
-            kernel_name, preload, folder = key
+            kernel_name, preload, folder, _ = key
             try:
                 launcher = KernelLauncher(kernel_name, preload=preload, local_dir=Path(folder))
             except (DslError, OSError) as exc:
