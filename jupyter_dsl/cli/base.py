@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -15,8 +15,10 @@ from rich.markup import escape
 from ..dslp.issue_numbers import parse_issue_number
 from ..errors import DslError, InsideRun, RunFailed
 from ..project.settings import Project, find_project
-from ..trackers import Tracker, open_tracker
 from .hints import cli_hint
+
+if TYPE_CHECKING:
+    from ..trackers import Tracker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +26,30 @@ console = Console(highlight=False, soft_wrap=True)
 error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The `jupyter dsl` group. A command's module registers it; the modules load when a command
+    the group does not hold yet is asked for (or the list is), so `jupyter dsl run` loads only its
+    own (``main`` in ``__init__``: start-up time)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _load_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            _load_commands()
+        return super().get_command(ctx, cmd_name)
+
+
+def _load_commands() -> None:
+    from . import load_commands  # the package lists every command module
+
+    load_commands()
+
+
+@click.group(
+    cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(package_name="jupyter-dsl", prog_name="jupyter dsl")
 @click.option(
     "-C",
@@ -77,6 +102,8 @@ def open_project(near: Path | None = None) -> Project:
 
 def open_project_tracker(near: Path | None = None) -> tuple[Project, Tracker]:
     project = open_project(near)
+    from ..trackers import open_tracker  # lazy: `jupyter dsl run` starts without the trackers' stack
+
     return project, open_tracker(project)
 
 
@@ -107,7 +134,8 @@ def report_error(exc: DslError, as_json: bool) -> None:
 
 def command_name(args: list[str]) -> str:
     """``jupyter dsl issue new`` for the arguments ``issue new "x"``: the command the arguments name."""
-    words, group, values = ["jupyter dsl"], cli, iter(args)
+    group: click.Group = cli
+    words, values = ["jupyter dsl"], iter(args)
     for arg in values:
         if arg in ("-C", "--directory"):
             next(values, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,11 +13,12 @@ import click
 from rich.markup import escape
 
 from ..errors import RunFailed
-from ..runs.execute import Terminated, plan_run, stopped_record
+from ..project.settings import Project
+from ..runs.inside_run import current_run
+from ..runs.interrupts import Terminated, stopped_record
 from ..runs.records import RunRecord
-from ..runs.rerun import RerunReport
-from ..runs.service import RunService
 from ..runs.table import format_value
+from ..runs.warm_kernels import WarmKernels
 from . import runs_view  # noqa: F401  (registers `runs`)
 from .base import cli, config_options, console, emit, error_console, json_option, open_project, resolve_path
 from .runs_view import print_record
@@ -66,15 +68,47 @@ def run(
     """
     path = resolve_path(notebook)
     project = open_project(path.parent if path.parent.exists() else None)
+    kernels = _warm_kernels(project, path, kernel)  # first: its fork server imports while we load the rest
+    # lazy: the run stack (nbformat, papermill, jupyter_client) loads while the fork server starts
+    from ..runs.execute import plan_run
+    from ..runs.service import RunService
+
     configs_given = [resolve_path(c) for c in configs]
-    with _stopped_runs(as_json):
-        job = RunService().start_run(
-            lambda: plan_run(project, path, config_files=configs_given, overrides=overrides, kernel=kernel),
-            foreground=True,
-            progress=sys.stderr.isatty() and not as_json,
-        )
+
+    def plan() -> Any:
+        return plan_run(project, path, config_files=configs_given, overrides=overrides, kernel=kernel)
+
+    service = RunService(kernels=kernels)
+    try:
+        with _stopped_runs(as_json):
+            job = service.start_run(
+                plan,
+                foreground=True,
+                progress=sys.stderr.isatty() and not as_json,
+            )
+    finally:
+        service.shutdown()  # the fork server stops (the run's kernel is already killed)
     assert isinstance(job.result, RunRecord)  # a foreground run that returned is recorded
     _finish(job.result, as_json)
+
+
+def _warm_kernels(project: Project, notebook: Path, kernel: str | None) -> WarmKernels | None:
+    """A fork server for the run's kernel, started now with the notebook's imports (the kernel named
+    as planning will name it: --kernel, [runs] kernel, the notebook's). None where the run will be
+    refused or the notebook cannot be read: planning then says why."""
+    if current_run() is not None:
+        return None
+    try:
+        content = notebook.read_bytes()
+        metadata = json.loads(content).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    spec = metadata.get("kernelspec") if isinstance(metadata, dict) else None
+    named = spec.get("name") if isinstance(spec, dict) else None
+    name = kernel or project.settings.runs.kernel or (named if isinstance(named, str) else None) or "python3"
+    kernels = WarmKernels(keep=1)
+    kernels.warm(name, content, notebook.parent)
+    return kernels
 
 
 @cli.command()
@@ -86,6 +120,9 @@ def rerun(run_id: str, as_json: bool) -> None:
     Compares commit, working tree, notebook content, environment (Python, packages), kernel and metrics.
     ID is a run id or any part of it that names one run, e.g. its random last part (3f9a1c).
     """
+    from ..runs.rerun import RerunReport  # lazy: the run stack loads for the commands that run
+    from ..runs.service import RunService
+
     project = open_project()
     with _stopped_runs(as_json):
         job = RunService().start_rerun(

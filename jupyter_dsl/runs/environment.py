@@ -14,9 +14,9 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib.metadata import distributions
+from importlib.metadata import Distribution, distributions
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .records import Environment, canonical_json
 
@@ -52,12 +52,28 @@ def _build(data: dict[str, Any]) -> Environment:
     )
 
 
+def _name_and_version(dist: Distribution) -> tuple[str | None, str | None]:
+    """A distribution's ``Name`` and ``Version`` as ``dist.metadata`` gives them, read from the
+    metadata's headers only: parsing every package's whole METADATA (long descriptions included)
+    with the email parser cost 0.3 s of CPU per run start here, this 0.03 s."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or dist.read_text("") or ""
+    name = version = None
+    for line in text.splitlines():
+        if not line.strip():
+            break  # the headers end at the first blank line
+        if name is None and line.startswith("Name:"):
+            name = line[len("Name:") :].strip()
+        elif version is None and line.startswith("Version:"):
+            version = line[len("Version:") :].strip()
+    return name, version
+
+
 def _here() -> Environment:
     packages: dict[str, str] = {}
     for dist in distributions():
-        name = dist.metadata["Name"]
+        name, version = _name_and_version(dist)
         if name:
-            packages[name.lower().replace("_", "-")] = dist.version
+            packages[name.lower().replace("_", "-")] = cast(str, version)  # None as dist.version gives it
     return _build(
         {
             "python": platform.python_version(),

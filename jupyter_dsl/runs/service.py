@@ -7,7 +7,8 @@ SIGTERM stop it, ``runs.foreground``) or in the service's own thread pool (it re
 job still ``running``). An :class:`~.jobs.Observer` follows it; :meth:`RunService.cancel` cancels
 it (a batch through the store, where its driver's heartbeat finds it; a run through its
 :class:`RunControl`). A long-lived process keeps one service (the server for its life, a kernel for
-the magics) and shuts it down when it stops.
+the magics) and shuts it down when it stops. A service given :class:`~.warm_kernels.WarmKernels`
+forks each run's fresh kernel from a zygote that has already imported the notebook's modules.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from typing import TYPE_CHECKING, Any, cast
 from ..errors import DslError, NotFound
 from ..project.settings import Project
 from .control import RunControl
-from .execute import RunPlan, execute, plan_run
+from .execute import RunPlan, execute, plan_run, prepare_run
 from .foreground import terminate_raises, wait_cancelling
 from .inside_run import refuse_inside_run
 from .interrupts import Terminated, stopped_record
 from .jobs import Job, Observer
 from .records import RunRecord
 from .rerun import plan_rerun, rerun_report
+from .warm_kernels import WarmKernels
 
 if TYPE_CHECKING:
     from ..batch.driver import BatchOptions, BatchOutcome, BatchPlan, StartedBatch
@@ -42,8 +44,16 @@ class RunService:
     """Starts, follows and cancels runs, reruns and batches. ``signals``: whether a foreground job
     on the main thread owns SIGINT / SIGTERM (the CLI's process; not a user's kernel)."""
 
-    def __init__(self, workers: int = WORKERS, *, keep: int = KEEP, signals: bool = True) -> None:
+    def __init__(
+        self,
+        workers: int = WORKERS,
+        *,
+        keep: int = KEEP,
+        signals: bool = True,
+        kernels: WarmKernels | None = None,
+    ) -> None:
         self._workers = workers
+        self._kernels = kernels  # runs and reruns fork their kernel from these zygotes (shut down with us)
         self._keep = keep
         self._signals = signals
         self._pool: ThreadPoolExecutor | None = None
@@ -141,11 +151,14 @@ class RunService:
         return job
 
     def shutdown(self) -> None:
-        """Queued background jobs never start; those under way finish their records."""
+        """Queued background jobs never start; those under way finish their records. The warm
+        zygotes stop (one a run still uses, when that run ends)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+        if self._kernels is not None:
+            self._kernels.close()
 
     # --- driving ----------------------------------------------------------------------------------
 
@@ -160,7 +173,16 @@ class RunService:
             if observer is not None:
                 observer.on_start(record)
 
-        return lambda: execute(plan, progress=progress, control=control, on_start=started)
+        kernels = self._kernels
+        if kernels is None:
+            return lambda: execute(plan, progress=progress, control=control, on_start=started)
+
+        def forked() -> RunRecord:  # the run's fresh kernel forked from its notebook's warm zygote
+            prepared = prepare_run(plan)
+            with kernels.kernel(prepared) as kernel:
+                return execute(prepared, kernel=kernel, progress=progress, control=control, on_start=started)
+
+        return forked
 
     def _go(self, job: Job, work: Callable[[], Any], foreground: bool, observer: Observer | None) -> Job:
         if foreground:

@@ -13,6 +13,7 @@ from traitlets import Integer, TraitError, validate
 
 from ..project import gitrepo
 from ..runs.service import RunService
+from ..runs.warm_kernels import WarmKernels
 from .handlers import routes
 from .handlers.jobs import SETTING as JOBS
 from .limits import SETTING as LIMITS
@@ -65,7 +66,11 @@ class JupyterDSL(ExtensionApp):
 
     def initialize_settings(self) -> None:
         gitrepo.INTERACTIVE = False  # a git prompt would hang a request on the server's terminal
-        self.run_service = self.settings[JOBS] = RunService(self.workers, keep=self.jobs_kept, signals=False)
+        # runs started here fork their kernels from zygotes kept warm for the server's life
+        warm = WarmKernels()
+        self.run_service = self.settings[JOBS] = RunService(
+            self.workers, keep=self.jobs_kept, signals=False, kernels=warm
+        )
         self.project_trackers = self.settings[TRACKERS] = ProjectTrackers()
         self.settings[LIMITS] = Limits(
             max_workers=self.max_workers,
@@ -75,8 +80,9 @@ class JupyterDSL(ExtensionApp):
         )
 
     async def stop_extension(self) -> None:
-        """Shut the run service down (runs under way finish their records, queued ones never start)
-        and close the projects' trackers (their HTTP clients and database connections)."""
+        """Shut the run service down (runs under way finish their records, queued ones never start,
+        its warm fork servers stop) and close the projects' trackers (their HTTP clients and database
+        connections)."""
         if self.run_service is not None:
             self.run_service.shutdown()
         if self.project_trackers is not None:
