@@ -1,13 +1,17 @@
 """Batch reruns against papermill: 40 runs of a tiny and of a realistic (pandas) notebook.
 
-    python benchmarks/batch.py [--runs 40] [--jobs 2]
+    python benchmarks/batch.py [--runs 40] [--jobs 2] [--only tiny|realistic] [--profile] [--no-surfaces]
 
 For each notebook, in one process, one after the other:
   * jupyter-dsl: ``plan_batch`` + ``run_batch`` with ``-j 2`` (every run a fresh kernel, recorded);
   * papermill, sequential: ``papermill.execute_notebook`` with its defaults, once per parameter set;
   * papermill, 2 processes: a ``multiprocessing`` pool of 2 calling ``execute_notebook``.
 Prints runs per second, the ratios, and the peak memory (RSS summed over the process tree: the
-driver, its kernels and the fork server) sampled while the jupyter-dsl batch ran.
+driver, its kernels and the fork server) sampled while the jupyter-dsl batch ran; for the tiny
+notebook also the plain-start path (kernels started ahead, no fork) and the scaling from -j 1 to the
+machine's cores. Then, unless --no-surfaces, the same batch from the sidebar and from %dsl batch
+against the CLI, and one run against the papermill CLI (benchmarks/batch_surfaces.py). --profile
+adds where a tiny run's time goes, beside the floor (benchmarks/batch_profile.py).
 """
 
 from __future__ import annotations
@@ -168,7 +172,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=["tiny", "realistic"], default=None)
     parser.add_argument("--profile", action="store_true", help="print where a tiny run's time goes")
-    parser.add_argument("--surfaces", action="store_true", help="also the sidebar and %%dsl batch rows")
+    parser.add_argument(
+        "--no-surfaces",
+        action="store_true",
+        help="skip the sidebar, %%dsl batch and one-run rows (benchmarks/batch_surfaces.py)",
+    )
     args = parser.parse_args()
     import logging
 
@@ -207,14 +215,12 @@ def main() -> None:
                 "tiny notebook, "
                 + "\n".join(breakdown(result, floor(root, "nb/tiny.ipynb"), args.runs, args.jobs))
             )
-        # --- the surfaces' rows (the sidebar's and %dsl batch's runs/s): the lead calls them here ---
-        if args.surfaces:
-            try:
-                import batch_surfaces  # benchmarks/batch_surfaces.py, when the surfaces work has landed
-            except ImportError:
-                print("surfaces: benchmarks/batch_surfaces.py is not here yet")
-            else:
-                batch_surfaces.main(root)  # type: ignore[attr-defined]
+        if not args.no_surfaces:
+            # The sidebar's and %dsl batch's runs/s against the CLI's, and one run against the
+            # papermill CLI (its own temporary demo project): benchmarks/batch_surfaces.py.
+            from batch_surfaces import surfaces_report
+
+            surfaces_report(runs=args.runs, jobs=args.jobs, say=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":
