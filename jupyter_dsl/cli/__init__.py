@@ -10,6 +10,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from . import (  # noqa: E402, F401  (they register their commands)
     batch_commands,
+    data_commands,
     findings_commands,
     issue_commands,
     notebook_commands,
