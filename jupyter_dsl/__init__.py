@@ -14,7 +14,15 @@ from typing import Any
 from ._version import __version__
 from .errors import DslError
 
-__all__ = ["DslError", "__version__", "finding", "record", "run_dir"]
+__all__ = ["DslError", "__version__", "dataset", "finding", "record", "run_dir"]
+
+
+def dataset(ref: str) -> Path:
+    """The local path of dataset ``ref`` (``"customers"`` or ``"customers@1.2.0"``), pulled and checked
+    when missing, and noted as this run's input (name, version, hash)."""
+    from .data.run_inputs import dataset as _dataset  # lazy: `import jupyter_dsl` in a notebook stays light
+
+    return _dataset(ref)
 
 
 def finding(text: str, artifact: Any = None, *, answers: int | str | None = None) -> None:

@@ -60,6 +60,10 @@ def print_record(record: RunRecord, *, full: bool = False) -> None:
         console.print(
             f"  provenance  [yellow]not reproducible from {source}[/]: {escape(said)}", highlight=False
         )
+    for name, read in record.inputs.items():  # the datasets it read (jupyter_dsl.dataset)
+        modified = " [yellow](local files differed)[/]" if read.get("modified") else ""
+        said = f"{name}@v{read.get('version')}" if read.get("version") else name
+        console.print(f"  data        {escape(said)} {str(read.get('md5'))[:12]}{modified}", highlight=False)
     if full:
         _print_context(record)
     _print_outcome(record, full)
