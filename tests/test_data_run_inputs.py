@@ -55,6 +55,14 @@ def test_an_older_version_and_a_modified_copy_are_recorded_as_such(root: Path) -
 
     first = dsl_json(root, "run", "nb/read.ipynb")
     assert first["inputs"]["customers"]["version"] == "1.0.1" and first["metrics"]["rows"] == 8
+    listed = dsl_json(root, "runs", "--where", "data=customers@1.0.0")
+    assert [run["id"] for run in listed["runs"]] == [older["id"]]
+    assert len(dsl_json(root, "runs", "--where", "data=customers")["runs"]) == 2
+    assert dsl_json(root, "runs", "--where", "data=orders")["runs"] == []
+    summary = dsl(root, "findings", "nb/read.ipynb", "--run", first["id"], "--out", "out").stdout
+    assert summary
+    written = next((root / "out").glob("*.md")).read_text(encoding="utf-8")
+    assert f"- Data: customers@v1.0.1 (md5 {first['inputs']['customers']['md5']})" in written
     (root / "data/customers/north.csv").write_text("id,churned\n0,1\n5,0\n", encoding="utf-8")
     rerun = dsl_json(root, "rerun", first["id"])
     read = rerun["run"]["inputs"]["customers"]

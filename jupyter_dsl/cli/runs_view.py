@@ -37,6 +37,16 @@ STATUS_STYLE = {
 }
 
 
+DATA_CONDITION = "data="
+
+
+def data_condition(text: str) -> tuple[str, str | None]:
+    """``data=customers@1.2.0`` -> (``customers``, ``1.2.0``)."""
+    from ..data.versions import split_ref  # lazy: the data stack loads only for a data condition
+
+    return split_ref(text[len(DATA_CONDITION) :].strip())
+
+
 def print_record(record: RunRecord, *, full: bool = False) -> None:
     """The human report of one run (after `run`, `rerun` and for `runs show`)."""
     style = STATUS_STYLE.get(record.status, "")
@@ -115,7 +125,11 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
 @click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
 @click.option("--batch", "batch_id", help="Only runs of this batch (any unique part of its id).")
 @click.option(
-    "--where", "conditions", multiple=True, metavar="METRIC>VALUE", help="Metric filter, e.g. auc>0.9."
+    "--where",
+    "conditions",
+    multiple=True,
+    metavar="METRIC>VALUE",
+    help="Metric filter, e.g. auc>0.9; data=NAME[@VERSION]: the runs that read that dataset.",
 )
 @click.option("--limit", type=int, default=None, help="Newest N runs (default 50, all of a --batch); 0: all.")
 @click.option(
@@ -150,7 +164,8 @@ def runs(
         status=status,
         issue=issue,
         batch_id=batch_id,
-        metrics=[MetricFilter.parse(c) for c in conditions],
+        metrics=[MetricFilter.parse(c) for c in conditions if not c.startswith(DATA_CONDITION)],
+        data=[data_condition(c) for c in conditions if c.startswith(DATA_CONDITION)],
         limit=(limit if limit is not None else (0 if batch_id else 50)) or None,
     )
     listing = list_runs(project.database_path, query)
