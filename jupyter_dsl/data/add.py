@@ -4,6 +4,7 @@ tag the version (tied to its Data issue)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ..trackers import Tracker
 from . import pointer as pointers
 from .cache import DataStore, open_store
 from .catalog import locked, workspace
+from .dvc_project import delegates, dvc
 from .hashing import HashMemory
 from .issue_link import add_version_line, check_issue
 from .manifest import Manifest
@@ -116,14 +118,20 @@ def add(
     issue: int | None = None,
     version: str | None = None,
     tracker: Tracker | None = None,
+    git_config: Sequence[str] = (),
 ) -> AddResult:
+    """``git_config``: ``-c name=value`` arguments for the commit and the tag (a fallback identity)."""
     refuse_inside_run("change git")
     data, relative = _checked_target(project, path)
     if version is not None:
         parse_version(version)
     pinned = next((e for e in workspace(project.root).values() if e.data_path == data), None)
     name = check_name(name or (pinned.name if pinned else name_from_path(data)))
-    pointer_file = pinned.pointer_file if pinned else pointers.place(project.root, data, name)
+    delegating = delegates(project.root)  # a DVC project with dvc installed: DVC writes its pointer
+    if delegating:
+        pointer_file = data.with_name(data.name + pointers.SUFFIX)
+    else:
+        pointer_file = pinned.pointer_file if pinned else pointers.place(project.root, data, name)
     if issue is not None:
         if tracker is None:
             raise InvalidInput("--issue needs the project's tracker")
@@ -139,16 +147,21 @@ def add(
         memory.save()
         unchanged = previous is not None and previous.fields.get("md5") == manifest.md5
         new = _next_version(name, version, previous.version if previous else None, unchanged, project.root)
-        uploaded = upload(store, manifest, files)
+        uploaded = 0 if delegating else upload(store, manifest, files)
         result = AddResult(name, new, manifest.md5, manifest.size, manifest.nfiles, pointer_rel, uploaded)
         if new is None:
             return result
         out = os.path.relpath(data, pointer_file.parent)
         pointer = pointers.pointer_for(manifest, Path(out).as_posix(), name=name, version=new, issue=issue)
-        pointers.write(pointer_file, pointer)
+        if delegating:  # DVC caches and pushes the bytes and writes the pointer (and its .gitignore)
+            dvc(project.root, "add", "--quiet", relative)
+            dvc(project.root, "push", "--quiet", pointer_rel)
+            if pointers.read(pointer_file).md5 != manifest.md5:
+                raise Conflict(f"{relative} changed while it was being added; add it again")
+        pointers.write(pointer_file, pointer)  # DVC's outs as DVC wrote them, plus our meta
         result.warnings += _keep_out_of_git(project, relative)
         message = f"data: {name} {new} ({manifest.nfiles} files, {human_size(manifest.size)})"
-        result.commit = gitrepo.commit_files(project.root, [pointer_rel], message)
+        result.commit = gitrepo.commit_files(project.root, [pointer_rel], message, config=git_config)
         commit = result.commit or gitrepo.head_commit(project.root) or ""
         fields = {
             "path": pointer_rel,
@@ -157,7 +170,7 @@ def add(
             "nfiles": str(manifest.nfiles),
             "issue": str(issue) if issue is not None else "",
         }
-        create_tag(project.root, name, new, commit, fields)
+        create_tag(project.root, name, new, commit, fields, config=git_config)
     if issue is not None and tracker is not None:
         line = f"{name}@v{new}: {manifest.nfiles} files, {human_size(manifest.size)}, md5 {manifest.md5}"
         add_version_line(tracker, issue, line)

@@ -131,10 +131,16 @@ class DataStore:
 
 
 def store_url(project: Project) -> str:
-    """``[data] store``, else ``data`` inside the project's artifact store."""
+    """``[data] store``; else, in a DVC project, DVC's default remote; else ``data`` inside the
+    project's artifact store."""
+    from .dvc_project import default_remote, uses_dvc  # lazy: read only where there is no [data] store
+
     given = project.settings.data.store
     if given:
         return project.resolve(given)
+    remote = default_remote(project.root) if uses_dvc(project.root) else None
+    if remote:
+        return remote
     return project.resolve(project.settings.runs.artifacts).rstrip("/") + "/data"
 
 

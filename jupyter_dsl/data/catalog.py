@@ -13,6 +13,7 @@ from ..errors import InvalidInput, NotFound
 from ..project import gitrepo
 from ..project.settings import Project
 from . import pointer as pointers
+from .dvc_project import lock_outputs
 from .pointer import Pointer
 from .versions import Version, check_name, find_version, latest, list_versions, name_from_path
 
@@ -44,6 +45,8 @@ def entry_name(file: Path, pointer: Pointer) -> str:
 
 
 def workspace(root: Path) -> dict[str, Entry]:
+    """Every named dataset the workspace pins: its ``.dvc`` files, and a DVC pipeline's ``dvc.lock``
+    outputs (named after their path)."""
     found: dict[str, Entry] = {}
     for file in pointer_files(root):
         try:
@@ -52,6 +55,9 @@ def workspace(root: Path) -> dict[str, Entry]:
             continue  # a pipeline's .dvc file of another shape: not a dataset pointer
         name = entry_name(file, pointer)
         found.setdefault(name, Entry(name, file, pointer))
+    for _, output in lock_outputs(root):
+        name = name_from_path(Path(output.path))
+        found.setdefault(name, Entry(name, root / "dvc.lock", output))
     return found
 
 

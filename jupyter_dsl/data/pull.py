@@ -13,6 +13,7 @@ from ..project.settings import Project
 from .add import upload
 from .cache import DataStore, open_store
 from .catalog import Entry, resolve, workspace
+from .dvc_project import delegates, dvc
 from .hashing import HashMemory
 from .scan import scan
 from .status import recorded_files
@@ -82,6 +83,8 @@ def _remove_partials(folder: Path) -> None:
 def pull(project: Project, ref: str | None = None) -> list[Pulled]:
     store = open_store(project)
     memory = HashMemory(project.state_dir)
+    if delegates(project.root):  # DVC fetches; we then check every file against its hash
+        dvc(project.root, "pull", "--quiet", *(_dvc_targets(project, ref)))
     try:
         if ref is None:
             return [
@@ -96,6 +99,13 @@ def pull(project: Project, ref: str | None = None) -> list[Pulled]:
         memory.save()
 
 
+def _dvc_targets(project: Project, ref: str | None) -> list[str]:
+    if ref is None:
+        return []
+    entry, _ = resolve(project, ref)
+    return [entry.pointer_file.relative_to(project.root).as_posix()]
+
+
 @dataclass
 class Pushed:
     name: str
@@ -108,6 +118,8 @@ class Pushed:
 
 
 def push(project: Project) -> list[Pushed]:
+    if delegates(project.root):
+        dvc(project.root, "push", "--quiet")
     store = open_store(project)
     memory = HashMemory(project.state_dir)
     done: list[Pushed] = []

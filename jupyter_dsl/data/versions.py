@@ -4,6 +4,7 @@ convention): they travel with ``git push --tags``, and each tag's message says w
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,9 +123,12 @@ def find_version(root: Path, name: str, version: str) -> Version:
     raise NotFound(f"{name} has no version {version} (versions: {known})")
 
 
-def create_tag(root: Path, name: str, version: str, commit: str, fields: dict[str, str]) -> None:
+def create_tag(
+    root: Path, name: str, version: str, commit: str, fields: dict[str, str], *, config: Sequence[str] = ()
+) -> None:
     gitrepo.git(
         root,
+        *config,
         "tag",
         "-a",
         tag_name(name, version),
