@@ -13,6 +13,7 @@ from . import (  # noqa: E402, F401  (they register their commands)
     data_commands,
     findings_commands,
     issue_commands,
+    model_commands,
     notebook_commands,
     project_commands,
     run_commands,
