@@ -64,6 +64,7 @@ class DataStore:
                 return set(os.listdir(folder))
             except FileNotFoundError:
                 return set()
+        self.fs.invalidate_cache(folder)  # an object store's listing cache would miss what was just written
         try:
             listed: Any = self.fs.ls(folder, detail=False)
         except FileNotFoundError:

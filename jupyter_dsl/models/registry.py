@@ -39,6 +39,7 @@ class ModelRegistry:
         self.base = f"{store.base}/models"
 
     def names(self) -> list[str]:
+        self.store.fs.invalidate_cache(self.base)
         try:
             listed = self.store.fs.ls(self.base, detail=False)
         except FileNotFoundError:
@@ -47,6 +48,7 @@ class ModelRegistry:
 
     def versions(self, name: str) -> list[ModelVersion]:
         folder = f"{self.base}/{check_name(name)}/versions"
+        self.store.fs.invalidate_cache(folder)  # another run may have added one since
         try:
             listed = self.store.fs.ls(folder, detail=False)
         except FileNotFoundError:
