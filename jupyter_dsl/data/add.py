@@ -143,11 +143,12 @@ def add(
         if previous is not None and previous.fields.get("path", pointer_rel) != pointer_rel:
             raise Conflict(f"{name} is the dataset of {previous.fields['path']}", hint="Give another --name.")
         memory = HashMemory(project.state_dir)
-        manifest, files = scan(data, memory)
+        ingest = store if store.is_local and not delegating else None  # hashed while copied in
+        manifest, files = scan(data, memory, ingest)
         memory.save()
         unchanged = previous is not None and previous.fields.get("md5") == manifest.md5
         new = _next_version(name, version, previous.version if previous else None, unchanged, project.root)
-        uploaded = 0 if delegating else upload(store, manifest, files)
+        uploaded = 0 if delegating else store.ingested + upload(store, manifest, files)
         result = AddResult(name, new, manifest.md5, manifest.size, manifest.nfiles, pointer_rel, uploaded)
         if new is None:
             return result

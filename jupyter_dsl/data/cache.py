@@ -40,6 +40,7 @@ class DataStore:
             raise ConfigError(f"cannot open the data store {url}: {exc}", hint=hint) from exc
         self.url = url
         self.base = str(base).rstrip("/")
+        self.ingested = 0  # objects :meth:`ingest` wrote
         protocol = self.fs.protocol
         self.is_local = "file" in (protocol if isinstance(protocol, tuple) else (protocol,))
 
@@ -85,6 +86,25 @@ class DataStore:
             return
         self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
         self.fs.put_file(str(source), target)
+
+    def ingest(self, source: Path) -> str:
+        """Hash ``source`` while copying it into a local store, in one pass; its md5."""
+        folder = Path(f"{self.base}/{FILES}")
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".ingest.{secrets.token_hex(6)}.tmp"
+        try:
+            with source.open("rb") as handle, tmp.open("wb") as out:
+                md5, _ = md5_stream(handle, out)
+            target = Path(self.object_path(md5))
+            if target.exists():
+                return md5
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+            self.ingested += 1
+            return md5
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
 
     def put_bytes(self, data: bytes, md5: str) -> None:
         target = self.object_path(md5)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import InvalidInput, NotFound
+from .cache import DataStore
 from .hashing import HashMemory
 from .manifest import Manifest
 
@@ -26,7 +27,9 @@ def local_files(data: Path) -> dict[str, Path]:
     return found
 
 
-def scan(data: Path, memory: HashMemory) -> tuple[Manifest, dict[str, Path]]:
+def scan(data: Path, memory: HashMemory, ingest: DataStore | None = None) -> tuple[Manifest, dict[str, Path]]:
+    """``ingest``: a local store that a file whose hash is not known is copied into while it is
+    hashed (one read instead of two)."""
     files = local_files(data)
     if data.is_dir() and not files:
         raise InvalidInput(f"{data} is an empty folder: nothing to version")
@@ -34,7 +37,10 @@ def scan(data: Path, memory: HashMemory) -> tuple[Manifest, dict[str, Path]]:
     for relpath, path in files.items():
         stat = path.stat()
         md5 = memory.lookup(path, stat)
-        if md5 is None:
+        if md5 is None and ingest is not None:
+            md5 = ingest.ingest(path)
+            memory.learn(path, stat, md5)
+        elif md5 is None:
             md5 = memory.md5(path)
         entries[relpath] = (md5, stat.st_size)
     return Manifest(entries, data.is_dir()), files
