@@ -1,7 +1,8 @@
 """jupyter-dsl: the Data Science Lifecycle Process in Jupyter.
 
-Importable from a notebook: ``jupyter_dsl.record(name, value)``, ``jupyter_dsl.run_dir()`` and
-``jupyter_dsl.finding(text, artifact=obj)``;
+Importable from a notebook: ``jupyter_dsl.record(name, value)``, ``jupyter_dsl.run_dir()``,
+``jupyter_dsl.finding(text, artifact=obj)``, ``jupyter_dsl.dataset(name)``,
+``jupyter_dsl.save_model(model, name)`` and ``jupyter_dsl.load_model(ref)``;
 ``%load_ext jupyter_dsl`` for the ``%dsl`` magics. Also a Jupyter server extension and a
 prebuilt JupyterLab extension.
 """
