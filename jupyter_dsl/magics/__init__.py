@@ -14,6 +14,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from ..errors import DslError, InsideRun
 from . import (  # noqa: F401  (they register their subcommands)
     batch_magics,
+    data_magics,
     findings_magics,
     issue_magics,
     notebook_magics,
