@@ -15,6 +15,7 @@ from . import (  # noqa: E402, F401  (they register their commands)
     notebook_commands,
     project_commands,
     run_commands,
+    sync_commands,
 )
 from .base import cli, run  # noqa: E402
 

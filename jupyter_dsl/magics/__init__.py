@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (they register their subcommands)
     notebook_magics,
     project_magics,
     run_magics,
+    sync_magics,
 )
 from .base import MagicSession, dispatch
 from .hints import magic_error
