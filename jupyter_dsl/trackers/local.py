@@ -8,7 +8,6 @@ import re
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import hints
@@ -16,8 +15,9 @@ from ..dslp.labels import LABELS, LABELS_BY_NAME
 from ..errors import ConfigError, InvalidInput, NotFound
 from ..project.database import connect, ensure_schema, transaction
 from .base import CloseReason, Comment, Issue, IssueQuery, Label
-from .gitrefs.index import moved_to
-from .gitrefs.issue_refs import IssueRefs, refs_repository
+from .gitrefs.index import id_of, moved_to, number_of
+from .gitrefs.issue_refs import IssueRefs, RefreshReport, refs_repository
+from .gitrefs.writes import now as _now
 from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 _SCHEMA = [
@@ -72,10 +72,6 @@ _UNDEFINED_LABEL_COLOR = "ededed"  # what GitHub gives a label made by putting i
 _HEX6 = re.compile(r"^[0-9a-fA-F]{6}$")
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def _author() -> str:
     try:
         return getpass.getuser()
@@ -86,9 +82,7 @@ def _author() -> str:
 class LocalTracker(LabelShortcuts):
     """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE).
 
-    In a git repository each issue is a history of operations in the repository's refs
-    (``gitrefs``) and the tables below are their index; outside git the tables are the issues.
-
+    In git each issue is a history in the repository's refs (``gitrefs``), indexed in these tables.
     Issues, comments and labels only: no pull requests and no web pages (``capabilities``), so code
     that needs them finds none here instead of a refusal posing as a method."""
 
@@ -96,8 +90,7 @@ class LocalTracker(LabelShortcuts):
     offline_as_of: str | None = None  # never offline: the database is on this machine
 
     def __init__(self, database: Path, repository: Path | bool | None = True) -> None:
-        """``repository``: the git repository of the issue refs; True finds it from ``database``
-        (``refs_repository``); None or False keeps the issues in the database only."""
+        """``repository``: the git repository of the issue refs (True: ``refs_repository(database)``)."""
         self.database = database
         root = refs_repository(database) if repository is True else repository or None
         self.refs = IssueRefs(root) if isinstance(root, Path) else None
@@ -134,10 +127,26 @@ class LocalTracker(LabelShortcuts):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Index the issue refs that moved since the last read (refs mode); nothing outside git."""
-        if self.refs is not None:
-            self.refs.refresh(self.conn)
+    def refresh(self) -> RefreshReport | None:
+        """Index the issue refs that moved (refs mode); an issue renumbered here gets its Ask line fixed."""
+        if self.refs is None:
+            return None
+        report = self.refs.refresh(self.conn)
+        if report.indexed.renumbered:
+            from ..issues.renumbering import rewrite_ask_lines  # the issues layer sits above trackers
+
+            rewrite_ask_lines(self, report.indexed.renumbered)
+        return report
+
+    # refs mode: an issue's stable id (the same in every clone), its number now, where a number went
+    def issue_id(self, number: int) -> str | None:
+        return None if self.refs is None else id_of(self.conn, number)
+
+    def number_of(self, issue_id: str) -> int | None:
+        return None if self.refs is None else number_of(self.conn, issue_id)
+
+    def moved_away(self, number: int) -> list[int]:
+        return [] if self.refs is None else moved_to(self.conn, number)
 
     def _issue(
         self, row: sqlite3.Row, labels: tuple[str, ...] | None = None, count: int | None = None

@@ -195,6 +195,11 @@ def id_of(conn: sqlite3.Connection, number: int) -> str | None:
     return None if row is None else str(row["id"])
 
 
+def number_of(conn: sqlite3.Connection, issue: str) -> int | None:
+    row = conn.execute("SELECT number FROM issue_keys WHERE id = ?", (issue,)).fetchone()
+    return None if row is None else int(row["number"])
+
+
 def moved_to(conn: sqlite3.Connection, number: int) -> list[int]:
     """The numbers that issues once numbered ``number`` have now (renumbered by a sync)."""
     rows = conn.execute(

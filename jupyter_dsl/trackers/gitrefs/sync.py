@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -15,7 +16,7 @@ from ...project import gitrepo
 from ...project.database import transaction
 from ...project.gitrepo import GitError
 from . import ISSUES_PREFIX, STAGING_PREFIX
-from .issue_refs import IssueRefs
+from .issue_refs import IssueRefs, RefreshReport
 from .merge import split_listing
 
 
@@ -111,7 +112,15 @@ def remember_refspec(refs: IssueRefs, remote: str) -> None:
         refs.store.git("config", "--add", key, fetch_refspec(remote))
 
 
-def sync(conn: sqlite3.Connection, refs: IssueRefs, remote: str, *, dry_run: bool = False) -> SyncReport:
+def sync(
+    conn: sqlite3.Connection,
+    refs: IssueRefs,
+    remote: str,
+    refresh: Callable[[], RefreshReport | None],
+    *,
+    dry_run: bool = False,
+) -> SyncReport:
+    """Sync with ``remote``; ``refresh`` merges what was fetched and indexes it (the tracker's own)."""
     report = SyncReport(remote, dry_run=dry_run)
     if dry_run:
         return _dry_run(conn, refs, report)
@@ -120,9 +129,19 @@ def sync(conn: sqlite3.Connection, refs: IssueRefs, remote: str, *, dry_run: boo
     gitrepo.git(
         refs.root, "fetch", "--quiet", "--no-tags", remote, fetch_refspec(remote), env=_env(), hint=hint
     )
-    refreshed = refs.refresh(conn)
+    numbers = {row["id"]: row["number"] for row in conn.execute("SELECT id, number FROM issue_keys")}
+    refreshed = refresh() or RefreshReport()
     report.refused = {**refreshed.integrated.refused, **refreshed.indexed.refused}
-    report.renumbered = refreshed.indexed.renumbered
+    for issue, old in numbers.items():  # renumbered here, or by the clone that sent the change
+        new, title = _described(conn, issue)
+        if new and new != old:
+            report.renumbered.append((old, new, title))
+    report.renumbered += [move for move in refreshed.indexed.renumbered if move not in report.renumbered]
+    for issue in refreshed.integrated.came_in:  # a new issue another clone renumbered before sending it
+        new, title = _described(conn, issue)
+        for row in conn.execute("SELECT old FROM issue_moves WHERE id = ? AND old NOT IN (?)", (issue, new)):
+            if (row["old"], new, title) not in report.renumbered and issue not in numbers:
+                report.renumbered.append((row["old"], new, title))
     report.came_in = [Moved(*_described(conn, i), how) for i, how in refreshed.integrated.came_in.items()]
     local, staged = split_listing(refs.store.tips("refs/dsl/"))
     theirs = {
