@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +13,48 @@ from typing import Any
 
 from ...errors import NotFound
 from ...project.database import ensure_schema, transaction
+from ...project.gitrepo import git
 from .history import IssueState
 from .index import SCHEMA, LazyReader, Refreshed, RefsIndex, id_of
 from .merge import Integrated, integrate, split_listing
 from .store import RefStore
 from .writes import append_op, create_ref, new_issue_id
+
+SETTLE_NS = 500_000_000  # a folder changed this recently may change again within its mtime tick
+
+
+class RefsFingerprint:
+    """The modification times of the places git keeps issue refs (the ref folders, ``packed-refs``):
+    unchanged, no ref under ``refs/dsl/`` moved. None when it cannot tell (a reftable repository, a
+    folder changed in the last half second): then the refs are listed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._common: Path | None = None
+
+    def current(self) -> tuple[int, ...] | None:
+        if self._common is None:
+            common = git(self.root, "rev-parse", "--git-common-dir", check=False).stdout.strip()
+            self._common = (self.root / common).resolve() if common else self.root / ".git"
+        if (self._common / "reftable").exists():
+            return None
+        dsl = self._common / "refs" / "dsl"
+        places = [self._common / "packed-refs", dsl, dsl / "issues", dsl / "remotes"]
+        remotes = dsl / "remotes"
+        if remotes.is_dir():
+            for remote in sorted(remotes.iterdir()):
+                places += [remote, remote / "issues"]
+        stamps: list[int] = []
+        for place in places:
+            try:
+                info = place.stat()
+            except FileNotFoundError:
+                stamps += [0, 0]
+                continue
+            stamps += [info.st_mtime_ns, info.st_size]
+        if time.time_ns() - max(stamps) < SETTLE_NS:
+            return None
+        return tuple(stamps)
 
 
 def refs_repository(database: Path) -> Path | None:
@@ -40,6 +78,8 @@ class IssueRefs:
         self.store = RefStore(root)
         self.index = RefsIndex(self.store)
         self._migrated = False
+        self.fingerprint = RefsFingerprint(root)
+        self._seen: tuple[int, ...] | None = None
         self._lock = threading.Lock()
 
     def prepare(self, conn: sqlite3.Connection, database: Path) -> None:
@@ -53,15 +93,20 @@ class IssueRefs:
                 self._migrated = True
 
     def refresh(self, conn: sqlite3.Connection) -> RefreshReport:
-        """Merge refs staged by a fetch, then index every issue whose ref moved."""
-        local, staged = split_listing(self.store.tips("refs/dsl/"))
+        """Merge refs staged by a fetch, then index every issue whose ref moved. A read in a process that
+        saw the refs unchanged since (``RefsFingerprint``) runs no git at all."""
         report = RefreshReport()
+        seen = self.fingerprint.current()
+        if seen is not None and seen == self._seen:
+            return report
+        local, staged = split_listing(self.store.tips("refs/dsl/"))
         if staged:
             with ExitStack() as stack:
                 report.integrated = integrate(
                     conn, self.store, self.index.cache, LazyReader(self.store, stack), local, staged
                 )
         report.indexed = self.index.refresh(conn, local)
+        self._seen = seen
         return report
 
     def create(self, conn: sqlite3.Connection, title: str, body: str, labels: list[str]) -> int:
