@@ -197,3 +197,16 @@ def test_the_magic_syncs_too(tmp_path: Path) -> None:
         kernel.close()
     assert status == "ok", text
     assert "came in: #1 From Ann (new)" in plain(outputs) + text
+
+
+def test_auto_sync_shares_each_change_and_a_bad_setting_is_refused(tmp_path: Path) -> None:
+    _, (ann, bob) = remote_and_clones(tmp_path, "ann", "bob")
+    for root in (ann, bob):
+        config = root / "dsl.toml"
+        config.write_text(config.read_text().replace('kind = "local"', 'kind = "local"\nsync = "auto"'))
+    dsl(ann, "issue", "new", "Ask", "Synced by itself")  # no `sync` command anywhere
+    listed = dsl_json(bob, "issue", "list")["issues"]
+    assert [i["title"] for i in listed] == ["Synced by itself"]
+    config = ann / "dsl.toml"
+    config.write_text(config.read_text().replace('sync = "auto"', 'sync = "always"'))
+    assert 'sync must be "manual" or "auto"' in dsl(ann, "issue", "list", code=5).stderr
