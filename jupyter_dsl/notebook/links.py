@@ -182,21 +182,18 @@ class LinkStatus:
         }
 
 
-STABLE_ID = "issue_id"  # metadata.jupyter_dsl.issue_id: the issue's id in git refs (local tracker)
-
-
 def with_stable_id(tracker: Tracker, link: NotebookLink) -> NotebookLink:
     """``link`` with the issue's stable id beside its number (trackers whose numbers a sync may change:
     the local tracker in git), so the link still finds the issue after renumbering."""
     find = getattr(tracker, "issue_id", None)
     found = find(link.issue.number) if callable(find) else None
-    return replace(link, extra={**link.extra, STABLE_ID: found}) if isinstance(found, str) else link
+    return replace(link, issue_id=found) if isinstance(found, str) else link
 
 
 def current_number(tracker: Tracker, link: NotebookLink) -> int:
     """The linked issue's number now: found by its stable id when the link has one (a sync may have
     renumbered the issue), else the number the link names."""
-    stable = link.extra.get(STABLE_ID)
+    stable = link.issue_id
     find = getattr(tracker, "number_of", None)
     number = find(stable) if isinstance(stable, str) and callable(find) else None
     return number if isinstance(number, int) else link.issue.number
