@@ -7,7 +7,7 @@ issues whose tip moved, whoever moved it (this process, another one, a plain ``g
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -17,6 +17,7 @@ from .history import IssueState, OpCache, fold, read_history
 from .ops import ISSUE_ID, BrokenHistory
 from .store import CommitReader, RawCommit, RefStore
 
+Listing = Callable[[], dict[str, str]]  # issue id -> tip of every issue ref
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS issue_keys "
     "(number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, tip TEXT NOT NULL)",
@@ -59,11 +60,15 @@ class RefsIndex:
     def state_of(self, issue: str, tip: str, read: LazyReader) -> IssueState:
         return fold(issue, tip, read_history(issue, tip, read, self.cache))
 
-    def refresh(self, conn: sqlite3.Connection, tips: dict[str, str] | None = None) -> Refreshed:
-        """Bring the index to the refs' tips (``tips``: a listing already made)."""
-        tips = self.store.tips() if tips is None else tips
+    def refresh(
+        self, conn: sqlite3.Connection, listing: Callable[[], dict[str, str]] | None = None
+    ) -> Refreshed:
+        """Bring the index to the refs' tips (``listing``: what lists them, after the index is read)."""
+        # the index is read before the refs are listed: an issue indexed meanwhile by another thread or
+        # process already has its ref (refs are written first), so it is never taken for a deleted one
         known = {row["id"]: row["tip"] for row in conn.execute("SELECT id, tip FROM issue_keys")}
         refused = {row["id"]: row["tip"] for row in conn.execute("SELECT id, tip FROM issue_refused")}
+        tips = self.store.tips() if listing is None else listing()
         changed = [i for i, tip in tips.items() if known.get(i) != tip and refused.get(i) != tip]
         gone = [i for i in known if i not in tips]
         done = Refreshed()
@@ -141,6 +146,9 @@ class RefsIndex:
     def write(conn: sqlite3.Connection, states: Iterable[IssueState]) -> None:
         """Insert issues that ``forget`` removed (comment ids are kept by comment key)."""
         for state in states:
+            taken = conn.execute("SELECT 1 FROM issues WHERE number = ?", (state.number,)).fetchone()
+            if taken is not None:  # another writer indexed a clash first: the next refresh renumbers it
+                continue
             conn.execute(
                 "INSERT INTO issues (number, title, body, state, state_reason, author, created_at, "
                 "updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

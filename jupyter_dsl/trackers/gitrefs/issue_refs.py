@@ -99,13 +99,16 @@ class IssueRefs:
         seen = self.fingerprint.current()
         if seen is not None and seen == self._seen:
             return report
-        local, staged = split_listing(self.store.tips("refs/dsl/"))
-        if staged:
-            with ExitStack() as stack:
-                report.integrated = integrate(
-                    conn, self.store, self.index.cache, LazyReader(self.store, stack), local, staged
-                )
-        report.indexed = self.index.refresh(conn, local)
+
+        def listing() -> dict[str, str]:
+            local, staged = split_listing(self.store.tips("refs/dsl/"))
+            if staged:
+                with ExitStack() as stack:
+                    read = LazyReader(self.store, stack)
+                    report.integrated = integrate(conn, self.store, self.index.cache, read, local, staged)
+            return local
+
+        report.indexed = self.index.refresh(conn, listing)
         self._seen = seen
         return report
 
