@@ -12,10 +12,11 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from ...project.database import transaction
+from ...project.gitrepo import GitError
 from . import ISSUES_PREFIX, STAGING_PREFIX
 from .history import OpCache, ReadCommit, read_history
 from .ops import ISSUE_ID, BrokenHistory, encode
-from .store import RefMoved, RefStore
+from .store import ZERO, RefStore
 from .writes import now
 
 
@@ -44,6 +45,7 @@ def integrate(
     seen = {row["ref"]: row["tip"] for row in conn.execute("SELECT ref, tip FROM staged_seen")}
     done = Integrated()
     merged: list[tuple[str, str]] = []
+    moves: dict[str, tuple[str, str | None]] = {}  # issue -> (new tip, old tip): one update-ref for all
     for ref, tip in sorted(staged.items()):
         if seen.get(ref) == tip:
             continue
@@ -51,15 +53,24 @@ def integrate(
         try:
             if not ISSUE_ID.match(issue) or not ref.startswith(STAGING_PREFIX):
                 raise BrokenHistory(f"{ref[:80]} is not an issue ref")
-            how = _merge_one(store, cache, read, issue, tip, local)
+            how = _merge_one(store, cache, read, issue, tip, local, moves)
         except BrokenHistory as exc:
             done.refused[issue] = exc.message
-        except RefMoved:
-            continue  # another process is writing this issue: the next refresh merges it
         else:
             if how:
                 done.came_in[issue] = how
         merged.append((ref, tip))
+    if moves:
+        lines = [f"update {ISSUES_PREFIX}{i} {new} {old or ZERO}" for i, (new, old) in moves.items()]
+        try:  # all or nothing: another writer moved one ref meanwhile, the next refresh merges again
+            store.git("update-ref", "--stdin", stdin="start\n" + "\n".join(lines) + "\ncommit\n")
+        except GitError:
+            for issue, (_, old) in moves.items():  # the refs are as they were: so is the listing
+                if old is None:
+                    local.pop(issue, None)
+                else:
+                    local[issue] = old
+            return Integrated(refused=done.refused)
     if merged:
         with transaction(conn):
             conn.executemany("INSERT OR REPLACE INTO staged_seen (ref, tip) VALUES (?, ?)", merged)
@@ -67,13 +78,18 @@ def integrate(
 
 
 def _merge_one(
-    store: RefStore, cache: OpCache, read: ReadCommit, issue: str, tip: str, local: dict[str, str]
+    store: RefStore,
+    cache: OpCache,
+    read: ReadCommit,
+    issue: str,
+    tip: str,
+    local: dict[str, str],
+    moves: dict[str, tuple[str, str | None]],
 ) -> str:
     theirs = read_history(issue, tip, read, cache)
     mine = local.get(issue)
-    ref = ISSUES_PREFIX + issue
     if mine is None:
-        store.update_ref(ref, tip, None)
+        moves[issue] = (tip, None)
         local[issue] = tip
         return "new"
     if mine == tip:
@@ -81,12 +97,10 @@ def _merge_one(
     ours = read_history(issue, mine, read, cache)
     if tip in {op.sha for op in ours}:
         return ""  # already part of ours
-    if mine in {op.sha for op in theirs}:
-        store.update_ref(ref, tip, mine)
-    else:
+    if mine not in {op.sha for op in theirs}:  # both went ahead: a merge commit joins them
         clock = max(ours[-1].clock, theirs[-1].clock) + 1
         data = {"issue": issue, "op": "merge", "clock": clock, "at": now(), "by": store.author()}
         tip = store.commit(encode(data), [mine, tip])
-        store.update_ref(ref, tip, mine)
+    moves[issue] = (tip, mine)
     local[issue] = tip
     return "updated"
