@@ -149,7 +149,7 @@ def sync(
     }
     outgoing = {i: tip for i, tip in local.items() if theirs.get(i) != tip and i not in report.refused}
     if outgoing:
-        report.push_error = _push(refs, remote, outgoing)
+        report.push_error = _push(conn, refs, remote, outgoing)
         if report.push_error is None:
             report.went_out = [
                 Moved(*_described(conn, i)) for i in sorted(outgoing, key=lambda i: _described(conn, i))
@@ -162,7 +162,7 @@ def sync(
     return report
 
 
-def _push(refs: IssueRefs, remote: str, outgoing: dict[str, str]) -> str | None:
+def _push(conn: sqlite3.Connection, refs: IssueRefs, remote: str, outgoing: dict[str, str]) -> str | None:
     # one wildcard refspec (git matches a list of 10,000 refspecs pairwise): refs the remote has are
     # skipped, and a ref the remote moved since the fetch refuses the whole push (--atomic, no force)
     spec = f"{ISSUES_PREFIX}*:{ISSUES_PREFIX}*"
@@ -172,6 +172,11 @@ def _push(refs: IssueRefs, remote: str, outgoing: dict[str, str]) -> str | None:
         return exc.message
     lines = [f"update {staging(remote)}{i} {tip}" for i, tip in outgoing.items()]
     refs.store.git("update-ref", "--stdin", stdin="\n".join(lines) + "\n")
+    with transaction(conn):  # what the remote has now is ours: nothing to merge back next time
+        conn.executemany(
+            "INSERT OR REPLACE INTO staged_seen (ref, tip) VALUES (?, ?)",
+            [(f"{staging(remote)}{i}", tip) for i, tip in outgoing.items()],
+        )
     return None
 
 
