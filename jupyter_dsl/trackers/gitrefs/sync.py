@@ -132,9 +132,10 @@ def sync(
     numbers = {row["id"]: row["number"] for row in conn.execute("SELECT id, number FROM issue_keys")}
     refreshed = refresh() or RefreshReport()
     report.refused = {**refreshed.integrated.refused, **refreshed.indexed.refused}
+    now = {row["id"]: row["number"] for row in conn.execute("SELECT id, number FROM issue_keys")}
     for issue, old in numbers.items():  # renumbered here, or by the clone that sent the change
-        new, title = _described(conn, issue)
-        if new and new != old:
+        if now.get(issue, old) != old:
+            new, title = _described(conn, issue)
             report.renumbered.append((old, new, title))
     report.renumbered += [move for move in refreshed.indexed.renumbered if move not in report.renumbered]
     for issue in refreshed.integrated.came_in:  # a new issue another clone renumbered before sending it
