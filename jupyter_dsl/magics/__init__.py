@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (they register their subcommands)
     project_magics,
     run_magics,
     story_magics,
+    sync_magics,
     tracker_magics,
 )
 from .base import MagicSession, dispatch
