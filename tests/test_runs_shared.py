@@ -141,6 +141,24 @@ def test_the_magic_syncs_too(folder_clones: tuple[Path, Path, Path, dict[str, An
     assert ran["succeeded"]["id"] in {r["id"] for r in answer["runs"]}
 
 
+def test_jupyter_dsl_sync_brings_the_issues_and_indexes_the_shared_runs(
+    folder_clones: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    alice, _, _, ran = folder_clones
+    dsl(alice, "issue", "new", "Ask", "Why do runs travel?")
+    dave = tmp_path / "dave"
+    git(tmp_path, "clone", "--quiet", str(alice), str(dave))
+    dry = dsl_json(dave, "sync", "--dry-run")
+    assert dry["runs"] is None and dsl_json(dave, "runs")["runs"] == []  # a dry run indexes nothing
+    synced = dsl_json(dave, "sync")
+    assert ran["succeeded"]["id"] in synced["runs"]["runs"] and synced["runs_error"] is None
+    assert synced["runs"]["batches"] == [ran["batch"]["id"]]
+    assert ran["failed"]["id"] in {r["id"] for r in dsl_json(dave, "runs", "--limit", "0")["runs"]}
+    assert "Why do runs travel?" in {i["title"] for i in dsl_json(dave, "issue", "list")["issues"]}
+    said = dsl(dave, "sync").stdout
+    assert "0 new runs" in said  # the second sync reads nothing new and says so
+
+
 def _record(root: Path, run_id: str) -> Any:
     with RunStore(find_project(root).database_path) as runs:
         return runs.get(run_id)

@@ -1,10 +1,10 @@
-"""`jupyter dsl sync`: share the local issues (and, once runs travel, run records) through git."""
+"""`jupyter dsl sync`: share the local issues through git, and index the runs of the shared artifact store."""
 
 from __future__ import annotations
 
 import click
 
-from ..errors import Conflict
+from ..errors import ConfigError, Conflict
 from ..issues.sync import sync_project
 from .base import cli, console, emit, json_option, open_project
 
@@ -23,9 +23,11 @@ def sync_command(remote: str | None, dry_run: bool, as_json: bool) -> None:
     result = sync_project(open_project(), remote, dry_run=dry_run)
 
     def human() -> None:
-        for line in result.issues.lines():
+        for line in result.lines():
             console.print(line, markup=False)
 
     emit(as_json, result.to_json(), human)
     if result.issues.push_error:
         raise Conflict(f"{result.issues.remote} refused the push", hint="Fix what git says, then sync again.")
+    if result.runs_error is not None:
+        raise ConfigError(f"the shared runs were not indexed: {result.runs_error}")

@@ -1,15 +1,15 @@
-"""`sync`: the project's local issues with a git remote (``trackers.gitrefs.sync``), and, once runs
-travel too, the run records of the shared artifact store."""
+"""`sync`: the project's local issues with a git remote (``trackers.gitrefs.sync``), then the run
+records and batch states of the shared artifact store (``runs.shared``)."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import hints
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, DslError, InvalidInput, NotFound
 from ..project.settings import Project
+from ..runs.shared import SharedRunsResult, index_shared_runs, sync_words
 from ..trackers import LocalTracker, open_tracker
 from ..trackers.gitrefs.sync import SyncReport, choose_remote, sync
 from .ask_links import list_in_ask
@@ -20,13 +20,22 @@ NEEDS_GIT = "sync needs git: this project's issues are in its database only (it 
 @dataclass
 class ProjectSync:
     issues: SyncReport
-    runs: Any = None  # what syncing shared runs reported (None: not done here)
+    runs: SharedRunsResult | None = None  # the shared runs indexed (None: a dry run indexes none)
+    runs_error: str | None = None  # why the artifact store could not be read (the issues synced)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "issues": asdict(self.issues),
-            "runs": self.runs if isinstance(self.runs, dict | None) else str(self.runs),
-        }
+        runs = None if self.runs is None else self.runs.to_json()
+        return {"issues": asdict(self.issues), "runs": runs, "runs_error": self.runs_error}
+
+    def lines(self) -> list[str]:
+        """What came in and went out, issues then runs (every surface prints these)."""
+        if self.runs_error is not None:
+            runs = [f"runs: not indexed: {self.runs_error}"]
+        elif self.runs is None:
+            runs = ["runs: not indexed in a dry run"]
+        else:
+            runs = sync_words(self.runs).splitlines()
+        return [*self.issues.lines(), *runs]
 
 
 def local_tracker_with_refs(project: Project) -> LocalTracker:
@@ -54,9 +63,14 @@ def sync_project(project: Project, remote: str | None = None, *, dry_run: bool =
             report.push_error = again.push_error
     finally:
         tracker.close_connection()
-    # SHARED RUNS (issue 18 item 5): here sync also indexes the run records a teammate put in the
-    # artifact store. `jupyter_dsl.runs.shared` provides it; until it exists this does nothing.
-    return ProjectSync(report, _sync_shared_runs(project, dry_run=dry_run))
+    # Runs travel through the artifact store, not git: index what teammates recorded there. The
+    # issues have synced by now, so a store that cannot be read is said, not raised over them.
+    if dry_run:
+        return ProjectSync(report)
+    try:
+        return ProjectSync(report, index_shared_runs(project))
+    except DslError as exc:
+        return ProjectSync(report, runs_error=str(exc))
 
 
 def _restore_ask_lines(tracker: LocalTracker, report: SyncReport) -> bool:
@@ -71,12 +85,3 @@ def _restore_ask_lines(tracker: LocalTracker, report: SyncReport) -> bool:
             continue
         changed = changed or bool(update and update.changed)
     return changed
-
-
-def _sync_shared_runs(project: Project, *, dry_run: bool) -> Any:
-    try:
-        shared = importlib.import_module("jupyter_dsl.runs.shared")
-    except ImportError:
-        return None
-    function = getattr(shared, "sync_shared_runs", None)
-    return function(project, dry_run=dry_run) if callable(function) else None

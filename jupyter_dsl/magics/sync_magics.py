@@ -22,4 +22,4 @@ def sync(session: MagicSession, args: argparse.Namespace) -> Any:
     result = sync_project(session.project(), args.remote, dry_run=args.dry_run)
     if args.json:
         return result.to_json()
-    return HelpText("\n".join(result.issues.lines()))
+    return HelpText("\n".join(result.lines()))
