@@ -40,6 +40,7 @@ import { LifecycleSidebar, SIDEBAR_ID } from './panel/Sidebar';
 import { RunsRefresher } from './runswatch';
 import { readSettings, SidebarSettings } from './settings';
 import { LinkStatusItem } from './statusbar';
+import { addStoryCommand, askOfLink, OPEN_STORY } from './story/storypanel';
 
 export { CommandIDs } from './commands';
 
@@ -145,6 +146,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           path: model.path ?? undefined
         }),
       openFile: path => void app.commands.execute('docmanager:open', { path }),
+      openStory: number =>
+        void app.commands.execute(OPEN_STORY, { number, path: model.path ?? '' }),
       confirm,
       makeParametersCell: () =>
         void app.commands.execute(CommandIDs.makeParametersCell),
@@ -167,6 +170,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
     watchKernelLinks(tracker);
     addCommands(app, tracker, { model, form, findings, actions });
     addRunNotebookCommand(app, model, rendermime, editorServices);
+    addStoryCommand(app, {
+      api,
+      rendermime,
+      current: () => ({ path: model.path, ask: askOfLink(model.link) }),
+      openRunNotebook: (id, path) =>
+        void app.commands.execute(OPEN_RUN_NOTEBOOK, { id, path })
+    });
     tracker.widgetAdded.connect((_, panel) => {
       panel.toolbar.insertAfter(
         'cellType',
@@ -187,6 +197,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       for (const command of Object.values(CommandIDs)) {
         palette.addItem({ command, category: CATEGORY });
       }
+      palette.addItem({ command: OPEN_STORY, category: CATEGORY });
     }
     if (statusBar) {
       const item = new LinkStatusItem(model, () =>

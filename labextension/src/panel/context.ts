@@ -22,6 +22,8 @@ export interface IConfirmOptions {
 /** What the sections ask of the application (commands, dialogs, documents). */
 export interface ISidebarActions {
   openRunNotebook(id: string): void;
+  /** Open the story of Ask `ask` in a main-area tab (absent: the breadcrumb stays text). */
+  openStory?(ask: number): void;
   /** Open a file of the server root in JupyterLab's editor. */
   openFile(path: string): void;
   /** Ask the user (JupyterLab's showDialog); true when they accepted. */
