@@ -8,7 +8,7 @@
 import { expect, Locator, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 
-import { openNotebook, openSidebar, PROJECT } from './helpers';
+import { openNotebook, openSidebar, PROJECT, snapshot } from './helpers';
 
 const PYTHON = process.env.PYTHON || 'python';
 
@@ -89,6 +89,8 @@ test('the story opens from the Ask breadcrumb; the findings are two clicks away;
       () => (window as unknown as { __storyPwned?: number }).__storyPwned
     )
   ).toBeUndefined();
+
+  await snapshot(page, 'story-in-lab');
 
   // The exploration's findings are in the story already (one click), its file one click further.
   const explore = issueIn(story, STORY.explore);
