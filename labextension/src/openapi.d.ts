@@ -1303,6 +1303,49 @@ export interface components {
             /** @description The run id of an output notebook (GET /runs/{id}/notebook). */
             run: string | null;
         };
+        StoryGoal: {
+            text: string;
+            done: boolean;
+        };
+        StoryFigure: {
+            name: string;
+            mime: string;
+            alt: string;
+            bytes: number;
+            sources: components["schemas"]["StoryLink"][];
+        };
+        StoryInsight: {
+            number: number;
+            title: string;
+            /** @description Markdown (untrusted). */
+            description: string;
+            figures: components["schemas"]["StoryFigure"][];
+        };
+        StoryRun: {
+            id: string;
+            status: string;
+            started: string;
+            parameters: {
+                [key: string]: string;
+            };
+            metrics: {
+                [key: string]: string;
+            };
+            links: components["schemas"]["StoryLink"][];
+        };
+        StoryVersion: {
+            name: string;
+            version: string;
+            created_at: string;
+            run: string | null;
+            links: components["schemas"]["StoryLink"][];
+        };
+        StoryEvent: {
+            when: string;
+            kind: string;
+            text: string;
+            links: components["schemas"]["StoryLink"][];
+        };
         StoryIssue: {
             number: number;
             type: string;
@@ -1360,49 +1403,6 @@ export interface components {
             /** @description The project's folder (API path). */
             path: string | null;
             offline_as_of: components["schemas"]["OfflineAsOf"];
-        };
-        StoryFigure: {
-            name: string;
-            mime: string;
-            alt: string;
-            bytes: number;
-            sources: components["schemas"]["StoryLink"][];
-        };
-        StoryInsight: {
-            number: number;
-            title: string;
-            /** @description Markdown (untrusted). */
-            description: string;
-            figures: components["schemas"]["StoryFigure"][];
-        };
-        StoryGoal: {
-            text: string;
-            done: boolean;
-        };
-        StoryRun: {
-            id: string;
-            status: string;
-            started: string;
-            parameters: {
-                [key: string]: string;
-            };
-            metrics: {
-                [key: string]: string;
-            };
-            links: components["schemas"]["StoryLink"][];
-        };
-        StoryVersion: {
-            name: string;
-            version: string;
-            created_at: string;
-            run: string | null;
-            links: components["schemas"]["StoryLink"][];
-        };
-        StoryEvent: {
-            when: string;
-            kind: string;
-            text: string;
-            links: components["schemas"]["StoryLink"][];
         };
     };
     responses: {
