@@ -40,6 +40,7 @@ import {
   RunReply,
   RunsReply
 } from './runwire';
+import { StoryReply } from './story/storywire';
 import {
   BranchState,
   BranchSwitch,
@@ -96,6 +97,11 @@ export class DslApi {
 
   async getIssue(number: number, path?: string): Promise<IssueReply> {
     return this.request('GET', `issues/${checkNumber(number)}`, { path });
+  }
+
+  /** The story of Ask `number` (`jupyter dsl story`), its links as Lab opens them. */
+  getStory(number: number, path?: string): Promise<StoryReply> {
+    return this.request('GET', `story/${checkNumber(number)}`, { path });
   }
 
   createIssue(request: NewIssueRequest): Promise<CreatedIssueReply> {

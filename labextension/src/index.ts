@@ -41,6 +41,7 @@ import { RunsRefresher } from './runswatch';
 import { addRunsTableCommand } from './runstable/plugin';
 import { readSettings, SidebarSettings } from './settings';
 import { LinkStatusItem } from './statusbar';
+import { addStoryCommand, askOfLink, OPEN_STORY } from './story/storypanel';
 
 export { CommandIDs } from './commands';
 
@@ -151,6 +152,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           path,
           batch: batch ?? ''
         }),
+      openStory: number =>
+        void app.commands.execute(OPEN_STORY, { number, path: model.path ?? '' }),
       confirm,
       makeParametersCell: () =>
         void app.commands.execute(CommandIDs.makeParametersCell),
@@ -176,6 +179,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
     addRunsTableCommand(app, model, restorer, (id, path) => {
       void app.commands.execute(OPEN_RUN_NOTEBOOK, { id, path });
     });
+    addStoryCommand(app, {
+      api,
+      rendermime,
+      current: () => ({ path: model.path, ask: askOfLink(model.link) }),
+      openRunNotebook: (id, path) =>
+        void app.commands.execute(OPEN_RUN_NOTEBOOK, { id, path })
+    });
     tracker.widgetAdded.connect((_, panel) => {
       panel.toolbar.insertAfter(
         'cellType',
@@ -196,6 +206,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       for (const command of Object.values(CommandIDs)) {
         palette.addItem({ command, category: CATEGORY });
       }
+      palette.addItem({ command: OPEN_STORY, category: CATEGORY });
     }
     if (statusBar) {
       const item = new LinkStatusItem(model, () =>

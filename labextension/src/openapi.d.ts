@@ -527,6 +527,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jupyter-dsl/story/{n}": {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path: {
+                /** @description The Ask's number. */
+                n: string;
+            };
+            cookie?: never;
+        };
+        /** The story of Ask `n` (`jupyter dsl story n`) as data; 400 when `n` is no Ask. */
+        get: operations["getStory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1281,6 +1304,119 @@ export interface components {
         };
         BatchesReply: {
             batches: components["schemas"]["BatchListItem"][];
+        };
+        StoryLink: {
+            text: string;
+            /** @description notebook | run | output-notebook | commit | findings | issue | batch */
+            kind: string;
+            /** @description An API path; null when outside the server root or none. */
+            path: string | null;
+            /** @description An http(s) address (a forge page) */
+            url: string | null;
+            title: string;
+            /** @description The run id of an output notebook (GET /runs/{id}/notebook). */
+            run: string | null;
+        };
+        StoryGoal: {
+            text: string;
+            done: boolean;
+        };
+        StoryFigure: {
+            name: string;
+            mime: string;
+            alt: string;
+            bytes: number;
+            sources: components["schemas"]["StoryLink"][];
+        };
+        StoryInsight: {
+            number: number;
+            title: string;
+            /** @description Markdown (untrusted). */
+            description: string;
+            figures: components["schemas"]["StoryFigure"][];
+        };
+        StoryRun: {
+            id: string;
+            status: string;
+            started: string;
+            parameters: {
+                [key: string]: string;
+            };
+            metrics: {
+                [key: string]: string;
+            };
+            links: components["schemas"]["StoryLink"][];
+        };
+        StoryVersion: {
+            name: string;
+            version: string;
+            created_at: string;
+            run: string | null;
+            links: components["schemas"]["StoryLink"][];
+        };
+        StoryEvent: {
+            when: string;
+            kind: string;
+            text: string;
+            links: components["schemas"]["StoryLink"][];
+        };
+        StoryIssue: {
+            number: number;
+            type: string;
+            title: string;
+            state: string;
+            labels: string[];
+            link: components["schemas"]["StoryLink"];
+            opened: string;
+            closed: string | null;
+            notebooks: components["schemas"]["StoryLink"][];
+            findings: components["schemas"]["StoryFindings"] | null;
+            goals: components["schemas"]["StoryGoal"][];
+            experiment: components["schemas"]["StoryExperiment"] | null;
+            versions: components["schemas"]["StoryVersion"][] | null;
+            runs: number;
+        };
+        StoryExperiment: {
+            outcome: string | null;
+            tldr: string;
+            metric: string | null;
+            higher_is_better: boolean;
+            varying: string[];
+            best: components["schemas"]["StoryRun"][];
+            total: number;
+            failed: number;
+            chart: components["schemas"]["StoryFigure"] | null;
+            chart_x: string | null;
+        };
+        StoryFindings: {
+            tldr: string;
+            insights: components["schemas"]["StoryInsight"][];
+            goals: components["schemas"]["StoryGoal"][];
+            sources: components["schemas"]["StoryLink"][];
+        };
+        Story: {
+            number: number;
+            title: string;
+            state: string;
+            link: components["schemas"]["StoryLink"];
+            /** @description Markdown (untrusted). */
+            problem: string;
+            /** @description Markdown (untrusted). */
+            success: string;
+            /** @description The Ask's work by type, in DSLP order (Data, Explore, Experiment, Model, Other). */
+            issues: {
+                [key: string]: components["schemas"]["StoryIssue"][];
+            };
+            timeline: components["schemas"]["StoryEvent"][];
+            last_activity: string;
+            data_feature: boolean;
+            updated: string;
+        };
+        StoryReply: {
+            story: components["schemas"]["Story"];
+            /** @description The project's folder (API path). */
+            path: string | null;
+            offline_as_of: components["schemas"]["OfflineAsOf"];
         };
     };
     responses: {
@@ -2481,6 +2617,38 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["ConfigError"];
             500: components["responses"]["Unexpected"];
+        };
+    };
+    getStory: {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path: {
+                /** @description The Ask's number. */
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The story, its links as Lab opens them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoryReply"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+            502: components["responses"]["TrackerFailed"];
         };
     };
 }

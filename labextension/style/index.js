@@ -1,2 +1,3 @@
 import './base.css';
 import './runstable.css';
+import './story.css';

@@ -27,6 +27,7 @@ from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.service import run_notebook
 from jupyter_dsl.project.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
+from story_project import add_story, record_story_runs
 
 NOTEBOOKS = (
     "link-from-sidebar.ipynb",
@@ -222,6 +223,7 @@ def main(directory: str) -> None:
     nbformat.write(notebook(), root / UNLINKED)
     nbformat.write(notebook(), root / SWITCH_REVERT)
     link(tracker, root / SWITCH_REVERT, explore.number)
+    story = add_story(root, tracker, notebook_with_runs())
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "ui-test project")
     switch_branch = branch_version(root, SWITCH_REVERT)
@@ -229,6 +231,7 @@ def main(directory: str) -> None:
     runs = [run_notebook(project, root / WITH_RUNS, overrides=list(values)) for values in RUN_PARAMETERS]
     many_runs(project, MANY_RUNS)
     table_ids = table_runs(project, TABLE)
+    story = record_story_runs(project, story)
     json.dump(
         {
             "root": str(root.resolve()),
@@ -247,6 +250,7 @@ def main(directory: str) -> None:
             "batch": {"notebook": BATCH, "hold": str(root.resolve().parent / "hold.flag")},
             "many_runs": {"notebook": MANY_RUNS, "count": MANY},
             "runs_table": {"notebook": TABLE, "runs": table_ids, "hostile": HOSTILE},
+            "story": story,
             "actions": {
                 "notebook": ACTIONS,
                 "config": CONFIG,

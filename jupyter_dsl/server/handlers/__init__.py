@@ -17,6 +17,7 @@ from .pulls import PullHandler
 from .run_notebook import RunNotebookHandler
 from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
+from .story import StoryHandler
 from .values import ConfigsHandler, ValuesHandler
 
 PREFIX = "/jupyter-dsl"
@@ -49,6 +50,7 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
     (f"{PREFIX}/openapi/([^/]+)", OpenApiHandler),
     (f"{PREFIX}/grids/(.+)", GridFileHandler),
+    (f"{PREFIX}/story/([^/]+)", StoryHandler),
 ]
 
 

@@ -171,6 +171,7 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
         onRefresh={() => void model.refresh()}
         onSwitchBranch={() => void switchBranch()}
         branchBusy={branchBusy}
+        onOpenStory={actions.openStory}
         forgeActions={
           <ForgeActions
             key={`${path}#${link.link.issue.number}`}

@@ -31,6 +31,8 @@ export interface IIssueViewProps {
   branchBusy?: boolean;
   /** Actions that need a forge (open on the forge, open a PR) go here. */
   forgeActions?: React.ReactNode;
+  /** Open the story of the Ask (a main-area tab): the breadcrumb's Ask becomes a link. */
+  onOpenStory?: (ask: number) => void;
 }
 
 /** A label badge in the label's color (from the templates route; unknown labels are plain). */
@@ -58,17 +60,31 @@ function AskBreadcrumb(props: {
   current: number;
   siblings: Issue[] | null;
   colors: TypeColors;
+  onOpenStory?: (ask: number) => void;
 }): JSX.Element {
-  const { askNumber, ask, current, siblings, colors } = props;
+  const { askNumber, ask, current, siblings, colors, onOpenStory } = props;
   const others = (siblings ?? []).filter(issue => issue.number !== current);
   return (
     <nav aria-label="Ask and its issues" data-testid="dsl-breadcrumb">
       <div className="jp-dsl-row" data-testid="dsl-issue-ask">
         <span className="jp-dsl-label">Ask</span>
-        <span>
-          #{askNumber}
-          {ask ? ` ${ask.title}` : ''}
-        </span>
+        {onOpenStory ? (
+          <button
+            type="button"
+            className="jp-dsl-linkbutton"
+            title={`Open the story of Ask #${askNumber}`}
+            onClick={() => onOpenStory(askNumber)}
+            data-testid="dsl-open-story"
+          >
+            #{askNumber}
+            {ask ? ` ${ask.title}` : ''}
+          </button>
+        ) : (
+          <span>
+            #{askNumber}
+            {ask ? ` ${ask.title}` : ''}
+          </span>
+        )}
       </div>
       {others.length > 0 ? (
         <ul className="jp-dsl-children" data-testid="dsl-ask-children">
@@ -198,6 +214,7 @@ export function IssueView(props: IIssueViewProps): JSX.Element {
           current={link.issue.number}
           siblings={props.siblings ?? null}
           colors={colors}
+          onOpenStory={props.onOpenStory}
         />
       ) : null}
       {branch ? (

@@ -24,6 +24,8 @@ export interface ISidebarActions {
   openRunNotebook(id: string): void;
   /** Open a notebook's runs (or one of its batches) as a full table in the main area. */
   openRunsTable(path: string, batch?: string): void;
+  /** Open the story of Ask `ask` in a main-area tab (absent: the breadcrumb stays text). */
+  openStory?(ask: number): void;
   /** Open a file of the server root in JupyterLab's editor. */
   openFile(path: string): void;
   /** Ask the user (JupyterLab's showDialog); true when they accepted. */
