@@ -3,10 +3,12 @@ IPython and the notebook's own imports once, and forks one FRESH kernel process 
 
 The zygote never runs user code: each request forks a child that sets its environment and working
 directory and becomes an ``IPKernelApp``; ZMQ contexts, threads and event loops are all created after
-the fork, in the child. Children die with the zygote (``PR_SET_PDEATHSIG``) and the zygote dies with
-its driver: when the request pipe reaches end-of-file (the driver exited or was SIGKILLed) it kills
-its children and exits. Run as a script (``python zygote.py REQ_FD RESP_FD [MODULE ...]``) it must
-import nothing but the standard library before ipykernel, so this file imports no jupyter_dsl module.
+the fork, in the child. What the zygote holds is frozen out of the collector (``gc.freeze``) before
+each fork, so a child's full collections neither walk nor copy the heap it shares. Children die
+with the zygote (``PR_SET_PDEATHSIG``) and the zygote dies with its driver: when the request pipe
+reaches end-of-file (the driver exited or was SIGKILLed) it kills its children and exits. Run as a
+script (``python zygote.py REQ_FD RESP_FD [MODULE ...]``) it must import nothing but the standard
+library before ipykernel, so this file imports no jupyter_dsl module.
 """
 
 from __future__ import annotations
