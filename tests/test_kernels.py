@@ -257,3 +257,26 @@ def test_kernels_keep_their_shell_history_in_memory_as_nbclients_do(tmp_path: Pa
                 assert run_code(kernel, "print(get_ipython().history_manager.hist_file)") == ":memory:\n"
             finally:
                 kernel.kill()
+
+
+def test_a_forked_kernels_collector_skips_what_it_inherited_from_the_zygote(tmp_path: Path) -> None:
+    """The zygote's objects are frozen before each fork (a child's collections do not walk, and so do
+    not copy, the inherited heap); the child's own garbage is still collected; a plain kernel freezes
+    nothing."""
+    code = (
+        "import gc, weakref\n"
+        "class Cycle: pass\n"
+        "c = Cycle(); c.me = c; ref = weakref.ref(c); del c\n"
+        "gc.collect()\n"
+        "print(gc.get_freeze_count(), ref() is None)"
+    )
+    with KernelLauncher("python3") as launcher:
+        forked = launcher.start({}, tmp_path)
+        plain = start_kernel("python3", {}, tmp_path)
+        try:
+            frozen, collected = run_code(forked, code).split()
+            assert int(frozen) > 10_000 and collected == "True"
+            assert run_code(plain, code).split() == ["0", "True"]
+        finally:
+            forked.kill()
+            plain.kill()
