@@ -50,6 +50,17 @@ def test_the_demo_prints_the_story_command_and_it_works_as_printed(demo: tuple[P
         assert (written.parent / href).resolve().exists(), href
 
 
+def test_the_demo_storys_data_issue_lists_the_dataset_version_it_added(demo: tuple[Path, str]) -> None:
+    root, _ = demo
+    added = dsl_json(root, "data", "show", "customers@1.0.0")
+    story = dsl_json(root, "story", "1", "--to", "md", "--out", str(root / "story-md"))
+    (issue,) = story["story"]["issues"]["Data"]
+    assert issue["number"] == added["issue"]
+    assert [(v["name"], v["version"]) for v in issue["versions"]] == [("customers", "1.0.0")]
+    text = next((root / "story-md").glob("ask-1-*.md")).read_text()
+    assert "| customers | 1.0.0 |" in text
+
+
 def test_the_site_of_the_demo(demo: tuple[Path, str]) -> None:
     root, _ = demo
     report = dsl_json(root, "site")

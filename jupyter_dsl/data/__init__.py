@@ -5,3 +5,20 @@ A version's bytes live in the data store (``[data] store``, any fsspec URL) in D
 file and an annotated tag ``NAME@vX.Y.Z`` per version (GTO's convention), so ``dvc pull`` from the same
 store works and versions travel with ``git push --tags``.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..project.settings import Project
+
+__all__ = ["versions_for_issue"]
+
+
+def versions_for_issue(project: Project, number: int) -> list[dict[str, Any]]:
+    """The versions tied to issue ``number`` (what the story of an Ask lists); imported when asked,
+    so that a run reading a dataset does not load the listing."""
+    from .by_issue import dataset_versions_for_issue
+
+    return dataset_versions_for_issue(project, number)
