@@ -25,6 +25,7 @@ def load_commands() -> None:
         project_commands,
         run_commands,
         story_commands,
+        sync_commands,
         tracker_commands,
     )
 

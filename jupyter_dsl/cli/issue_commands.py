@@ -157,9 +157,14 @@ def issue_show(number: int, comments: bool, as_json: bool) -> None:
     found = issue_with_ask(tracker, number)
     item, ask = found.issue, found.ask
     notes = tracker.comments(number) if comments else []
+    moved: list[int] = getattr(tracker, "moved_away", lambda _: [])(number)  # renumbered by a sync (local)
 
     def human() -> None:
         show_offline(tracker)
+        for now in moved:
+            console.print(
+                f"note: another issue was also #{number}; a sync renumbered it to #{now}", markup=False
+            )
         console.print(issue_line(item))
         meta = [f"state: {item.state}" + (f" ({item.state_reason})" if item.state_reason else "")]
         if item.labels:
@@ -178,6 +183,7 @@ def issue_show(number: int, comments: bool, as_json: bool) -> None:
         **found.to_json(),
         "comments": [c.to_json() for c in notes],
         "offline_as_of": tracker.offline_as_of,
+        **({"renumbered_to": moved} if moved else {}),
     }
     emit(as_json, payload, human)
 

@@ -47,6 +47,11 @@ def ask_line(issue: Issue, done: bool = False) -> str:
     return f"- [{'x' if done else ' '}] #{issue.number} {' '.join(issue.title.split())}"
 
 
+def ask_and_section(tracker: Tracker, issue: Issue) -> tuple[Issue, str] | None:
+    """The Ask that lists ``issue`` and the section of its line (None: no Ask keeps a line of it)."""
+    return _target(tracker, issue)
+
+
 def _target(tracker: Tracker, issue: Issue) -> tuple[Issue, str] | None:
     """The Ask the issue names and the section its line belongs in; None when there is nothing to keep
     (an Ask, an untyped issue, no reference, a reference to a missing issue or to a non-Ask)."""

@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (they register their subcommands)
     run_magics,
     story_magics,
     tracker_magics,
+    sync_magics,
 )
 from .base import MagicSession, dispatch
 from .hints import magic_error

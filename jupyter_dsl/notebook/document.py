@@ -47,10 +47,14 @@ class NotebookLink:
     status: str = "active"  # "active" | "complete"
     completed_at: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # keys later versions add, kept as they are
+    # the issue's stable id where its number may change (local issues in git refs: a sync renumbers an
+    # issue two clones both numbered #N); written as ``issue_id`` beside ``issue`` when known. Not part
+    # of equality: the same issue linked with or without it is the same link.
+    issue_id: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k != "extra"}
-        return {**self.extra, **data}
+        data = {k: v for k, v in asdict(self).items() if k not in ("extra", "issue_id")}
+        return {**self.extra, **data, **({"issue_id": self.issue_id} if self.issue_id else {})}
 
     @classmethod
     def from_json(cls, data: Any, source: str = "notebook") -> NotebookLink:
@@ -63,7 +67,7 @@ class NotebookLink:
                 title=str(issue.get("title", "")),
                 url=str(issue.get("url", "") or ""),
             )
-            known = {"issue", "ask", "branch", "status", "completed_at"}
+            known = {"issue", "ask", "branch", "status", "completed_at", "issue_id"}
             return cls(
                 issue=ref,
                 ask=int(data["ask"]) if data.get("ask") is not None else None,
@@ -71,6 +75,7 @@ class NotebookLink:
                 status=str(data.get("status", "active")),
                 completed_at=data.get("completed_at"),
                 extra={k: v for k, v in data.items() if k not in known},
+                issue_id=str(data["issue_id"]) if data.get("issue_id") else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InvalidInput(

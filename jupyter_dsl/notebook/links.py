@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def prepare_link(
     """The link to write for ``issue``, after checking the notebook can take it (``notebook``) and
     listing the issue in its Ask: the one tracker write a link makes, done before the notebook's."""
     refuse_inside_run("link notebooks")
-    new = link_for(issue, previous)
+    new = with_stable_id(tracker, link_for(issue, previous))
     if notebook is not None:
         document.set_link(notebook, new, write=False)
     ask_links.list_in_ask(tracker, issue)
@@ -115,7 +115,7 @@ def new_issue_and_link(
     )
     if notebook is None:
         return issue, None
-    new = link_for(issue, previous)
+    new = with_stable_id(tracker, link_for(issue, previous))
     if write:
         document.set_link(notebook, new)
     return issue, new
@@ -182,6 +182,23 @@ class LinkStatus:
         }
 
 
+def with_stable_id(tracker: Tracker, link: NotebookLink) -> NotebookLink:
+    """``link`` with the issue's stable id beside its number (trackers whose numbers a sync may change:
+    the local tracker in git), so the link still finds the issue after renumbering."""
+    find = getattr(tracker, "issue_id", None)
+    found = find(link.issue.number) if callable(find) else None
+    return replace(link, issue_id=found) if isinstance(found, str) else link
+
+
+def current_number(tracker: Tracker, link: NotebookLink) -> int:
+    """The linked issue's number now: found by its stable id when the link has one (a sync may have
+    renumbered the issue), else the number the link names."""
+    stable = link.issue_id
+    find = getattr(tracker, "number_of", None)
+    number = find(stable) if isinstance(stable, str) and callable(find) else None
+    return number if isinstance(number, int) else link.issue.number
+
+
 def status(project: Project, tracker: Tracker, notebook: Path) -> LinkStatus:
     """The notebook's link, refreshed from the tracker, and whether git is on its branch."""
     current = gitrepo.current_branch(project.root) if gitrepo.is_repo(project.root) else None
@@ -190,7 +207,7 @@ def status(project: Project, tracker: Tracker, notebook: Path) -> LinkStatus:
     if cached is None:
         return LinkStatus(path, None, None, None, current)
     try:
-        found = issue_with_ask(tracker, cached.issue.number, ask=cached.ask)
+        found = issue_with_ask(tracker, current_number(tracker, cached), ask=cached.ask)
     except DslError as exc:
         return LinkStatus(path, cached, None, None, current, exc.message)
     return LinkStatus(path, cached, found.issue, found.ask, current, None, found.ask_number)

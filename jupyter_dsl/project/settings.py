@@ -33,6 +33,7 @@ class TrackerSettings:
     api_url: str = ""  # empty: the forge's public API; set it for GitHub Enterprise / self-managed GitLab
     timeout: float = 30.0
     rate_limit_wait: float = 60.0  # seconds to wait in total for a rate limit to reset before failing
+    sync: str = "manual"  # local issues in git: "auto" syncs them with the remote after every change
 
 
 @dataclass(frozen=True)
@@ -193,19 +194,25 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
             raise ConfigError(f"{source}: [{key}] must be a table")
         kwargs[key] = _section(_SECTIONS[key], key, table, source)
     settings = Settings(**kwargs)
-    if settings.tracker.kind == "github" and not settings.tracker.repo:
-        raise ConfigError(f'{source}: [tracker] kind = "github" needs repo = "owner/name"')
-    if settings.tracker.kind == "gitlab" and not (settings.tracker.project or settings.tracker.repo):
-        raise ConfigError(
-            f'{source}: [tracker] kind = "gitlab" needs project = "group/name" (or its numeric id)'
-        )
-    if settings.tracker.rate_limit_wait < 0:
-        raise ConfigError(f"{source}: [tracker] rate_limit_wait must be 0 or more seconds")
-    if settings.tracker.timeout <= 0:
-        raise ConfigError(f"{source}: [tracker] timeout must be a positive number of seconds")
+    _check_tracker(settings.tracker, source)
     if settings.batch.workers < 0:
         raise ConfigError(f"{source}: [batch] workers must be 0 (one per core) or more")
     return settings
+
+
+def _check_tracker(tracker: TrackerSettings, source: str) -> None:
+    if tracker.kind == "github" and not tracker.repo:
+        raise ConfigError(f'{source}: [tracker] kind = "github" needs repo = "owner/name"')
+    if tracker.kind == "gitlab" and not (tracker.project or tracker.repo):
+        raise ConfigError(
+            f'{source}: [tracker] kind = "gitlab" needs project = "group/name" (or its numeric id)'
+        )
+    if tracker.sync not in ("manual", "auto"):
+        raise ConfigError(f'{source}: [tracker] sync must be "manual" or "auto", not {tracker.sync!r}')
+    if tracker.rate_limit_wait < 0:
+        raise ConfigError(f"{source}: [tracker] rate_limit_wait must be 0 or more seconds")
+    if tracker.timeout <= 0:
+        raise ConfigError(f"{source}: [tracker] timeout must be a positive number of seconds")
 
 
 def _section(cls: type[Any], name: str, table: dict[str, Any], source: str) -> Any:
@@ -239,8 +246,10 @@ DEFAULT_CONFIG = """\
 name = "{name}"
 
 [tracker]
-# "local" keeps issues in .dsl/dsl.sqlite (no account, no network); "github" or "gitlab" use the forge.
+# "local" keeps issues in the repository's git refs (no account, no network; `jupyter dsl sync`
+# shares them); "github" or "gitlab" use the forge.
 kind = "local"
+# sync = "manual"         # "auto": local issues sync with the git remote after each change
 # repo = "owner/name"      # GitHub
 # project = "group/name"  # GitLab (or its numeric id)
 # api_url = ""            # GitHub Enterprise or self-managed GitLab API base URL

@@ -42,7 +42,17 @@ def register(kind: str, factory: TrackerFactory) -> None:
     _REGISTRY[kind] = factory
 
 
-register("local", lambda project: LocalTracker(project.database_path))
+def _local(project: Project) -> Tracker:
+    """Issues in the project's git refs when its root is a git repository, else in its database."""
+    refs = project.root if (project.root / ".git").exists() else None
+    if refs is not None and project.settings.tracker.sync == "auto":
+        from .local_auto_sync import AutoSyncingLocalTracker
+
+        return AutoSyncingLocalTracker(project.database_path, refs, project.settings.branches.remote)
+    return LocalTracker(project.database_path, repository=refs)
+
+
+register("local", _local)
 
 
 def _github(project: Project) -> Tracker:

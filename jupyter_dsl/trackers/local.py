@@ -8,7 +8,6 @@ import re
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import hints
@@ -16,6 +15,9 @@ from ..dslp.labels import LABELS, LABELS_BY_NAME
 from ..errors import ConfigError, InvalidInput, NotFound
 from ..project.database import connect, ensure_schema, transaction
 from .base import CloseReason, Comment, Issue, IssueQuery, Label
+from .gitrefs.index import id_of, moved_to, number_of
+from .gitrefs.issue_refs import IssueRefs, RefreshReport, refs_repository
+from .gitrefs.writes import now as _now
 from .label_edits import LabelShortcuts, check_close_reason, missing_labels, planned_change
 
 _SCHEMA = [
@@ -70,10 +72,6 @@ _UNDEFINED_LABEL_COLOR = "ededed"  # what GitHub gives a label made by putting i
 _HEX6 = re.compile(r"^[0-9a-fA-F]{6}$")
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def _author() -> str:
     try:
         return getpass.getuser()
@@ -84,14 +82,18 @@ def _author() -> str:
 class LocalTracker(LabelShortcuts):
     """Issues numbered 1, 2, 3... per project; safe for several processes at once (WAL + IMMEDIATE).
 
+    In git each issue is a history in the repository's refs (``gitrefs``), indexed in these tables.
     Issues, comments and labels only: no pull requests and no web pages (``capabilities``), so code
     that needs them finds none here instead of a refusal posing as a method."""
 
     kind = "local"
     offline_as_of: str | None = None  # never offline: the database is on this machine
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, repository: Path | bool | None = True) -> None:
+        """``repository``: the git repository of the issue refs (True: ``refs_repository(database)``)."""
         self.database = database
+        root = refs_repository(database) if repository is True else repository or None
+        self.refs = IssueRefs(root) if isinstance(root, Path) else None
         # one connection per thread: a shared connection would interleave two threads' transactions
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
@@ -105,6 +107,8 @@ class LocalTracker(LabelShortcuts):
             try:
                 ensure_schema(conn, "local_tracker", 1, _SCHEMA)
                 ensure_schema(conn, "local_labels", 1, _LABEL_SCHEMA)
+                if self.refs is not None:
+                    self.refs.prepare(conn, self.database)
             except sqlite3.Error as exc:
                 conn.close()
                 raise ConfigError(f"cannot use the jupyter-dsl database {self.database}: {exc}") from exc
@@ -123,16 +127,42 @@ class LocalTracker(LabelShortcuts):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _issue(self, row: sqlite3.Row) -> Issue:
-        labels = tuple(
-            r["label"]
-            for r in self.conn.execute(
-                "SELECT label FROM issue_labels WHERE issue = ? ORDER BY position, label", (row["number"],)
+    def refresh(self) -> RefreshReport | None:
+        """Index the issue refs that moved (refs mode); an issue renumbered here gets its Ask line fixed."""
+        if self.refs is None:
+            return None
+        report = self.refs.refresh(self.conn)
+        if report.indexed.renumbered:
+            from ..issues.renumbering import rewrite_ask_lines  # the issues layer sits above trackers
+
+            rewrite_ask_lines(self, report.indexed.renumbered)
+        return report
+
+    # refs mode: an issue's stable id (the same in every clone), its number now, where a number went
+    def issue_id(self, number: int) -> str | None:
+        return None if self.refs is None else id_of(self.conn, number)
+
+    def number_of(self, issue_id: str) -> int | None:
+        return None if self.refs is None else number_of(self.conn, issue_id)
+
+    def moved_away(self, number: int) -> list[int]:
+        return [] if self.refs is None else moved_to(self.conn, number)
+
+    def _issue(
+        self, row: sqlite3.Row, labels: tuple[str, ...] | None = None, count: int | None = None
+    ) -> Issue:
+        if labels is None:
+            labels = tuple(
+                r["label"]
+                for r in self.conn.execute(
+                    "SELECT label FROM issue_labels WHERE issue = ? ORDER BY position, label",
+                    (row["number"],),
+                )
             )
-        )
-        count = self.conn.execute(
-            "SELECT COUNT(*) AS n FROM issue_comments WHERE issue = ?", (row["number"],)
-        ).fetchone()["n"]
+        if count is None:
+            count = self.conn.execute(
+                "SELECT COUNT(*) AS n FROM issue_comments WHERE issue = ?", (row["number"],)
+            ).fetchone()["n"]
         return Issue(
             tracker=self.kind,
             number=row["number"],
@@ -150,9 +180,10 @@ class LocalTracker(LabelShortcuts):
         )
 
     def get(self, number: int) -> Issue:
+        self.refresh()
         row = self.conn.execute("SELECT * FROM issues WHERE number = ?", (number,)).fetchone()
         if row is None:
-            raise _not_found(number)
+            raise _not_found(number, moved_to(self.conn, number) if self.refs is not None else [])
         return self._issue(row)
 
     def list(self, query: IssueQuery) -> list[Issue]:
@@ -166,7 +197,19 @@ class LocalTracker(LabelShortcuts):
             sql += " AND number IN (SELECT issue FROM issue_labels WHERE label = ?)"
             args.append(label)
         sql += " ORDER BY number DESC"
-        return [self._issue(row) for row in self.conn.execute(sql, args).fetchall()]
+        self.refresh()
+        rows = self.conn.execute(sql, args).fetchall()
+        labels: dict[int, list[str]] = {}
+        for r in self.conn.execute("SELECT issue, label FROM issue_labels ORDER BY issue, position, label"):
+            labels.setdefault(r["issue"], []).append(r["label"])
+        counts = {
+            r["issue"]: r["n"]
+            for r in self.conn.execute("SELECT issue, COUNT(*) AS n FROM issue_comments GROUP BY issue")
+        }
+        return [
+            self._issue(row, tuple(labels.get(row["number"], ())), counts.get(row["number"], 0))
+            for row in rows
+        ]
 
     def comments(self, number: int) -> builtins.list[Comment]:
         self.get(number)
@@ -180,6 +223,9 @@ class LocalTracker(LabelShortcuts):
     def create(self, title: str, body: str, labels: Sequence[str]) -> Issue:
         if not title.strip():
             raise InvalidInput("an issue needs a title")
+        if self.refs is not None:
+            names = list(dict.fromkeys(_label(name) for name in labels))
+            return self.get(self.refs.create(self.conn, title.strip(), body, names))
         now = _now()
         with transaction(self.conn) as conn:
             cursor = conn.execute(
@@ -209,6 +255,9 @@ class LocalTracker(LabelShortcuts):
         if not body.strip():
             raise InvalidInput("a comment needs text")
         self.get(number)
+        if self.refs is not None:
+            key = self.refs.append(self.conn, number, "comment", {"body": body})
+            return Comment(*self.refs.comment_row(self.conn, key))
         now = _now()
         with transaction(self.conn) as conn:
             cursor = conn.execute(
@@ -222,6 +271,9 @@ class LocalTracker(LabelShortcuts):
         if not body.strip():
             raise InvalidInput("a comment needs text")
         self.get(number)
+        if self.refs is not None:
+            key = self.refs.comment_key(self.conn, comment_id, number)
+            return Comment(*self.refs.comment_row(self.conn, key, {"target": key, "body": body}, number))
         with transaction(self.conn) as conn:
             changed = conn.execute(
                 "UPDATE issue_comments SET body = ? WHERE id = ? AND issue = ?", (body, comment_id, number)
@@ -271,12 +323,23 @@ class LocalTracker(LabelShortcuts):
             columns["title"] = title.strip()
         if body is not None:
             columns["body"] = body
+        if self.refs is not None:
+            for name, value in columns.items():
+                self.refs.append(self.conn, number, name, {name: value})
+            return self.get(number)
         with transaction(self.conn) as conn:
             self._touch(conn, number, **columns)
         return self.get(number)
 
     def update_labels(self, number: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Issue:
         adding, removing = planned_change(add, remove, _label)
+        if self.refs is not None:
+            present = set(self.get(number).labels)
+            missing = [name for name in removing if name not in present]
+            if missing:
+                raise missing_labels(number, missing)
+            self.refs.append(self.conn, number, "label", {"add": adding, "remove": removing})
+            return self.get(number)
         with transaction(self.conn) as conn:  # checks and writes in one transaction: all or nothing
             if conn.execute("SELECT 1 FROM issues WHERE number = ?", (number,)).fetchone() is None:
                 raise _not_found(number)
@@ -296,20 +359,29 @@ class LocalTracker(LabelShortcuts):
     def close(self, number: int, reason: CloseReason = "completed") -> Issue:
         check_close_reason(reason)
         self.get(number)
+        if self.refs is not None:
+            self.refs.append(self.conn, number, "state", {"state": "closed", "reason": reason})
+            return self.get(number)
         with transaction(self.conn) as conn:
             self._touch(conn, number, state="closed", state_reason=reason, closed_at=_now())
         return self.get(number)
 
     def reopen(self, number: int) -> Issue:
         self.get(number)
+        if self.refs is not None:
+            self.refs.append(self.conn, number, "state", {"state": "open", "reason": None})
+            return self.get(number)
         with transaction(self.conn) as conn:
             self._touch(conn, number, state="open", state_reason="reopened", closed_at=None)
         return self.get(number)
 
 
-def _not_found(number: int) -> NotFound:
+def _not_found(number: int, moved: Sequence[int] = ()) -> NotFound:
+    now = " and ".join(f"#{n}" for n in moved)
     return NotFound(
-        f"issue #{number} does not exist in the local tracker",
+        f"issue #{number} is now {now}: a sync renumbered it (another clone had also made a #{number})"
+        if moved
+        else f"issue #{number} does not exist in the local tracker",
         hint=hints.list_all_issues(),
     )
 
