@@ -14,7 +14,31 @@ from typing import Any
 from ._version import __version__
 from .errors import DslError
 
-__all__ = ["DslError", "__version__", "finding", "record", "run_dir"]
+__all__ = ["DslError", "__version__", "dataset", "finding", "load_model", "record", "run_dir", "save_model"]
+
+
+def dataset(ref: str) -> Path:
+    """The local path of dataset ``ref`` (``"customers"`` or ``"customers@1.2.0"``), pulled and checked
+    when missing, and noted as this run's input (name, version, hash)."""
+    from .data.run_inputs import dataset as _dataset  # lazy: `import jupyter_dsl` in a notebook stays light
+
+    return _dataset(ref)
+
+
+def save_model(model: Any, name: str) -> Any:
+    """Save ``model`` (an object, or the path of its saved file or folder) as the next version of
+    ``name`` in the data store, tied to this run; returns the version (``.version``, ``.md5``)."""
+    from .models.save import save_model as _save  # lazy: `import jupyter_dsl` in a notebook stays light
+
+    return _save(model, name)
+
+
+def load_model(ref: str) -> Any:
+    """A saved model: ``"churn-model"`` (the latest), ``"churn-model@1.0.2"`` or an alias,
+    ``"churn-model@production"``."""
+    from .models.save import load_model as _load  # lazy: `import jupyter_dsl` in a notebook stays light
+
+    return _load(ref)
 
 
 def finding(text: str, artifact: Any = None, *, answers: int | str | None = None) -> None:

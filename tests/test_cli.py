@@ -223,5 +223,10 @@ def test_demo_builds_a_linked_project(tmp_path: Path) -> None:
     assert sorted(r["parameters"]["min_tenure"] for r in batched) == [0, 6, 12]
     assert {r["status"] for r in batched} == {"succeeded"}
     assert any(f"(batch {batched[0]['batch_id']})" in step for step in report["steps"])
+    # the exploration reads the customers dataset, a version tied to its Data issue
+    shown = dsl_json(root, "runs", "show", report["runs"][0]["id"])
+    assert shown["inputs"]["customers"]["version"] == "1.0.0"
+    data_issue = dsl_json(root, "data", "show", "customers")["issue"]
+    assert dsl_json(root, "issue", "show", str(data_issue))["issue"]["labels"] == ["Data"]
     human = dsl(tmp_path, "demo", "d", code=4)
     assert "not empty" in human.stderr

@@ -61,17 +61,20 @@ def test_demo_inside_another_repository_is_a_repository_of_its_own(tmp_path: Pat
     # the demo's repository holds its own files, all of them committed
     assert git(demo, "status", "--porcelain") == ""
     tracked = set(git(demo, "ls-files").splitlines())
-    on_disk = {
+    on_disk = {  # data/ is git-ignored: the dataset's bytes live in the data store, its pointer in git
         p.relative_to(demo).as_posix()
         for p in demo.rglob("*")
-        if p.is_file() and p.relative_to(demo).parts[0] not in (".git", ".dsl")
+        if p.is_file() and p.relative_to(demo).parts[0] not in (".git", ".dsl", "data")
     }
     assert tracked == on_disk
+    assert "datasets/customers.dvc" in tracked and (demo / "data" / "customers.csv").is_file()
     assert {"dsl.toml", ".gitignore", "README.md", "configs/baseline.yaml"} <= tracked
     assert "notebooks/explore_churn.ipynb" in tracked
-    # start, link, the findings summary, the notebook marked complete: nothing of the enclosing repo
+    # start, the dataset's pointer, link, the findings summary, the notebook marked complete: nothing of
+    # the enclosing repo
     subjects = git(demo, "log", "--format=%s").splitlines()
-    assert len(subjects) == 4 and subjects[-1].startswith("Start the churn project")
+    assert len(subjects) == 5 and subjects[-1].startswith("Start the churn project")
+    assert subjects[-2] == "data: customers 1.0.0 (1 files, 20.7 kB)"
 
 
 def test_demo_in_a_directory_that_is_already_its_own_repository_commits_only_its_files(

@@ -10,7 +10,8 @@ Which lines run (read from README.md at test time, so new sections are picked up
   * every example must exit 0, unless its comment says ``exit N``.
 The scratch project is made by the README's first ``jupyter dsl init DIR ...`` example (run first,
 whatever its place), plus what the examples name: ``notebooks/churn.ipynb`` (the demo's notebook,
-its parameters cell also as cell 3 since the README moves the tag there) and ``configs/base.yaml``.
+its parameters cell also as cell 3 since the README moves the tag there), the demo's customers
+dataset it reads (``data add``ed) and ``configs/base.yaml``.
 The other examples run in DIR.
 """
 
@@ -26,7 +27,7 @@ import nbformat
 import pytest
 from runs_support import ENV, git
 
-from jupyter_dsl.project.demo import demo_notebook
+from jupyter_dsl.project.demo import demo_notebook, demo_rows
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 RUN_ID_AT = {("runs", "show"): 2, ("rerun",): 1}  # where an example's run id is
@@ -124,6 +125,9 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
         (root / name).write_text(content, encoding="utf-8")
     git(root, "add", "configs/base.yaml")
     git(root, "commit", "-q", "-m", "config")
+    (root / "data").mkdir()  # the demo notebook reads the demo's customers dataset
+    (root / "data" / "customers.csv").write_text(demo_rows(), encoding="utf-8")
+    assert dsl(root, ["data", "add", "data/customers.csv"]).returncode == 0
 
     ran = [shlex.join(["jupyter", "dsl", *init])]
     for line, argv, code in examples:

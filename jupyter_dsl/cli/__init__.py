@@ -19,8 +19,10 @@ def load_commands() -> None:
     """Import every command module (each registers its commands on ``cli``)."""
     from . import (  # noqa: F401
         batch_commands,
+        data_commands,
         findings_commands,
         issue_commands,
+        model_commands,
         notebook_commands,
         project_commands,
         run_commands,

@@ -183,3 +183,17 @@ def _print_changes(original: str, changes: dict[str, Any]) -> None:
         console.print(
             f"  metric      {name}: {format_value(old)} -> {format_value(new)}", markup=False, highlight=False
         )
+    for name, sides in changes.get(
+        "data", {}
+    ).items():  # the data changed since: which dataset, which version
+        old, new = (_data_said(side) for side in sides)
+        console.print(f"  data        {name}: {old} -> {new}", markup=False, highlight=False)
+
+
+def _data_said(side: dict[str, Any] | None) -> str:
+    if side is None:
+        return "not read"
+    version = f"v{side['version']}" if side.get("version") else "untagged"
+    return f"{version} {str(side.get('md5'))[:12]}" + (
+        " (local files differed)" if side.get("modified") else ""
+    )

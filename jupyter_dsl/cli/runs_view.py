@@ -38,6 +38,16 @@ STATUS_STYLE = {
 }
 
 
+DATA_CONDITION = "data="
+
+
+def data_condition(text: str) -> tuple[str, str | None]:
+    """``data=customers@1.2.0`` -> (``customers``, ``1.2.0``)."""
+    from ..data.versions import split_ref  # lazy: the data stack loads only for a data condition
+
+    return split_ref(text[len(DATA_CONDITION) :].strip())
+
+
 def print_record(record: RunRecord, *, full: bool = False) -> None:
     """The human report of one run (after `run`, `rerun` and for `runs show`)."""
     style = STATUS_STYLE.get(record.status, "")
@@ -61,6 +71,10 @@ def print_record(record: RunRecord, *, full: bool = False) -> None:
         console.print(
             f"  provenance  [yellow]not reproducible from {source}[/]: {escape(said)}", highlight=False
         )
+    for name, read in record.inputs.items():  # the datasets it read (jupyter_dsl.dataset)
+        modified = " [yellow](local files differed)[/]" if read.get("modified") else ""
+        said = f"{name}@v{read.get('version')}" if read.get("version") else name
+        console.print(f"  data        {escape(said)} {str(read.get('md5'))[:12]}{modified}", highlight=False)
     if full:
         _print_context(record)
     _print_outcome(record, full)
@@ -112,7 +126,11 @@ def _print_outcome(record: RunRecord, full: bool) -> None:
 @click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
 @click.option("--batch", "batch_id", help="Only runs of this batch (any unique part of its id).")
 @click.option(
-    "--where", "conditions", multiple=True, metavar="METRIC>VALUE", help="Metric filter, e.g. auc>0.9."
+    "--where",
+    "conditions",
+    multiple=True,
+    metavar="METRIC>VALUE",
+    help="Metric filter, e.g. auc>0.9; data=NAME[@VERSION]: the runs that read that dataset.",
 )
 @click.option("--limit", type=int, default=None, help="Newest N runs (default 50, all of a --batch); 0: all.")
 @click.option(
@@ -153,7 +171,8 @@ def runs(
         status=status,
         issue=issue,
         batch_id=batch_id,
-        metrics=[MetricFilter.parse(c) for c in conditions],
+        metrics=[MetricFilter.parse(c) for c in conditions if not c.startswith(DATA_CONDITION)],
+        data=[data_condition(c) for c in conditions if c.startswith(DATA_CONDITION)],
         limit=(limit if limit is not None else (0 if batch_id else 50)) or None,
     )
     synced = index_shared_runs(project) if sync else None

@@ -54,6 +54,8 @@ class Provenance:
     run: str | None = None
     # the run's files its commit does not hold: [{"path", "why"}]
     unreproducible: list[dict[str, str]] = field(default_factory=list)
+    # the datasets the run read: "customers@v1.0.0 (md5 3f2a...)", with "local files differed"
+    data: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +93,12 @@ def _run_notebook(project: Project, path: Path, run_id: str) -> tuple[Any, Any]:
         raise NotFound(f"the output notebook of run {record.id} is gone: {url}") from exc
     node = document.parse(data.decode("utf-8", errors="replace"), f"output notebook of run {record.id}")
     return node, record
+
+
+def _data_line(name: str, read: dict[str, Any]) -> str:
+    said = f"{name}@v{read['version']}" if read.get("version") else name
+    modified = ", local files differed" if read.get("modified") else ""
+    return f"{said} (md5 {read.get('md5')}{modified})"
 
 
 def _runs(project: Project, path: Path) -> RunsSection | None:
@@ -208,6 +216,7 @@ def build_summary(
         if record.git is not None:
             provenance.commit, provenance.branch = record.git.commit, record.git.branch
         files = record.unreproducible or []
+        provenance.data = [_data_line(name, read) for name, read in record.inputs.items()]
     provenance.unreproducible = [{"path": f.path, "why": f.why} for f in files]
     if link is not None:
         kind = issue.type.value if issue and issue.type else link.issue.type

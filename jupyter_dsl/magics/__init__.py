@@ -14,14 +14,15 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from ..errors import DslError, InsideRun
 from . import (  # noqa: F401  (they register their subcommands)
     batch_magics,
+    data_magics,
     findings_magics,
     issue_magics,
     notebook_magics,
     project_magics,
     run_magics,
     story_magics,
-    tracker_magics,
     sync_magics,
+    tracker_magics,
 )
 from .base import MagicSession, dispatch
 from .hints import magic_error

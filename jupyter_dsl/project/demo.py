@@ -1,12 +1,14 @@
 """`jupyter dsl demo`: a small worked DSLP project to look at and play with.
 
-A git repository with ``dsl.toml`` and the issue templates, an Ask and an Explore issue on the local
-tracker, and a parameterized notebook linked to the Explore issue, checked out on its branch.
+A git repository with ``dsl.toml`` and the issue templates, an Ask, a Data and an Explore issue on the
+local tracker, a customers dataset versioned outside git (tied to the Data issue), and a parameterized
+notebook that reads it through ``jupyter_dsl.dataset``, linked to the Explore issue, on its branch.
 """
 
 from __future__ import annotations
 
 import platform
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,7 @@ from ..issues.create import new_issue
 from ..notebook import links
 from ..notebook.document import PARAMETERS_TAG
 from ..runs.inside_run import refuse_inside_run
-from ..trackers import open_tracker
+from ..trackers import Tracker, open_tracker
 from . import gitrepo
 from .lab_program import lab_command
 from .scaffold import init_project
@@ -29,11 +31,16 @@ from .settings import find_project
 
 NOTEBOOK = "notebooks/explore_churn.ipynb"
 CONFIG = "configs/baseline.yaml"
+DATASET = "data/customers.csv"  # git-ignored; versioned by `data add`, pinned by datasets/customers.dvc
 
 ASK_SECTIONS = {
     "Problem Statement": "Customers leave and we notice too late to act.",
     "Desired Outcome": "Account managers see which customers are likely to churn next month.",
     "Metrics": "Recall of churners at 20% of accounts contacted; target 0.6.",
+}
+DATA_SECTIONS = {
+    "Dataset Description": "One row per customer: region, tenure in months, whether they churned.",
+    "Source system": "Synthetic, made by `jupyter dsl demo`.",
 }
 EXPLORE_SECTIONS = {
     "Overview": "Is churn different across regions and tenure? This shapes the features of the first model.",
@@ -52,22 +59,20 @@ _CELLS: list[tuple[str, str, list[str]]] = [
         "# Parameters: papermill injects new values after this cell.\n"
         'region = "all"  # one of: all, north, south, east, west\n'
         "min_tenure = 0  # months; customers with less tenure are left out\n"
-        "customers = 2000  # size of the synthetic sample\n"
-        "seed = 7  # random seed",
+        "customers = 2000  # size of the sample drawn from the dataset\n"
+        "seed = 7  # random seed of the sample",
         [PARAMETERS_TAG],
     ),
     (
         "code",
+        "import csv\n"
         "import random\n\n"
-        "rng = random.Random(seed)\n"
+        "import jupyter_dsl\n\n"
+        "# the customers dataset, the version this commit pins (pulled and checked when missing)\n"
+        'with open(jupyter_dsl.dataset("customers"), newline="") as handle:\n'
+        '    rows = [(r["region"], int(r["tenure"]), r["churned"] == "1") for r in csv.DictReader(handle)]\n'
         'regions = ["north", "south", "east", "west"]\n'
-        "rows = []\n"
-        "for _ in range(customers):\n"
-        "    r = rng.choice(regions)\n"
-        "    tenure = rng.randint(0, 60)\n"
-        '    base = {"north": 0.10, "south": 0.18, "east": 0.12, "west": 0.22}[r]\n'
-        "    churned = rng.random() < base * (1.6 if tenure < 12 else 0.8)\n"
-        "    rows.append((r, tenure, churned))\n"
+        "rows = random.Random(seed).sample(rows, min(customers, len(rows)))\n"
         'selected = [row for row in rows if row[1] >= min_tenure and region in ("all", row[0])]\n'
         "len(selected)",
         [],
@@ -215,6 +220,7 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
         tracker, IssueType.EXPLORE, "Churn by region", ask=ask.number, sections=EXPLORE_SECTIONS
     )
     steps.append(f"created Ask #{ask.number} {ask.title!r} and Explore #{explore.number} {explore.title!r}")
+    steps.append(_add_dataset(root, tracker, ask.number))
     link = links.link(tracker, root / NOTEBOOK, explore.number)
     steps.append(f"linked {NOTEBOOK} to Explore #{explore.number}")
     switched = links.switch_branch(project, tracker, root / NOTEBOOK, force=True)
@@ -226,6 +232,37 @@ def make_demo(directory: Path, *, force: bool = False, runs: bool = True) -> Dem
         _record_batch(report_)
     _complete_exploration(report_)
     return report_
+
+
+def demo_rows(count: int = 2000, seed: int = 7) -> str:
+    """The demo's synthetic customers as CSV (region, tenure in months, churned 0/1)."""
+    rng = random.Random(seed)  # noqa: S311 (synthetic demo data, not security)
+    lines = ["region,tenure,churned"]
+    for _ in range(count):
+        region = rng.choice(["north", "south", "east", "west"])
+        tenure = rng.randint(0, 60)
+        base = {"north": 0.10, "south": 0.18, "east": 0.12, "west": 0.22}[region]
+        churned = rng.random() < base * (1.6 if tenure < 12 else 0.8)
+        lines.append(f"{region},{tenure},{int(churned)}")
+    return "\n".join(lines) + "\n"
+
+
+def _add_dataset(root: Path, tracker: Tracker, ask: int) -> str:
+    """The customers dataset as version 1.0.0 in the data store, tied to its Data issue."""
+    from ..data.add import add  # lazy: the demo drives the upper layers; project/ imports none at load
+
+    data = new_issue(tracker, IssueType.DATA, "Get customers Dataset", ask=ask, sections=DATA_SECTIONS)
+    (root / DATASET).parent.mkdir(parents=True, exist_ok=True)
+    (root / DATASET).write_text(demo_rows(), encoding="utf-8")
+    added = add(
+        find_project(root),
+        root / DATASET,
+        name="customers",
+        issue=data.number,
+        tracker=tracker,
+        git_config=_fallback_identity(root),
+    )
+    return f"added {DATASET} as customers@v{added.version} (Data #{data.number}, pointer {added.pointer})"
 
 
 def _complete_exploration(report: DemoReport) -> None:
@@ -281,9 +318,13 @@ def _record_batch(report: DemoReport) -> None:
     )
 
 
+def _fallback_identity(root: Path) -> list[str]:
+    """git ``-c`` arguments naming "jupyter-dsl demo" where git knows no user; none where it does."""
+    if gitrepo.has_identity(root):
+        return []
+    return ["-c", "user.name=jupyter-dsl demo", "-c", "user.email=demo@jupyter-dsl.invalid"]
+
+
 def _commit(root: Path, paths: list[str], message: str) -> None:
     """Commit the demo's own files, as the user if git knows them, else as "jupyter-dsl demo"."""
-    config: list[str] = []
-    if not gitrepo.has_identity(root):
-        config = ["-c", "user.name=jupyter-dsl demo", "-c", "user.email=demo@jupyter-dsl.invalid"]
-    gitrepo.commit_files(root, paths, message, config=config)
+    gitrepo.commit_files(root, paths, message, config=_fallback_identity(root))

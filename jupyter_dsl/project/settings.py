@@ -66,12 +66,18 @@ class FindingsSettings:
 
 
 @dataclass(frozen=True)
+class DataSettings:
+    store: str = ""  # where dataset and model bytes go (any fsspec URL); empty: <[runs] artifacts>/data
+
+
+@dataclass(frozen=True)
 class Settings:
     tracker: TrackerSettings = field(default_factory=TrackerSettings)
     runs: RunsSettings = field(default_factory=RunsSettings)
     branches: BranchSettings = field(default_factory=BranchSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     findings: FindingsSettings = field(default_factory=FindingsSettings)
+    data: DataSettings = field(default_factory=DataSettings)
     name: str = ""
 
 
@@ -81,6 +87,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "branches": BranchSettings,
     "batch": BatchSettings,
     "findings": FindingsSettings,
+    "data": DataSettings,
 }
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import nbformat
 
 from .. import hints
+from ..data import input_record
 from ..errors import ConfigError, DslError, InvalidInput
 from ..kernels.ahead import StartedKernel, start_kernel
 from ..notebook import document, parameters
@@ -369,6 +370,9 @@ def _finish(
             _apply_stop(record, node, stopped, timeout)
         if node is not None:
             _harvest(record, node, staging, artifacts)
+        if node is not None:  # the datasets it read (jupyter_dsl.dataset)
+            record.inputs, read_warnings = input_record.harvest(node)
+            record.warnings.extend(read_warnings)
     with timings.phase("driver: artifacts (open store, publish, record.json)"):
         record.artifacts = artifacts.publish(record.id, staging, first=plan.notebook.name)
     with timings.phase("driver: record (update)"):

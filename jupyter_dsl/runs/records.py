@@ -149,6 +149,8 @@ class RunRecord:
     metrics: dict[str, float] = field(default_factory=dict)  # the numeric recorded values
     values: dict[str, Any] = field(default_factory=dict)  # name -> {kind, value, cell, cell_index, source}
     artifacts: list[str] = field(default_factory=list)  # URLs; the output notebook first
+    # datasets the run read (jupyter_dsl.dataset): name -> {version, md5, path, modified, changed}
+    inputs: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # the run's files that its commit does not hold as they ran ([]: none); None: not known (a record
     # written before jupyter-dsl looked, or one that never reached its kernel's preparation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..data.input_record import data_changes
 from ..errors import NotFound
 from ..project.settings import Project
 from .environment import compare
@@ -66,6 +67,9 @@ def changes_between(old: RunRecord, new: RunRecord) -> dict[str, Any]:
     }
     if metrics:
         changes["metrics"] = metrics
+    data = data_changes(old.inputs, new.inputs)
+    if data:
+        changes["data"] = data  # the data changed since: which dataset, which version
     return changes
 
 

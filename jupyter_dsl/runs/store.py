@@ -107,6 +107,7 @@ class RunQuery:
     issue: int | None = None
     batch_id: str | None = None
     metrics: Sequence[MetricFilter] = ()
+    data: Sequence[tuple[str, str | None]] = ()  # (dataset, version or None): runs that read it
     limit: int | None = 100  # newest first; None: all
 
 
@@ -323,6 +324,12 @@ class RunStore:
             # op is one of _OPERATORS' values, never the caller's text
             clauses.append(f"EXISTS ({_METRIC_MATCH} {op} ?)")
             args += [metric.name, metric.value]
+        for dataset, version in query.data:  # the datasets a run read (jupyter_dsl.dataset)
+            read = f'$.inputs."{dataset}"'  # a checked dataset name: lower-case letters, digits, dashes
+            clauses.append(
+                "json_type(record, ?) = 'object'" if version is None else "json_extract(record, ?) = ?"
+            )
+            args += [read] if version is None else [f"{read}.version", version]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def query(self, query: RunQuery) -> list[RunSummary]:

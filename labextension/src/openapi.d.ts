@@ -1037,6 +1037,20 @@ export interface components {
             /** @description URLs; the output notebook first. */
             artifacts: string[];
             warnings: string[];
+            /** @description The datasets the run read (jupyter_dsl.dataset), by name. */
+            inputs?: {
+                [key: string]: {
+                    version?: string | null;
+                    /** @description The version's hash as its .dvc file writes it. */
+                    md5?: string;
+                    path?: string;
+                    /** @description The local files differed from the recorded version. */
+                    modified?: boolean;
+                    changed?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+            };
             mlflow_run_id: string | null;
             host: string;
             pid: number | null;
