@@ -17,6 +17,7 @@ from .pulls import PullHandler
 from .run_notebook import RunNotebookHandler
 from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
+from .sync import SyncHandler
 from .values import ConfigsHandler, ValuesHandler
 
 PREFIX = "/jupyter-dsl"
@@ -47,6 +48,7 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/preview", BatchPreviewHandler),  # before batches/{id}: "preview" is no batch id
     (f"{PREFIX}/batches/([^/]+)", BatchHandler),
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
+    (f"{PREFIX}/sync", SyncHandler),
     (f"{PREFIX}/openapi/([^/]+)", OpenApiHandler),
     (f"{PREFIX}/grids/(.+)", GridFileHandler),
 ]
