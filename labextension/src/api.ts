@@ -52,6 +52,8 @@ import {
   PullReply,
   RunValues,
   SummaryFormat,
+  SyncReply,
+  SyncStatus,
   ValuesReply
 } from './wire';
 
@@ -69,6 +71,16 @@ export class DslApi {
 
   version(): Promise<{ version: string }> {
     return this.request('GET', 'version');
+  }
+
+  /** Whether the project of `path` can sync its issues with a git remote, and when it last did. */
+  syncStatus(path: string): Promise<SyncStatus> {
+    return this.request('GET', 'sync', { path });
+  }
+
+  /** Sync the project's issues with its git remote, as `jupyter dsl sync` does. */
+  sync(path: string): Promise<SyncReply> {
+    return this.request('POST', 'sync', {}, { path });
   }
 
   project(path?: string): Promise<ProjectInfo> {

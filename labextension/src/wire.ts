@@ -53,3 +53,9 @@ export type PreparedLinkReply = Schemas['PreparedLinkReply'];
 
 /** `POST /jupyter-dsl/pulls/{path}`: the branch pushed and its pull (merge) request. */
 export type PullReply = Schemas['PullReply'];
+
+/** Whether the project's local issues can sync with a git remote, and when they last did. */
+export type SyncStatus = Schemas['SyncStatus'];
+
+/** What a sync brought in, sent out and renumbered (`jupyter dsl sync`). */
+export type SyncReply = Schemas['SyncReply'];

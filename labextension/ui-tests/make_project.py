@@ -27,6 +27,7 @@ from jupyter_dsl.runs import RunRecord, RunStore
 from jupyter_dsl.runs.service import run_notebook
 from jupyter_dsl.project.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
+from make_synced import synced_project
 
 NOTEBOOKS = (
     "link-from-sidebar.ipynb",
@@ -229,6 +230,7 @@ def main(directory: str) -> None:
     runs = [run_notebook(project, root / WITH_RUNS, overrides=list(values)) for values in RUN_PARAMETERS]
     many_runs(project, MANY_RUNS)
     table_ids = table_runs(project, TABLE)
+    synced = synced_project(root, notebook())
     json.dump(
         {
             "root": str(root.resolve()),
@@ -254,6 +256,7 @@ def main(directory: str) -> None:
                 "unlinked": UNLINKED,
                 "switch": {"notebook": SWITCH_REVERT, "branch": switch_branch, "heading": ON_BRANCH},
             },
+            "synced": synced,
         },
         sys.stdout,
     )

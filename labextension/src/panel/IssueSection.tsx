@@ -14,6 +14,7 @@ import { ISidebarContext } from './context';
 import { IssueView } from './IssueView';
 import { LinkPicker } from './LinkPicker';
 import { NewIssueForm } from './NewIssueForm';
+import { SyncBar } from './SyncBar';
 import { linkQuestion, trackerKindOf } from './outward';
 
 /** The badge colors of the templates route, by type. */
@@ -232,6 +233,14 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
   return (
     <div className="jp-dsl-issue-section" data-testid="dsl-issue-section">
       {content}
+      <SyncBar
+        api={model.api}
+        path={path}
+        onSynced={async () => {
+          setCreated(count => count + 1); // the picker lists what came in
+          await model.refresh();
+        }}
+      />
       <ErrorBox error={error} />
     </div>
   );
