@@ -65,6 +65,8 @@ DOCUMENTED = {
     ("/jupyter-dsl/grids/{path}", "GET"),
     ("/jupyter-dsl/sync", "GET"),
     ("/jupyter-dsl/sync", "POST"),
+    ("/jupyter-dsl/issues/{n}/versions", "GET"),
+    ("/jupyter-dsl/runs/{n}/models", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

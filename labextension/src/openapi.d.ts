@@ -545,6 +545,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jupyter-dsl/issues/{n}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dataset versions tied to Data issue `n` (`data add --issue`), each with the runs that read it, and the model versions saved by runs of that issue. */
+        get: operations["getIssueVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jupyter-dsl/runs/{id}/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model versions run `id` saved (`datasets` is empty; its inputs are in its record). */
+        get: operations["getRunModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1342,6 +1376,55 @@ export interface components {
             /** @description Runs indexed from the shared store (null not done). */
             runs_indexed: number | null;
             last_sync: string | null;
+        };
+        VersionRun: {
+            id: string;
+            status: string;
+            notebook: string;
+        };
+        DatasetVersion: {
+            name: string;
+            version: string;
+            md5: string;
+            /** @description Bytes. */
+            size: number | null;
+            nfiles: number | null;
+            /** @description The pointer file */
+            path: string;
+            issue: number | null;
+            commit: string;
+            tagged_at: string;
+            /** @description The version the workspace's pointer pins. */
+            current: boolean;
+            /** @description Runs that read it (newest first). */
+            runs: components["schemas"]["VersionRun"][];
+        };
+        ModelVersion: {
+            name: string;
+            version: string;
+            md5: string;
+            size: number;
+            format: string;
+            /** @description The run that saved it. */
+            run_id: string | null;
+            created_at: string;
+            aliases: string[];
+            /** @description The run that saved it, from the run index (null when this index lacks it). */
+            run: ({
+                id?: string;
+                status?: string;
+                metrics?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            }) | null;
+        } & {
+            [key: string]: unknown;
+        };
+        VersionsReply: {
+            datasets: components["schemas"]["DatasetVersion"][];
+            models: components["schemas"]["ModelVersion"][];
         };
     };
     responses: {
@@ -2598,6 +2681,68 @@ export interface operations {
             403: components["responses"]["Refused"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+        };
+    };
+    getIssueVersions: {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path: {
+                /** @description The issue number (else 400). */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionsReply"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+        };
+    };
+    getRunModels: {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path: {
+                /** @description A run id or a unique part of it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionsReply"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ConfigError"];
             500: components["responses"]["Unexpected"];
         };

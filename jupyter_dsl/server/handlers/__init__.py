@@ -19,6 +19,7 @@ from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
 from .sync import SyncHandler
 from .values import ConfigsHandler, ValuesHandler
+from .versions import IssueVersionsHandler, RunModelsHandler
 
 PREFIX = "/jupyter-dsl"
 
@@ -49,6 +50,8 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/([^/]+)", BatchHandler),
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
     (f"{PREFIX}/sync", SyncHandler),
+    (f"{PREFIX}/issues/([^/]+)/versions", IssueVersionsHandler),
+    (f"{PREFIX}/runs/([^/]+)/models", RunModelsHandler),
     (f"{PREFIX}/openapi/([^/]+)", OpenApiHandler),
     (f"{PREFIX}/grids/(.+)", GridFileHandler),
 ]
