@@ -54,7 +54,8 @@ import {
   SummaryFormat,
   SyncReply,
   SyncStatus,
-  ValuesReply
+  ValuesReply,
+  VersionsReply
 } from './wire';
 
 /** The version of this labextension; the server extension must answer the same (`GET version`). */
@@ -81,6 +82,11 @@ export class DslApi {
   /** Sync the project's issues with its git remote, as `jupyter dsl sync` does. */
   sync(path: string): Promise<SyncReply> {
     return this.request('POST', 'sync', {}, { path });
+  }
+
+  /** The dataset and model versions of issue `number` (a Data or Model issue). */
+  issueVersions(number: number, path: string): Promise<VersionsReply> {
+    return this.request('GET', `issues/${checkNumber(number)}/versions`, { path });
   }
 
   project(path?: string): Promise<ProjectInfo> {

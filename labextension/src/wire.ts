@@ -59,3 +59,10 @@ export type SyncStatus = Schemas['SyncStatus'];
 
 /** What a sync brought in, sent out and renumbered (`jupyter dsl sync`). */
 export type SyncReply = Schemas['SyncReply'];
+
+/** A Data issue's dataset versions (with the runs that read each) and its runs' model versions. */
+export type VersionsReply = Schemas['VersionsReply'];
+
+export type DatasetVersion = Schemas['DatasetVersion'];
+
+export type ModelVersion = Schemas['ModelVersion'];
