@@ -63,6 +63,10 @@ DOCUMENTED = {
     ("/jupyter-dsl/batches/{n}/cancel", "POST"),
     ("/jupyter-dsl/openapi/{n}", "GET"),
     ("/jupyter-dsl/grids/{path}", "GET"),
+    ("/jupyter-dsl/sync", "GET"),
+    ("/jupyter-dsl/sync", "POST"),
+    ("/jupyter-dsl/issues/{n}/versions", "GET"),
+    ("/jupyter-dsl/runs/{n}/models", "GET"),
 }
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 GIT_ENV = {

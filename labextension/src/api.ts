@@ -53,7 +53,10 @@ import {
   PullReply,
   RunValues,
   SummaryFormat,
-  ValuesReply
+  SyncReply,
+  SyncStatus,
+  ValuesReply,
+  VersionsReply
 } from './wire';
 
 /** The version of this labextension; the server extension must answer the same (`GET version`). */
@@ -70,6 +73,21 @@ export class DslApi {
 
   version(): Promise<{ version: string }> {
     return this.request('GET', 'version');
+  }
+
+  /** Whether the project of `path` can sync its issues with a git remote, and when it last did. */
+  syncStatus(path: string): Promise<SyncStatus> {
+    return this.request('GET', 'sync', { path });
+  }
+
+  /** Sync the project's issues with its git remote, as `jupyter dsl sync` does. */
+  sync(path: string): Promise<SyncReply> {
+    return this.request('POST', 'sync', {}, { path });
+  }
+
+  /** The dataset and model versions of issue `number` (a Data or Model issue). */
+  issueVersions(number: number, path: string): Promise<VersionsReply> {
+    return this.request('GET', `issues/${checkNumber(number)}/versions`, { path });
   }
 
   project(path?: string): Promise<ProjectInfo> {

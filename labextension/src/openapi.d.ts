@@ -550,6 +550,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jupyter-dsl/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the project's local issues can sync with a git remote, and when they last did. */
+        get: operations["getSyncStatus"];
+        put?: never;
+        /** Fetch the remote's issue refs, merge them, push without force (`jupyter dsl sync`). Not a git project, an issue tracker other than the local one: 400 or 409; no remote: 400; git failed (fetch, or the remote refused the push: nothing went out, the next sync sends it): 409. */
+        post: operations["syncIssues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jupyter-dsl/issues/{n}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dataset versions tied to Data issue `n` (`data add --issue`), each with the runs that read it, and the model versions saved by runs of that issue. */
+        get: operations["getIssueVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jupyter-dsl/runs/{id}/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model versions run `id` saved (`datasets` is empty; its inputs are in its record). */
+        get: operations["getRunModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1417,6 +1469,98 @@ export interface components {
             /** @description The project's folder (API path). */
             path: string | null;
             offline_as_of: components["schemas"]["OfflineAsOf"];
+        };
+        SyncStatus: {
+            possible: boolean;
+            /** @description The remote's name a sync uses (null when it cannot). */
+            remote: string | null;
+            /** @description ISO time (UTC) of this clone's last sync; null never. */
+            last_sync: string | null;
+            /** @description Why it cannot sync; null when it can. */
+            reason: string | null;
+        };
+        SyncRequest: {
+            /** @description A file or folder (API path) that locates the project. */
+            path?: string;
+            /** @description The git remote's name (default: [branches] remote, or the only one). */
+            remote?: string;
+        };
+        SyncMoved: {
+            number: number;
+            title: string;
+            /** @description Came in: new or updated; went out: empty. */
+            how: string;
+        };
+        SyncRenumbered: {
+            old: number;
+            new: number;
+            title: string;
+        };
+        SyncRefused: {
+            /** @description The issue's stable id. */
+            issue: string;
+            why: string;
+        };
+        SyncReply: {
+            remote: string;
+            came_in: components["schemas"]["SyncMoved"][];
+            went_out: components["schemas"]["SyncMoved"][];
+            renumbered: components["schemas"]["SyncRenumbered"][];
+            refused: components["schemas"]["SyncRefused"][];
+            /** @description What the CLI prints of it. */
+            lines: string[];
+            /** @description Runs indexed from the shared store (null not done). */
+            runs_indexed: number | null;
+            last_sync: string | null;
+        };
+        VersionRun: {
+            id: string;
+            status: string;
+            notebook: string;
+        };
+        DatasetVersion: {
+            name: string;
+            version: string;
+            md5: string;
+            /** @description Bytes. */
+            size: number | null;
+            nfiles: number | null;
+            /** @description The pointer file */
+            path: string;
+            issue: number | null;
+            commit: string;
+            tagged_at: string;
+            /** @description The version the workspace's pointer pins. */
+            current: boolean;
+            /** @description Runs that read it (newest first). */
+            runs: components["schemas"]["VersionRun"][];
+        };
+        ModelVersion: {
+            name: string;
+            version: string;
+            md5: string;
+            size: number;
+            format: string;
+            /** @description The run that saved it. */
+            run_id: string | null;
+            created_at: string;
+            aliases: string[];
+            /** @description The run that saved it, from the run index (null when this index lacks it). */
+            run: ({
+                id?: string;
+                status?: string;
+                metrics?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            }) | null;
+        } & {
+            [key: string]: unknown;
+        };
+        VersionsReply: {
+            datasets: components["schemas"]["DatasetVersion"][];
+            models: components["schemas"]["ModelVersion"][];
         };
     };
     responses: {
@@ -2649,6 +2793,126 @@ export interface operations {
             422: components["responses"]["ConfigError"];
             500: components["responses"]["Unexpected"];
             502: components["responses"]["TrackerFailed"];
+        };
+    };
+    getSyncStatus: {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sync status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+        };
+    };
+    syncIssues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SyncRequest"];
+            };
+        };
+        responses: {
+            /** @description What came in, went out and was renumbered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncReply"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+        };
+    };
+    getIssueVersions: {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path: {
+                /** @description The issue number (else 400). */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionsReply"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
+        };
+    };
+    getRunModels: {
+        parameters: {
+            query?: {
+                /** @description A file or folder (API path) that locates the project; default the server root. */
+                path?: components["parameters"]["ProjectPath"];
+            };
+            header?: never;
+            path: {
+                /** @description A run id or a unique part of it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionsReply"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Refused"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ConfigError"];
+            500: components["responses"]["Unexpected"];
         };
     };
 }

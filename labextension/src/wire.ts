@@ -53,3 +53,16 @@ export type PreparedLinkReply = Schemas['PreparedLinkReply'];
 
 /** `POST /jupyter-dsl/pulls/{path}`: the branch pushed and its pull (merge) request. */
 export type PullReply = Schemas['PullReply'];
+
+/** Whether the project's local issues can sync with a git remote, and when they last did. */
+export type SyncStatus = Schemas['SyncStatus'];
+
+/** What a sync brought in, sent out and renumbered (`jupyter dsl sync`). */
+export type SyncReply = Schemas['SyncReply'];
+
+/** A Data issue's dataset versions (with the runs that read each) and its runs' model versions. */
+export type VersionsReply = Schemas['VersionsReply'];
+
+export type DatasetVersion = Schemas['DatasetVersion'];
+
+export type ModelVersion = Schemas['ModelVersion'];

@@ -28,6 +28,7 @@ from jupyter_dsl.runs.service import run_notebook
 from jupyter_dsl.project.scaffold import init_project
 from jupyter_dsl.trackers import open_tracker
 from story_project import add_story, record_story_runs
+from make_synced import synced_project
 
 NOTEBOOKS = (
     "link-from-sidebar.ipynb",
@@ -232,6 +233,7 @@ def main(directory: str) -> None:
     many_runs(project, MANY_RUNS)
     table_ids = table_runs(project, TABLE)
     story = record_story_runs(project, story)
+    synced = synced_project(root, notebook())
     json.dump(
         {
             "root": str(root.resolve()),
@@ -258,6 +260,7 @@ def main(directory: str) -> None:
                 "unlinked": UNLINKED,
                 "switch": {"notebook": SWITCH_REVERT, "branch": switch_branch, "heading": ON_BRANCH},
             },
+            "synced": synced,
         },
         sys.stdout,
     )

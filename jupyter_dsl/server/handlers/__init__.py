@@ -18,7 +18,9 @@ from .run_notebook import RunNotebookHandler
 from .run_updates import ChartHandler, RerunHandler, RunStampHandler
 from .runs import ParamsHandler, RunHandler, RunsHandler
 from .story import StoryHandler
+from .sync import SyncHandler
 from .values import ConfigsHandler, ValuesHandler
+from .versions import IssueVersionsHandler, RunModelsHandler
 
 PREFIX = "/jupyter-dsl"
 
@@ -48,6 +50,9 @@ ROUTES: list[tuple[str, type[DslHandler]]] = [
     (f"{PREFIX}/batches/preview", BatchPreviewHandler),  # before batches/{id}: "preview" is no batch id
     (f"{PREFIX}/batches/([^/]+)", BatchHandler),
     (f"{PREFIX}/batches/([^/]+)/cancel", BatchCancelHandler),
+    (f"{PREFIX}/sync", SyncHandler),
+    (f"{PREFIX}/issues/([^/]+)/versions", IssueVersionsHandler),
+    (f"{PREFIX}/runs/([^/]+)/models", RunModelsHandler),
     (f"{PREFIX}/openapi/([^/]+)", OpenApiHandler),
     (f"{PREFIX}/grids/(.+)", GridFileHandler),
     (f"{PREFIX}/story/([^/]+)", StoryHandler),

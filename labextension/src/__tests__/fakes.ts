@@ -28,6 +28,8 @@ import {
   Job,
   RunValues,
   SummaryFormat,
+  SyncReply,
+  SyncStatus,
   ValuesReply
 } from '../wire';
 
@@ -111,6 +113,12 @@ export class FakeApi {
   }
   runStamp(path: string): Promise<string> {
     return this.answer('runStamp', path);
+  }
+  syncStatus(path: string): Promise<SyncStatus> {
+    return this.answer('syncStatus', path);
+  }
+  sync(path: string): Promise<SyncReply> {
+    return this.answer('sync', path);
   }
 }
 

@@ -11,9 +11,11 @@ import { asApiError } from '../fetched';
 import { ErrorBox, TypeColors, useSignal } from './common';
 import { ForgeActions } from './ForgeActions';
 import { ISidebarContext } from './context';
+import { IssueVersions } from './IssueVersions';
 import { IssueView } from './IssueView';
 import { LinkPicker } from './LinkPicker';
 import { NewIssueForm } from './NewIssueForm';
+import { SyncBar } from './SyncBar';
 import { linkQuestion, trackerKindOf } from './outward';
 
 /** The badge colors of the templates route, by type. */
@@ -104,6 +106,15 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
   const siblings = useSiblings(model, askNumber);
   const colors = colorsOf(templates);
   const path = model.path;
+  const shown = model.details?.issue;
+  const versioned =
+    shown !== undefined && (shown.type === 'Data' || shown.type === 'Model')
+      ? shown.number
+      : null;
+  const loadVersions = React.useCallback(
+    () => model.api.issueVersions(versioned ?? 0, path ?? ''),
+    [model, versioned, path]
+  );
 
   const unlink = (): void => {
     try {
@@ -157,29 +168,34 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
   let content: JSX.Element;
   if (link.kind === 'linked') {
     content = (
-      <IssueView
-        link={link.link}
-        details={model.details}
-        error={model.error}
-        loading={model.loading}
-        currentBranch={model.currentBranch}
-        colors={colors}
-        labels={templates?.labels}
-        siblings={siblings}
-        rendermime={rendermime}
-        onUnlink={unlink}
-        onRefresh={() => void model.refresh()}
-        onSwitchBranch={() => void switchBranch()}
-        branchBusy={branchBusy}
-        onOpenStory={actions.openStory}
-        forgeActions={
-          <ForgeActions
-            key={`${path}#${link.link.issue.number}`}
-            model={model}
-            actions={actions}
-          />
-        }
-      />
+      <>
+        <IssueView
+          link={link.link}
+          details={model.details}
+          error={model.error}
+          loading={model.loading}
+          currentBranch={model.currentBranch}
+          colors={colors}
+          labels={templates?.labels}
+          siblings={siblings}
+          rendermime={rendermime}
+          onUnlink={unlink}
+          onRefresh={() => void model.refresh()}
+          onSwitchBranch={() => void switchBranch()}
+          branchBusy={branchBusy}
+          onOpenStory={actions.openStory}
+          forgeActions={
+            <ForgeActions
+              key={`${path}#${link.link.issue.number}`}
+              model={model}
+              actions={actions}
+            />
+          }
+        />
+        {versioned !== null ? (
+          <IssueVersions key={`${path}#${versioned}`} load={loadVersions} />
+        ) : null}
+      </>
     );
   } else {
     content = (
@@ -233,6 +249,14 @@ export function IssueSection(props: { context: ISidebarContext }): JSX.Element {
   return (
     <div className="jp-dsl-issue-section" data-testid="dsl-issue-section">
       {content}
+      <SyncBar
+        api={model.api}
+        path={path}
+        onSynced={async () => {
+          setCreated(count => count + 1); // the picker lists what came in
+          await model.refresh();
+        }}
+      />
       <ErrorBox error={error} />
     </div>
   );

@@ -9,6 +9,7 @@ import { RunRecord, RunReply } from '../api';
 import { IFetched } from '../fetched';
 import { ErrorBox } from './common';
 import { formatDuration, formatTime, formatValue, RUN_DETAILS_ID } from './format';
+import { RunInputs } from './RunInputs';
 
 function Values(props: {
   values: Record<string, unknown>;
@@ -131,6 +132,7 @@ function RecordView(props: {
         testid="dsl-run-details-params"
         empty="The notebook's defaults."
       />
+      <RunInputs inputs={run.inputs} />
       {run.warnings.length > 0 ? (
         <ul className="jp-dsl-notes" data-testid="dsl-run-warnings">
           {run.warnings.map((warning, index) => (
