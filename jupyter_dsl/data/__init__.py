@@ -19,6 +19,7 @@ __all__ = ["versions_for_issue"]
 def versions_for_issue(project: Project, number: int) -> list[dict[str, Any]]:
     """The versions tied to issue ``number`` (what the story of an Ask lists); imported when asked,
     so that a run reading a dataset does not load the listing."""
-    from .by_issue import dataset_versions_for_issue
+    from .linked_versions import issue_versions
 
-    return dataset_versions_for_issue(project, number)
+    found = issue_versions(project, number).datasets
+    return [{**version, "created_at": version["tagged_at"]} for version in found]

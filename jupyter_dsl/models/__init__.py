@@ -14,6 +14,7 @@ __all__ = ["versions_for_issue"]
 def versions_for_issue(project: Project, number: int) -> list[dict[str, Any]]:
     """The versions tied to issue ``number`` (what the story of an Ask lists); imported when asked,
     so that a run reading a dataset does not load the listing."""
-    from ..data.by_issue import model_versions_for_issue
+    from ..data.linked_versions import issue_versions
 
-    return model_versions_for_issue(project, number)
+    found = issue_versions(project, number).models
+    return [{**row, "run": (row.get("run") or {}).get("id")} for row in found]
