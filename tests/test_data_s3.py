@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import runs_support
 from data_support import data_project
 from runs_support import dsl_json
+from s3_support import s3_endpoint
+
+__all__ = ["s3_endpoint"]  # the fixture, imported for pytest
 
 
-@pytest.fixture()
-def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    import s3fs  # noqa: F401  (the test extras install it: a missing one fails, never skips)
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    settings = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": endpoint,
-    }
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-        monkeypatch.setitem(runs_support.ENV, name, value)  # the CLI's subprocesses
-    import boto3
-
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="team-data")
-    try:
-        yield endpoint
-    finally:
-        server.stop()
-
-
+@pytest.mark.s3_bucket("team-data")
 def test_add_push_and_pull_through_s3(tmp_path: Path, s3_endpoint: str) -> None:
     import boto3
 

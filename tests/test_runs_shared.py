@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import pytest
 import runs_support
 from kernel_support import Kernel, plain
 from runs_support import dsl, dsl_json, git, make_project
+from s3_support import s3_endpoint
 from server_support import Api, api, server_config
 from traitlets.config import Config
 
@@ -27,7 +26,7 @@ from jupyter_dsl.runs.output_notebook import read_output_notebook
 from jupyter_dsl.runs.shared import index_shared_runs
 from jupyter_dsl.runs.store import RunStore
 
-__all__ = ["api"]  # the fixture, imported for pytest
+__all__ = ["api", "s3_endpoint"]  # the fixture, imported for pytest
 
 NOTEBOOK = "nb/parameterized.ipynb"
 
@@ -167,35 +166,7 @@ def _record(root: Path, run_id: str) -> Any:
 # --- S3: a real S3 protocol endpoint (moto's server mode), written through s3fs -----------------
 
 
-@pytest.fixture()
-def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    import s3fs  # noqa: F401  (the test extras install it: a missing one fails, never skips)
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    settings = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": endpoint,
-    }
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)  # this process (the core's reads)
-        monkeypatch.setitem(runs_support.ENV, name, value)  # the CLI's subprocesses
-    import boto3
-
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="team-runs")
-    try:
-        yield endpoint
-    finally:
-        server.stop()
-
-
+@pytest.mark.s3_bucket("team-runs")
 def test_runs_travel_through_s3(tmp_path: Path, s3_endpoint: str) -> None:
     import boto3
 
